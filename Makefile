@@ -1,0 +1,36 @@
+# Set-up is automatic: the first target that needs it creates .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint types pytest bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+## run: the main job on the embedded default (start Neo4j, init schema, status)
+run: $(STAMP)
+	$(BIN)/switchboard up
+
+## test: lint, types and the whole test suite against a real Neo4j
+test: lint types pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check engine cli tests benchmarks
+	$(BIN)/ruff format --check engine cli tests benchmarks
+
+types: $(STAMP)
+	$(BIN)/mypy
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""The ``switchboard`` command line: thin click commands over :mod:`engine`."""

@@ -1,0 +1,81 @@
+"""Shared CLI plumbing: consoles, error reporting, JSON output, the store."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+import click
+from rich.console import Console
+
+from engine.errors import SwitchboardError
+from engine.store import Store, get_store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def fail(message: str, *, hint: str | None = None, code: int = 1) -> None:
+    """Print an error (and how to fix it) to stderr and exit with ``code``."""
+    err_console.print(f"[bold red]error:[/] {message}", markup=True, soft_wrap=True)
+    if hint:
+        err_console.print(f"[yellow]hint:[/] {hint}", soft_wrap=True)
+    sys.exit(code)
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Report :class:`SwitchboardError` as a clean message with its exit code."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except SwitchboardError as exc:
+            fail(
+                _escape(exc.message),
+                hint=_escape(exc.hint) if exc.hint else None,
+                code=exc.exit_code,
+            )
+            raise AssertionError("unreachable") from exc
+
+    return wrapper
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
+
+
+def print_json(data: Any) -> None:
+    """Write ``data`` as indented JSON to stdout (for ``--json``)."""
+    click.echo(json.dumps(data, indent=2, sort_keys=True, default=str))
+
+
+@contextmanager
+def progress_status(enabled: bool = True) -> Iterator[Callable[[str], None]]:
+    """A spinner on stderr whose text the callee updates (no-op when not a TTY)."""
+    if not enabled or not err_console.is_terminal:
+
+        def plain(message: str) -> None:
+            err_console.print(f"[dim]{_escape(message)}[/]")
+
+        yield plain
+        return
+    with err_console.status("working...") as status:
+
+        def update(message: str) -> None:
+            status.update(_escape(message))
+
+        yield update
+
+
+def store(quiet: bool = False) -> Store:
+    """The process-wide store, starting the embedded server with progress if needed."""
+    with progress_status(not quiet) as progress:
+        return get_store(progress=progress)

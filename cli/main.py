@@ -1,0 +1,45 @@
+"""The ``switchboard`` entry point."""
+
+from __future__ import annotations
+
+import click
+
+from cli._common import console, handle_errors, store
+from cli.db_cmd import db_group, render_status
+from cli.neo4j_cmd import neo4j_group
+from engine.schema import database_status, init_schema
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="switchboard")
+def cli() -> None:
+    """Switchboard: Egeria-style integration groups, stored in Neo4j and run.
+
+    Without NEO4J_URI every command uses the embedded-default Neo4j server,
+    downloaded and started on first use (see 'switchboard neo4j --help').
+
+    \b
+    Environment:
+      NEO4J_URI, NEO4J_USERNAME, NEO4J_PASSWORD, NEO4J_DATABASE
+                        use an existing server instead of the embedded one
+      SWITCHBOARD_HOME  where Neo4j and its data live (~/.cache/switchboard)
+    """
+
+
+@cli.command("up")
+@handle_errors
+def up() -> None:
+    """Bring everything up: start Neo4j, initialise the schema, show status."""
+    st = store()
+    init_schema(st)
+    console.print(f"connected to {st.uri}")
+    data = database_status(st)
+    render_status(data)
+
+
+cli.add_command(neo4j_group)
+cli.add_command(db_group)
+
+
+def main() -> None:
+    cli(prog_name="switchboard")

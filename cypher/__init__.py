@@ -1,0 +1,1 @@
+"""The query library: one Cypher statement per file, loaded by name."""

@@ -1,0 +1,111 @@
+"""Switchboard's exception hierarchy.
+
+Every error the engine raises on purpose is a :class:`SwitchboardError`. Each
+carries a message (what went wrong, naming the thing involved), an optional
+``hint`` (how to fix it) and an ``exit_code`` the CLI uses: 2 for bad input or
+usage, 1 for failed checks and failed operations.
+
+::
+
+    SwitchboardError
+    ├── UsageError                    bad input: arguments, files, manifests   (exit 2)
+    │   └── ManifestError             a manifest that cannot be read or applied
+    ├── LocalNeo4jError               provisioning the embedded-default server  (exit 1)
+    │   ├── JavaNotFoundError         no java executable
+    │   ├── JavaVersionError          a Java the server does not support
+    │   ├── MavenNotFoundError        no mvn executable
+    │   ├── DownloadError             Maven could not resolve the server artifacts
+    │   ├── PortInUseError            the Bolt port is taken by another process
+    │   └── ServerStartError          the server process died or never answered
+    └── StoreError                    talking to Neo4j                          (exit 1)
+        ├── StoreUnavailableError     the server cannot be reached
+        ├── StoreAuthError            the server refused the credentials
+        ├── QueryNotFoundError        no such file in cypher/
+        ├── SchemaError               a constraint or index is missing or failed
+        ├── NotFoundError             no element with that qualifiedName or guid
+        └── ConflictError             an update expected another version
+"""
+
+from __future__ import annotations
+
+
+class SwitchboardError(Exception):
+    """Base of every error Switchboard raises deliberately."""
+
+    exit_code: int = 1
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        if self.hint:
+            return f"{self.message}\n  hint: {self.hint}"
+        return self.message
+
+
+class UsageError(SwitchboardError):
+    """Bad input from the caller: arguments, files or documents."""
+
+    exit_code = 2
+
+
+class ManifestError(UsageError):
+    """A manifest that cannot be parsed, or that names things that do not fit."""
+
+
+class LocalNeo4jError(SwitchboardError):
+    """Provisioning or running the embedded-default Neo4j server failed."""
+
+
+class JavaNotFoundError(LocalNeo4jError):
+    """No ``java`` executable was found (``JAVA_HOME`` or ``PATH``)."""
+
+
+class JavaVersionError(LocalNeo4jError):
+    """The Java found is a version Neo4j 5.26 does not run on."""
+
+
+class MavenNotFoundError(LocalNeo4jError):
+    """No ``mvn`` executable was found on ``PATH``."""
+
+
+class DownloadError(LocalNeo4jError):
+    """Maven could not resolve the Neo4j artifacts (network or repository)."""
+
+
+class PortInUseError(LocalNeo4jError):
+    """The requested Bolt port is already bound by another process."""
+
+
+class ServerStartError(LocalNeo4jError):
+    """The server process exited, or did not answer Bolt in time."""
+
+
+class StoreError(SwitchboardError):
+    """A failure while talking to Neo4j."""
+
+
+class StoreUnavailableError(StoreError):
+    """The Neo4j server cannot be reached."""
+
+
+class StoreAuthError(StoreError):
+    """The Neo4j server refused the configured credentials."""
+
+
+class QueryNotFoundError(StoreError):
+    """A query name does not match a file in ``cypher/``."""
+
+
+class SchemaError(StoreError):
+    """A constraint or index could not be created or is missing."""
+
+
+class NotFoundError(StoreError):
+    """No element (or relationship) matches the given key."""
+
+
+class ConflictError(StoreError):
+    """An update carried an expected version the element has moved past."""

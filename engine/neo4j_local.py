@@ -1,0 +1,707 @@
+"""The embedded-default Neo4j server: provisioned with Maven, run with Java.
+
+A new user needs no Docker and no manual set-up. The first start resolves the
+official ``org.neo4j:neo4j`` artifact and its runtime dependencies from Maven
+Central into ``$SWITCHBOARD_HOME/neo4j/<version>/lib`` (Maven's own repository
+cache lives in ``$SWITCHBOARD_HOME/maven-repository``); later starts reuse
+that folder and need no network.
+
+Each *instance* (``default`` for users, others for tests) has its own folder
+``$SWITCHBOARD_HOME/instances/<name>`` with ``conf/neo4j.conf``, ``data/``,
+``logs/``, a ``password`` file readable only by the user and ``instance.json``
+(pid, Bolt port, version). The server runs as
+``java <flags> -cp lib/* org.neo4j.server.CommunityEntryPoint --home-dir ...
+--config-dir ... --console-mode``; heap size and the flags the official
+``bin/neo4j`` launcher would add are passed here because this entry point does
+not read them from ``neo4j.conf``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from engine.errors import (
+    DownloadError,
+    JavaNotFoundError,
+    JavaVersionError,
+    LocalNeo4jError,
+    MavenNotFoundError,
+    PortInUseError,
+    ServerStartError,
+)
+from engine.settings import DEFAULT_INSTANCE, switchboard_home
+
+NEO4J_VERSION = "5.26.30"
+"""The newest 5.26 LTS release that resolves from Maven Central with Java 17."""
+
+DEFAULT_BOLT_PORT = 7687
+SUPPORTED_JAVA = (17, 21)
+MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
+DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
+ADMIN_CLASS = "org.neo4j.cli.AdminTool"
+
+# The flags the official launcher adds from the default neo4j.conf
+# (server.jvm.additional) plus heap sizing; CommunityEntryPoint reads none of them.
+LAUNCHER_JVM_FLAGS: tuple[str, ...] = (
+    "-XX:+UseG1GC",
+    "-XX:-OmitStackTraceInFastThrow",
+    "-XX:+AlwaysPreTouch",
+    "-XX:+UnlockExperimentalVMOptions",
+    "-XX:+TrustFinalNonStaticFields",
+    "-XX:+DisableExplicitGC",
+    "-Djdk.nio.maxCachedBufferSize=1024",
+    "-Dio.netty.tryReflectionSetAccessible=true",
+    "-Djdk.tls.ephemeralDHKeySize=2048",
+    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
+    "-XX:FlightRecorderOptions=stackdepth=256",
+    "-XX:+UnlockDiagnosticVMOptions",
+    "-XX:+DebugNonSafepoints",
+    "--add-opens=java.base/java.nio=ALL-UNNAMED",
+    "--add-opens=java.base/java.io=ALL-UNNAMED",
+    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+    "-Dlog4j2.disable.jmx=true",
+    "-Dlog4j.layout.jsonTemplate.maxStringLength=32768",
+)
+
+Progress = Callable[[str], None]
+
+# Popen handles of servers this process started, so stop() can reap them.
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
+
+
+def _noop(_: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class JavaInfo:
+    """A usable Java runtime."""
+
+    executable: Path
+    version: str
+    major: int
+
+
+@dataclass(frozen=True)
+class InstanceStatus:
+    """What ``switchboard neo4j status`` reports about one instance."""
+
+    instance: str
+    running: bool
+    stale: bool
+    pid: int | None
+    port: int | None
+    uri: str | None
+    version: str
+    installed: bool
+    instance_dir: Path
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "instance": self.instance,
+            "running": self.running,
+            "stale": self.stale,
+            "pid": self.pid,
+            "port": self.port,
+            "uri": self.uri,
+            "version": self.version,
+            "installed": self.installed,
+            "instanceDir": str(self.instance_dir),
+        }
+
+
+@dataclass(frozen=True)
+class StartResult:
+    """The outcome of :meth:`LocalNeo4j.start`."""
+
+    uri: str
+    pid: int
+    port: int
+    already_running: bool
+    downloaded: bool
+    recovered_stale: bool
+    seconds: float
+
+
+def find_java(java_home: str | None = None) -> JavaInfo:
+    """Locate ``java`` (``JAVA_HOME`` first, then ``PATH``) and check its version.
+
+    Raises :class:`JavaNotFoundError` or :class:`JavaVersionError`.
+    """
+    home = java_home if java_home is not None else os.environ.get("JAVA_HOME")
+    candidate: Path | None = None
+    if home:
+        path = Path(home) / "bin" / "java"
+        if not path.exists():
+            raise JavaNotFoundError(
+                f"JAVA_HOME is {home}, but {path} does not exist",
+                hint="point JAVA_HOME at a Java 17 or 21 installation, or unset it to use java on PATH",
+            )
+        candidate = path
+    else:
+        found = shutil.which("java")
+        if found:
+            candidate = Path(found)
+    if candidate is None:
+        raise JavaNotFoundError(
+            "no Java runtime found: JAVA_HOME is unset and 'java' is not on PATH",
+            hint="install Java 17 (e.g. apt install openjdk-17-jre-headless) or set NEO4J_URI "
+            "to an existing Neo4j server",
+        )
+    try:
+        proc = subprocess.run(
+            [str(candidate), "-version"], capture_output=True, text=True, timeout=60, check=False
+        )
+    except OSError as exc:
+        raise JavaNotFoundError(f"cannot run {candidate}: {exc}") from exc
+    text = proc.stderr + proc.stdout
+    match = re.search(r'version "([^"]+)"', text)
+    if not match:
+        raise JavaVersionError(
+            f"cannot tell the version of {candidate} (it printed: {text.strip()[:200]!r})",
+            hint="install Java 17 or set JAVA_HOME to one",
+        )
+    version = match.group(1)
+    first = version.split(".")[0]
+    major = int(version.split(".")[1]) if first == "1" else int(re.sub(r"\D.*", "", first) or 0)
+    if major not in SUPPORTED_JAVA:
+        raise JavaVersionError(
+            f"Neo4j {NEO4J_VERSION} runs on Java 17 or 21, but {candidate} is Java {version}",
+            hint="install Java 17 and set JAVA_HOME to it, or set NEO4J_URI to an existing server",
+        )
+    return JavaInfo(candidate, version, major)
+
+
+def find_maven() -> Path:
+    """Locate ``mvn`` on ``PATH``; raises :class:`MavenNotFoundError`."""
+    found = shutil.which("mvn")
+    if not found:
+        raise MavenNotFoundError(
+            "Maven ('mvn') is not on PATH; it is needed once to download Neo4j from Maven Central",
+            hint="install Maven 3.6+ (e.g. apt install maven), or set NEO4J_URI to an existing "
+            "Neo4j server, or use Docker",
+        )
+    return Path(found)
+
+
+def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+    """True when nothing listens on ``host:port`` (TIME_WAIT sockets do not count)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port the kernel considers free right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return int(sock.getsockname()[1])
+
+
+def _pid_alive(pid: int) -> bool:
+    child = _CHILDREN.get(pid)
+    if child is not None:
+        return child.poll() is None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+        return stat.rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+class LocalNeo4j:
+    """One instance of the embedded-default Neo4j server.
+
+    ``home`` defaults to ``$SWITCHBOARD_HOME``; ``port`` (or
+    ``SWITCHBOARD_NEO4J_PORT``) forces a Bolt port, otherwise 7687 is used when
+    free and any free port when not. ``maven_repository`` (or
+    ``SWITCHBOARD_MAVEN_REPOSITORY``) replaces Maven Central, e.g. with a
+    company mirror. ``extra_conf`` adds ``neo4j.conf`` settings.
+    """
+
+    def __init__(
+        self,
+        *,
+        home: Path | None = None,
+        instance: str = DEFAULT_INSTANCE,
+        version: str = NEO4J_VERSION,
+        port: int | None = None,
+        java_home: str | None = None,
+        maven_repository: str | None = None,
+        extra_conf: Mapping[str, str] | None = None,
+        heap: str = "1g",
+        page_cache: str = "256m",
+    ) -> None:
+        if not re.fullmatch(r"[A-Za-z0-9_.-]+", instance):
+            raise LocalNeo4jError(
+                f"instance name {instance!r} may use only letters, digits, '.', '_' and '-'"
+            )
+        self.home = home or switchboard_home()
+        self.instance = instance
+        self.version = version
+        env_port = os.environ.get("SWITCHBOARD_NEO4J_PORT")
+        self.requested_port = port if port is not None else (int(env_port) if env_port else None)
+        self.java_home = java_home
+        self.maven_repository = maven_repository or os.environ.get("SWITCHBOARD_MAVEN_REPOSITORY")
+        self.extra_conf = dict(extra_conf or {})
+        self.heap = heap
+        self.page_cache = page_cache
+
+    # ----------------------------------------------------------------- paths
+    @property
+    def dist_dir(self) -> Path:
+        return self.home / "neo4j" / self.version
+
+    @property
+    def lib_dir(self) -> Path:
+        return self.dist_dir / "lib"
+
+    @property
+    def instance_dir(self) -> Path:
+        return self.home / "instances" / self.instance
+
+    @property
+    def conf_dir(self) -> Path:
+        return self.instance_dir / "conf"
+
+    @property
+    def password_file(self) -> Path:
+        return self.instance_dir / "password"
+
+    @property
+    def state_file(self) -> Path:
+        return self.instance_dir / "instance.json"
+
+    @property
+    def console_log(self) -> Path:
+        return self.instance_dir / "logs" / "console.log"
+
+    @property
+    def installed(self) -> bool:
+        """True when the server's jars are in the cache (no network needed)."""
+        return (self.dist_dir / ".complete").exists()
+
+    # --------------------------------------------------------------- install
+    def ensure_installed(self, progress: Progress = _noop) -> bool:
+        """Resolve the server artifacts with Maven unless cached; True if it downloaded.
+
+        Raises :class:`MavenNotFoundError` or :class:`DownloadError`; a failed
+        download leaves no partial ``lib/`` behind.
+        """
+        if self.installed:
+            return False
+        mvn = find_maven()
+        self.dist_dir.mkdir(parents=True, exist_ok=True)
+        work = Path(tempfile.mkdtemp(prefix="resolve-", dir=self.dist_dir))
+        try:
+            (work / "pom.xml").write_text(self._pom())
+            cmd = [
+                str(mvn),
+                "-B",
+                "-f",
+                str(work / "pom.xml"),
+                f"-Dmaven.repo.local={self.home / 'maven-repository'}",
+                f"{DEPENDENCY_PLUGIN}:copy-dependencies",
+                "-DincludeScope=runtime",
+                f"-DoutputDirectory={work / 'lib'}",
+            ]
+            if self.maven_repository:
+                (work / "settings.xml").write_text(self._settings_xml(self.maven_repository))
+                cmd[1:1] = ["-s", str(work / "settings.xml")]
+            progress(f"resolving Neo4j {self.version} from Maven Central (first start only)")
+            env = dict(os.environ)
+            if self.java_home:
+                env["JAVA_HOME"] = self.java_home
+            proc = subprocess.Popen(
+                cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+            )
+            lines: list[str] = []
+            artifacts = 0
+            assert proc.stdout is not None
+            for line in proc.stdout:
+                lines.append(line.rstrip())
+                if "Downloaded from" in line:
+                    artifacts += 1
+                    if artifacts % 50 == 0:
+                        progress(f"resolving Neo4j {self.version}: {artifacts} files downloaded")
+            code = proc.wait()
+            if code != 0 or not any((work / "lib").glob("neo4j-*.jar")):
+                raise self._download_error(lines)
+            target = self.lib_dir
+            if target.exists():
+                shutil.rmtree(target)
+            (work / "lib").rename(target)
+            (self.dist_dir / ".complete").write_text(self.version + "\n")
+            progress(f"Neo4j {self.version} cached in {self.dist_dir}")
+            return True
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    def _download_error(self, lines: list[str]) -> DownloadError:
+        errors = [line for line in lines if line.startswith("[ERROR]") and line[7:].strip()]
+        detail = "\n".join((errors or lines)[:8])[:2000]
+        where = self.maven_repository or "Maven Central"
+        return DownloadError(
+            f"cannot download Neo4j {self.version} (org.neo4j:neo4j) from {where}; "
+            f"Maven said:\n{detail}",
+            hint="check network access to Maven Central (or set SWITCHBOARD_MAVEN_REPOSITORY to "
+            "a mirror); or set NEO4J_URI to an existing Neo4j server; or use Docker",
+        )
+
+    def _pom(self) -> str:
+        return f"""<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>switchboard.local</groupId>
+  <artifactId>neo4j-server</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency>
+      <groupId>org.neo4j</groupId>
+      <artifactId>neo4j</artifactId>
+      <version>{self.version}</version>
+    </dependency>
+  </dependencies>
+</project>
+"""
+
+    @staticmethod
+    def _settings_xml(url: str) -> str:
+        return f"""<settings>
+  <mirrors>
+    <mirror>
+      <id>switchboard-mirror</id>
+      <mirrorOf>*</mirrorOf>
+      <url>{url}</url>
+    </mirror>
+  </mirrors>
+</settings>
+"""
+
+    # ----------------------------------------------------------------- state
+    def _read_state(self) -> dict[str, object] | None:
+        try:
+            data = json.loads(self.state_file.read_text())
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _running_pid(self, state: Mapping[str, object] | None) -> int | None:
+        if not state:
+            return None
+        pid = state.get("pid")
+        if not isinstance(pid, int) or not _pid_alive(pid):
+            return None
+        cmd = _cmdline(pid)
+        if cmd and (MAIN_CLASS not in cmd or str(self.conf_dir) not in cmd):
+            return None  # the pid was reused by an unrelated process
+        return pid
+
+    def status(self) -> InstanceStatus:
+        """Running, stale (recorded but dead) or stopped, with pid and URI."""
+        state = self._read_state()
+        pid = self._running_pid(state)
+        port = state.get("port") if state else None
+        port = port if isinstance(port, int) else None
+        return InstanceStatus(
+            instance=self.instance,
+            running=pid is not None,
+            stale=state is not None and pid is None,
+            pid=pid,
+            port=port if pid else None,
+            uri=f"bolt://127.0.0.1:{port}" if pid and port else None,
+            version=self.version,
+            installed=self.installed,
+            instance_dir=self.instance_dir,
+        )
+
+    @property
+    def uri(self) -> str:
+        """The Bolt URI of the running instance; raises when it is not running."""
+        status = self.status()
+        if not status.uri:
+            raise LocalNeo4jError(
+                f"the embedded Neo4j instance '{self.instance}' is not running",
+                hint="run 'switchboard neo4j start'",
+            )
+        return status.uri
+
+    def password(self) -> str:
+        """The instance's generated password (created at first start)."""
+        try:
+            return self.password_file.read_text().strip()
+        except OSError as exc:
+            raise LocalNeo4jError(
+                f"no password file for instance '{self.instance}' ({self.password_file})",
+                hint="run 'switchboard neo4j start' once to create the instance",
+            ) from exc
+
+    # ----------------------------------------------------------------- start
+    def _choose_port(self) -> int:
+        if self.requested_port is not None:
+            if not port_is_free(self.requested_port):
+                raise PortInUseError(
+                    f"Bolt port {self.requested_port} on 127.0.0.1 is already in use by another "
+                    "process",
+                    hint="stop that process, choose another port with SWITCHBOARD_NEO4J_PORT, or "
+                    "unset it to let Switchboard pick a free port",
+                )
+            return self.requested_port
+        state = self._read_state()
+        previous = state.get("port") if state else None
+        for candidate in (previous, DEFAULT_BOLT_PORT):
+            if isinstance(candidate, int) and port_is_free(candidate):
+                return candidate
+        return free_port()
+
+    def _ensure_password(self, java: JavaInfo) -> None:
+        auth_file = self.instance_dir / "data" / "dbms" / "auth.ini"
+        if self.password_file.exists() and auth_file.exists():
+            return
+        if not self.password_file.exists():
+            password = secrets.token_urlsafe(24)
+            fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(password + "\n")
+        if auth_file.exists():
+            return
+        env = dict(os.environ, NEO4J_HOME=str(self.instance_dir), NEO4J_CONF=str(self.conf_dir))
+        proc = subprocess.run(
+            [
+                str(java.executable),
+                "-cp",
+                str(self.lib_dir / "*"),
+                ADMIN_CLASS,
+                "dbms",
+                "set-initial-password",
+                self.password(),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            check=False,
+        )
+        if proc.returncode != 0:
+            output = (proc.stderr or proc.stdout).strip().splitlines()
+            raise ServerStartError(
+                "setting the initial password failed:\n" + "\n".join(output[:10]),
+                hint=f"remove {self.instance_dir} to start from scratch",
+            )
+
+    def _write_conf(self, port: int) -> None:
+        inst = self.instance_dir
+        settings: dict[str, str] = {
+            "server.directories.data": str(inst / "data"),
+            "server.directories.logs": str(inst / "logs"),
+            "server.directories.run": str(inst / "run"),
+            "server.directories.plugins": str(inst / "plugins"),
+            "server.directories.import": str(inst / "import"),
+            "server.directories.lib": str(self.lib_dir),
+            "server.default_listen_address": "127.0.0.1",
+            "server.bolt.enabled": "true",
+            "server.bolt.listen_address": f"127.0.0.1:{port}",
+            "server.bolt.advertised_address": f"127.0.0.1:{port}",
+            "server.http.enabled": "false",
+            "server.https.enabled": "false",
+            "server.memory.pagecache.size": self.page_cache,
+            "server.memory.heap.initial_size": self.heap,
+            "server.memory.heap.max_size": self.heap,
+            "dbms.security.auth_enabled": "true",
+            "dbms.usage_report.enabled": "false",
+            "db.tx_log.rotation.retention_policy": "256M size",
+        }
+        settings.update(self.extra_conf)
+        lines = ["# Written by Switchboard at every start; edits are overwritten."]
+        lines += [f"{key}={value}" for key, value in settings.items()]
+        self.conf_dir.mkdir(parents=True, exist_ok=True)
+        (self.conf_dir / "neo4j.conf").write_text("\n".join(lines) + "\n")
+
+    def _command(self, java: JavaInfo) -> list[str]:
+        return [
+            str(java.executable),
+            f"-Xms{self.heap}",
+            f"-Xmx{self.heap}",
+            *LAUNCHER_JVM_FLAGS,
+            "-cp",
+            str(self.lib_dir / "*"),
+            MAIN_CLASS,
+            f"--home-dir={self.instance_dir}",
+            f"--config-dir={self.conf_dir}",
+            "--console-mode",
+        ]
+
+    def start(self, *, timeout: float = 180.0, progress: Progress = _noop) -> StartResult:
+        """Start the instance (downloading Neo4j on first use) and wait for Bolt.
+
+        Idempotent: a running instance is reported, not started twice. A
+        recorded instance whose process died (crash, SIGKILL, reboot) is
+        detected and started again. Raises a :class:`LocalNeo4jError`
+        subclass with an actionable message on every failure.
+        """
+        began = time.monotonic()
+        state = self._read_state()
+        pid = self._running_pid(state)
+        if pid is not None and state is not None:
+            port = int(str(state["port"]))
+            return StartResult(f"bolt://127.0.0.1:{port}", pid, port, True, False, False, 0.0)
+        recovered = state is not None
+        if recovered:
+            progress(f"instance '{self.instance}' was not shut down cleanly; starting it again")
+            self.state_file.unlink(missing_ok=True)
+        java = find_java(self.java_home)
+        downloaded = self.ensure_installed(progress)
+        for sub in ("conf", "data", "logs", "run", "plugins", "import"):
+            (self.instance_dir / sub).mkdir(parents=True, exist_ok=True)
+        os.chmod(self.instance_dir, 0o700)
+        port = self._choose_port()
+        self._write_conf(port)
+        self._ensure_password(java)
+        progress(f"starting Neo4j {self.version} on bolt://127.0.0.1:{port}")
+        log_start = self.console_log.stat().st_size if self.console_log.exists() else 0
+        with open(self.console_log, "ab") as log:
+            proc = subprocess.Popen(
+                self._command(java),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                cwd=self.instance_dir,
+                start_new_session=True,
+            )
+        _CHILDREN[proc.pid] = proc
+        self.state_file.write_text(
+            json.dumps({"pid": proc.pid, "port": port, "version": self.version}) + "\n"
+        )
+        self._wait_ready(proc, port, timeout, log_start, progress)
+        return StartResult(
+            f"bolt://127.0.0.1:{port}",
+            proc.pid,
+            port,
+            False,
+            downloaded,
+            recovered,
+            time.monotonic() - began,
+        )
+
+    def _wait_ready(
+        self,
+        proc: subprocess.Popen[bytes],
+        port: int,
+        timeout: float,
+        log_start: int,
+        progress: Progress,
+    ) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                self.state_file.unlink(missing_ok=True)
+                _CHILDREN.pop(proc.pid, None)
+                raise ServerStartError(
+                    f"Neo4j exited with code {proc.returncode} during start-up; "
+                    f"last lines of {self.console_log}:\n{self.log_tail(30, since=log_start)}",
+                    hint="fix the problem the log names; 'switchboard neo4j logs' shows more",
+                )
+            if self._log_says_started(log_start) and self._bolt_answers(port):
+                return
+            time.sleep(0.25)
+        self.stop()
+        raise ServerStartError(
+            f"Neo4j did not answer on bolt://127.0.0.1:{port} within {timeout:.0f} s; "
+            f"last lines of {self.console_log}:\n{self.log_tail(30, since=log_start)}",
+            hint="the machine may be overloaded; try again, or read 'switchboard neo4j logs'",
+        )
+
+    def _log_says_started(self, since: int) -> bool:
+        try:
+            with open(self.console_log, "rb") as handle:
+                handle.seek(since)
+                return b" Started." in handle.read()
+        except OSError:
+            return False
+
+    @staticmethod
+    def _bolt_answers(port: int) -> bool:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.settimeout(1.0)
+            return sock.connect_ex(("127.0.0.1", port)) == 0
+
+    # ------------------------------------------------------------------ stop
+    def stop(self, *, timeout: float = 60.0) -> bool:
+        """Stop the instance: SIGTERM, wait, SIGKILL only after ``timeout``.
+
+        Returns True when a running server was stopped, False when none ran
+        (a stale record is cleared either way).
+        """
+        state = self._read_state()
+        pid = self._running_pid(state)
+        if pid is None:
+            self.state_file.unlink(missing_ok=True)
+            return False
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGTERM)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and _pid_alive(pid):
+            time.sleep(0.2)
+        if _pid_alive(pid):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        child = _CHILDREN.pop(pid, None)
+        if child is not None:
+            child.wait(timeout=30)
+        self.state_file.unlink(missing_ok=True)
+        return True
+
+    def kill(self) -> None:
+        """SIGKILL the server (used to test crash recovery)."""
+        state = self._read_state()
+        pid = self._running_pid(state)
+        if pid is None:
+            return
+        os.kill(pid, signal.SIGKILL)
+        child = _CHILDREN.pop(pid, None)
+        if child is not None:
+            child.wait(timeout=30)
+        else:
+            while _pid_alive(pid):
+                time.sleep(0.1)
+
+    # ------------------------------------------------------------------ logs
+    def log_tail(self, lines: int = 50, *, since: int = 0) -> str:
+        """The last ``lines`` lines of the console log (from byte ``since``)."""
+        try:
+            with open(self.console_log, "rb") as handle:
+                handle.seek(since)
+                text = handle.read().decode(errors="replace")
+        except OSError:
+            return "(no log yet)"
+        return "\n".join(text.splitlines()[-lines:])

@@ -1,0 +1,248 @@
+"""The only module that talks to the Neo4j driver.
+
+Queries live in ``cypher/<name>.cypher`` (one statement per file, values only
+through parameters) and are loaded by name. Every query runs with a timeout
+and transaction metadata naming the operation, so ``SHOW TRANSACTIONS`` and
+the query log say which Switchboard operation ran it. One driver per process
+(:func:`get_store`); managed transactions retry transient failures.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import cache
+from importlib import resources
+from typing import Any, TypeVar
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction, Query, RoutingControl
+from neo4j import exceptions as neo4j_exc
+
+from engine.errors import (
+    QueryNotFoundError,
+    StoreAuthError,
+    StoreError,
+    StoreUnavailableError,
+    SwitchboardError,
+)
+from engine.neo4j_local import LocalNeo4j, Progress, _noop
+from engine.settings import Neo4jSettings
+
+T = TypeVar("T")
+Params = Mapping[str, Any]
+
+APP_NAME = "switchboard"
+
+
+@cache
+def query_text(name: str) -> str:
+    """The text of ``cypher/<name>.cypher``; raises :class:`QueryNotFoundError`."""
+    resource = resources.files("cypher").joinpath(f"{name}.cypher")
+    try:
+        return resource.read_text(encoding="utf-8")
+    except (FileNotFoundError, OSError) as exc:
+        raise QueryNotFoundError(f"no query named '{name}' in cypher/") from exc
+
+
+@contextmanager
+def translate_errors(operation: str) -> Iterator[None]:
+    """Turn driver exceptions into :mod:`engine.errors` ones with a hint."""
+    try:
+        yield
+    except SwitchboardError:
+        raise
+    except neo4j_exc.AuthError as exc:
+        raise StoreAuthError(
+            f"{operation}: Neo4j refused the credentials ({exc.message})",
+            hint="check NEO4J_USERNAME and NEO4J_PASSWORD",
+        ) from exc
+    except (neo4j_exc.ServiceUnavailable, neo4j_exc.SessionExpired, OSError) as exc:
+        raise StoreUnavailableError(
+            f"{operation}: cannot reach Neo4j ({exc})",
+            hint="check that the server runs ('switchboard neo4j status') or that NEO4J_URI is right",
+        ) from exc
+    except neo4j_exc.Neo4jError as exc:
+        raise StoreError(f"{operation}: {exc.code}: {exc.message}") from exc
+    except neo4j_exc.DriverError as exc:
+        raise StoreError(f"{operation}: {exc}") from exc
+
+
+class Store:
+    """A connected driver plus the query library.
+
+    Build one with :meth:`connect`; use :func:`get_store` for the
+    process-wide instance.
+    """
+
+    def __init__(
+        self,
+        driver: neo4j.Driver,
+        *,
+        uri: str,
+        database: str | None = None,
+        query_timeout: float = 60.0,
+        embedded: LocalNeo4j | None = None,
+    ) -> None:
+        self.driver = driver
+        self.uri = uri
+        self.database = database
+        self.query_timeout = query_timeout
+        self.embedded = embedded
+
+    @classmethod
+    def connect(
+        cls,
+        settings: Neo4jSettings | None = None,
+        *,
+        progress: Progress = _noop,
+        start_embedded: bool = True,
+    ) -> Store:
+        """Connect to ``NEO4J_URI``, or to the embedded default (started on first use).
+
+        Raises :class:`StoreUnavailableError`, :class:`StoreAuthError` or a
+        :class:`~engine.errors.LocalNeo4jError` from provisioning.
+        """
+        settings = settings or Neo4jSettings.from_env()
+        embedded: LocalNeo4j | None = None
+        if settings.uri is None:
+            embedded = LocalNeo4j(instance=settings.instance)
+            uri = embedded.start(progress=progress).uri if start_embedded else embedded.uri
+            auth = (settings.username, settings.password or embedded.password())
+        else:
+            uri = settings.uri
+            auth = (settings.username, settings.password or "")
+        driver = GraphDatabase.driver(uri, auth=auth, user_agent=f"{APP_NAME}/0.1")
+        store = cls(
+            driver,
+            uri=uri,
+            database=settings.database,
+            query_timeout=settings.query_timeout,
+            embedded=embedded,
+        )
+        with translate_errors("connecting"):
+            driver.verify_connectivity()
+        return store
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+    # --------------------------------------------------------------- queries
+    def _query(self, name: str, text: str | None = None, timeout: float | None = None) -> Query:
+        return Query(
+            text if text is not None else query_text(name),
+            metadata={"app": APP_NAME, "operation": name},
+            timeout=timeout if timeout is not None else self.query_timeout,
+        )
+
+    def _execute(
+        self, name: str, params: Params | None, routing: RoutingControl, timeout: float | None
+    ) -> list[dict[str, Any]]:
+        with translate_errors(name):
+            records, _, _ = self.driver.execute_query(
+                self._query(name, timeout=timeout),
+                dict(params or {}),
+                routing_=routing,
+                database_=self.database,
+            )
+        return [record.data() for record in records]
+
+    def read(
+        self, name: str, params: Params | None = None, *, timeout: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Run the read query ``cypher/<name>.cypher``; rows as dicts."""
+        return self._execute(name, params, RoutingControl.READ, timeout)
+
+    def write(
+        self, name: str, params: Params | None = None, *, timeout: float | None = None
+    ) -> list[dict[str, Any]]:
+        """Run the write query ``cypher/<name>.cypher`` in its own transaction."""
+        return self._execute(name, params, RoutingControl.WRITE, timeout)
+
+    def run(
+        self, tx: ManagedTransaction, name: str, params: Params | None = None
+    ) -> list[dict[str, Any]]:
+        """Run ``cypher/<name>.cypher`` inside a transaction from :meth:`write_tx`."""
+        result = tx.run(query_text(name), dict(params or {}))
+        return [record.data() for record in result]
+
+    def _tx(
+        self,
+        operation: str,
+        work: Callable[[ManagedTransaction], T],
+        write: bool,
+        timeout: float | None,
+    ) -> T:
+        unit = neo4j.unit_of_work(
+            timeout=timeout if timeout is not None else self.query_timeout,
+            metadata={"app": APP_NAME, "operation": operation},
+        )(work)
+        with translate_errors(operation), self.driver.session(database=self.database) as session:
+            if write:
+                return session.execute_write(unit)
+            return session.execute_read(unit)
+
+    def write_tx(
+        self,
+        operation: str,
+        work: Callable[[ManagedTransaction], T],
+        *,
+        timeout: float | None = None,
+    ) -> T:
+        """Run ``work`` in one managed write transaction (retried when transient).
+
+        ``work`` must be safe to call again: it may run more than once.
+        """
+        return self._tx(operation, work, True, timeout)
+
+    def read_tx(
+        self,
+        operation: str,
+        work: Callable[[ManagedTransaction], T],
+        *,
+        timeout: float | None = None,
+    ) -> T:
+        """Run ``work`` in one managed read transaction."""
+        return self._tx(operation, work, False, timeout)
+
+    def run_ddl(self, operation: str, statement: str) -> None:
+        """Run a schema statement (auto-commit; DDL cannot share a transaction).
+
+        Only :mod:`engine.schema` calls this, with text built from code.
+        """
+        with translate_errors(operation), self.driver.session(database=self.database) as session:
+            session.run(self._query(operation, text=statement)).consume()
+
+
+_lock = threading.Lock()
+_stores: dict[Neo4jSettings, Store] = {}
+
+
+def get_store(settings: Neo4jSettings | None = None, *, progress: Progress = _noop) -> Store:
+    """The process-wide :class:`Store` for ``settings`` (default: the environment)."""
+    settings = settings or Neo4jSettings.from_env()
+    with _lock:
+        store = _stores.get(settings)
+        if store is None:
+            store = Store.connect(settings, progress=progress)
+            _stores[settings] = store
+        return store
+
+
+def close_stores() -> None:
+    """Close every driver :func:`get_store` opened."""
+    with _lock:
+        for store in _stores.values():
+            store.close()
+        _stores.clear()
+
+
+atexit.register(close_stores)

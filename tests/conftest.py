@@ -1,0 +1,115 @@
+"""Test session fixtures: a real Neo4j 5 server, wiped between tests.
+
+Where the server comes from, in order:
+
+1. ``NEO4J_URI`` (with ``NEO4J_USERNAME``/``NEO4J_PASSWORD``): an existing
+   server. Its data is wiped between tests, so the session refuses to run
+   unless ``--allow-wipe`` (or ``SWITCHBOARD_TEST_ALLOW_WIPE=1``) says so.
+2. ``--testcontainers``: a ``neo4j:5.26-community`` container (needs Docker).
+3. Otherwise the embedded default, as a dedicated instance named
+   ``SWITCHBOARD_TEST_INSTANCE`` (default ``pytest``) that the session starts
+   and stops itself.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from engine.neo4j_local import LocalNeo4j
+from engine.schema import init_schema
+from engine.settings import Neo4jSettings
+from engine.store import Store
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--testcontainers",
+        action="store_true",
+        help="run Neo4j in a testcontainers neo4j:5.26-community container (needs Docker)",
+    )
+    parser.addoption(
+        "--allow-wipe",
+        action="store_true",
+        help="allow wiping the database at NEO4J_URI between tests",
+    )
+
+
+@dataclass(frozen=True)
+class TestServer:
+    settings: Neo4jSettings
+    started_here: bool
+    local: LocalNeo4j | None
+
+    def env(self) -> dict[str, str]:
+        """Environment variables that point the CLI at this server."""
+        return {
+            "NEO4J_URI": self.settings.uri or "",
+            "NEO4J_USERNAME": self.settings.username,
+            "NEO4J_PASSWORD": self.settings.password or "",
+            "NEO4J_DATABASE": self.settings.database or "",
+        }
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(request: pytest.FixtureRequest) -> Iterator[TestServer]:
+    config = request.config
+    uri = os.environ.get("NEO4J_URI")
+    if uri:
+        allowed = (
+            config.getoption("--allow-wipe") or os.environ.get("SWITCHBOARD_TEST_ALLOW_WIPE") == "1"
+        )
+        if not allowed:
+            pytest.exit(
+                f"NEO4J_URI={uri} is set and the tests wipe the database between cases; "
+                "pass --allow-wipe (or SWITCHBOARD_TEST_ALLOW_WIPE=1) if that is intended, "
+                "or unset NEO4J_URI to use a test instance of the embedded server",
+                returncode=2,
+            )
+        yield TestServer(Neo4jSettings.from_env(), False, None)
+        return
+    if config.getoption("--testcontainers"):
+        from testcontainers.neo4j import Neo4jContainer
+
+        password = secrets.token_urlsafe(16)
+        with Neo4jContainer("neo4j:5.26-community", password=password) as container:
+            settings = Neo4jSettings(
+                uri=container.get_connection_url(), username="neo4j", password=password
+            )
+            yield TestServer(settings, True, None)
+        return
+    local = LocalNeo4j(instance=os.environ.get("SWITCHBOARD_TEST_INSTANCE", "pytest"))
+    result = local.start()
+    settings = Neo4jSettings(uri=result.uri, username="neo4j", password=local.password())
+    try:
+        yield TestServer(settings, not result.already_running, local)
+    finally:
+        if not result.already_running:
+            local.stop()
+
+
+@pytest.fixture(scope="session")
+def session_store(neo4j_server: TestServer) -> Iterator[Store]:
+    store = Store.connect(neo4j_server.settings)
+    init_schema(store)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture
+def store(session_store: Store) -> Store:
+    """The test server's store, with every node and relationship removed first."""
+    session_store.write("wipe_all")
+    return session_store
+
+
+@pytest.fixture
+def cli_env(neo4j_server: TestServer, store: Store) -> dict[str, str]:
+    """Environment for CliRunner so the CLI talks to the (wiped) test server."""
+    return neo4j_server.env()
