@@ -1,0 +1,118 @@
+"""How element and relationship properties are stored in Neo4j, and read back.
+
+Neo4j properties cannot hold maps, yet the model has several
+(``additionalProperties``, ``configurationProperties``, ``securedProperties``,
+``arguments``, ``templates``, ...). Each map is stored twice:
+
+* under its own name as canonical JSON text (sorted keys), the source of truth
+  that :func:`decode_properties` reads back, and
+* flattened, one property per key named ``<map>.<key>`` for every key whose
+  value is a string, number or boolean, so analysts can write
+  ``WHERE c.`configurationProperties.directory` = '/data'``.
+
+Names of map properties outside :data:`MAP_PROPERTIES` (say, on an imported
+catalog-target element) are listed in the node's ``mapProperties`` property.
+Every node also carries ``typeName``, its most specific type, so queries need
+not reason over labels. Lists of primitives are stored natively; datetimes as
+native ``DATETIME`` values; ``None`` values are not stored at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+MAP_PROPERTIES: frozenset[str] = frozenset(
+    {
+        "additionalProperties",
+        "configurationProperties",
+        "securedProperties",
+        "arguments",
+        "templates",
+        "extendedProperties",
+        "vendorProperties",
+        "classifications",
+        "proxyProperties",
+    }
+)
+"""Property names that always hold a map (or, for ``classifications``, JSON)."""
+
+MAP_LIST_PROPERTY = "mapProperties"
+FLAT_SEPARATOR = "."
+
+AUDIT_PROPERTIES: tuple[str, ...] = (
+    "version",
+    "createTime",
+    "updateTime",
+    "createdBy",
+    "updatedBy",
+)
+
+
+def now() -> datetime:
+    """The timestamp written to ``createTime``/``updateTime`` (UTC, aware)."""
+    return datetime.now(UTC)
+
+
+def _canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def encode_properties(properties: Mapping[str, Any]) -> dict[str, Any]:
+    """Model properties -> the property map written to a node or relationship.
+
+    Maps become JSON text plus flattened keys; ``None`` values are dropped;
+    any other value must already be something Neo4j stores (str, int, float,
+    bool, datetime, or a homogeneous list of those).
+    """
+    out: dict[str, Any] = {}
+    extra_maps: list[str] = []
+    for name, value in properties.items():
+        if value is None:
+            continue
+        if name in MAP_PROPERTIES or isinstance(value, Mapping):
+            out[name] = _canonical_json(value)
+            if isinstance(value, Mapping):
+                if name not in MAP_PROPERTIES:
+                    extra_maps.append(name)
+                for key, item in value.items():
+                    if isinstance(item, str | int | float | bool):
+                        out[f"{name}{FLAT_SEPARATOR}{key}"] = item
+            continue
+        out[name] = value
+    if extra_maps:
+        out[MAP_LIST_PROPERTY] = sorted(extra_maps)
+    return out
+
+
+def decode_properties(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`encode_properties`: drop flattened keys, parse maps."""
+    extra = stored.get(MAP_LIST_PROPERTY) or []
+    maps = MAP_PROPERTIES.union(extra)
+    out: dict[str, Any] = {}
+    for name, value in stored.items():
+        if name == MAP_LIST_PROPERTY:
+            continue
+        head, sep, _ = name.partition(FLAT_SEPARATOR)
+        if sep and head in maps:
+            continue
+        if name in maps and isinstance(value, str):
+            try:
+                out[name] = json.loads(value)
+            except ValueError:
+                out[name] = value
+            continue
+        out[name] = to_python(value)
+    return out
+
+
+def to_python(value: Any) -> Any:
+    """Driver temporal values -> aware Python datetimes; lists element-wise."""
+    if isinstance(value, list):
+        return [to_python(v) for v in value]
+    to_native = getattr(value, "to_native", None)
+    if callable(to_native):
+        return to_native()
+    return value
