@@ -1,0 +1,251 @@
+"""One-round-trip resolution of integration groups into :class:`ResolvedGroup` views.
+
+``cypher/resolve_group.cypher`` (one group) and ``cypher/resolve_groups.cypher``
+(several, for daemon start-up) return a group's whole subgraph in one row: the
+registrations with their connectors and catalog targets, and a *flat* list of
+every connection reachable from those connectors through ``EMBEDDED_CONNECTION``
+to any depth. This module decodes the stored properties
+(:func:`engine.graphmap.decode_properties`) and assembles the embedding tree in
+Python, where a cycle is easy to see: the repeated connection is emitted once
+more with ``cycle=True`` and not expanded again.
+
+Nothing is smoothed over (the validator needs the defects): a connector with no
+connection or two, a connection with two connector types or endpoints, an
+embedding cycle, a registration without ``connectorName`` all stay visible.
+
+:func:`canonical_json` is the stable serialisation (sorted keys, ISO datetimes,
+two-space indent, trailing newline) used for golden files and ``--format json``;
+its shape is documented by :func:`json_schema` in ``docs/resolved-group.schema.json``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from engine.errors import NotFoundError
+from engine.graphmap import decode_properties
+from engine.resolved import (
+    DEFAULT_PERMITTED_SYNCHRONIZATION,
+    CatalogTargetView,
+    ConnectionView,
+    ConnectorView,
+    ElementView,
+    EmbeddedConnectionView,
+    RegistrationView,
+    ResolvedGroup,
+)
+from engine.store import Store
+
+RESOLVE_GROUP_QUERY = "resolve_group"
+RESOLVE_GROUPS_QUERY = "resolve_groups"
+GROUP_LIST_QUERY = "groups"
+
+_IDENTITY = ("guid", "qualifiedName", "typeName", "isProxy")
+_REGISTRATION_FIELDS = tuple(
+    name for name in RegistrationView.model_fields if name not in ("guid", "properties")
+)
+
+
+# ------------------------------------------------------------------ public API
+def resolve_group(store: Store, qualified_name: str) -> ResolvedGroup:
+    """The whole subgraph of the integration group ``qualified_name``, in one query.
+
+    Raises :class:`~engine.errors.NotFoundError` (``no integration group 'X'``,
+    with the closest existing names as hint) when there is no such group.
+    """
+    rows = store.read(RESOLVE_GROUP_QUERY, {"qualifiedName": qualified_name})
+    if not rows:
+        raise _not_found(store, [qualified_name])
+    return group_from_row(rows[0])
+
+
+def resolve_groups(store: Store, qualified_names: Iterable[str]) -> list[ResolvedGroup]:
+    """Several groups in one query, in the order asked (duplicates once).
+
+    Raises :class:`~engine.errors.NotFoundError` naming every group that does
+    not exist (nothing is returned then: a daemon must not start half its
+    configuration silently).
+    """
+    names = list(dict.fromkeys(qualified_names))
+    if not names:
+        return []
+    rows = store.read(RESOLVE_GROUPS_QUERY, {"qualifiedNames": names})
+    found = {group.qualified_name: group for group in map(group_from_row, rows)}
+    missing = [name for name in names if name not in found]
+    if missing:
+        raise _not_found(store, missing)
+    return [found[name] for name in names]
+
+
+def group_names(store: Store) -> list[str]:
+    """qualifiedNames of every integration group, sorted."""
+    return sorted(str(row["qualifiedName"]) for row in store.read(GROUP_LIST_QUERY))
+
+
+def closest_names(name: str, candidates: Sequence[str], n: int = 3) -> list[str]:
+    """The candidates that look most like ``name`` (difflib ratio >= 0.4)."""
+    return difflib.get_close_matches(name, candidates, n=n, cutoff=0.4)
+
+
+def canonical_document(group: ResolvedGroup) -> dict[str, Any]:
+    """``group`` as plain JSON data (datetimes as ISO 8601 text)."""
+    data: dict[str, Any] = group.model_dump(mode="json")
+    return data
+
+
+def canonical_json(group: ResolvedGroup | Sequence[ResolvedGroup]) -> str:
+    """Deterministic JSON text: sorted keys, ISO datetimes, indent 2, trailing newline.
+
+    A sequence of groups serialises as a JSON array of group documents.
+    """
+    if isinstance(group, ResolvedGroup):
+        data: Any = canonical_document(group)
+    else:
+        data = [canonical_document(g) for g in group]
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def json_schema() -> dict[str, Any]:
+    """JSON Schema (2020-12) of one :func:`canonical_json` group document."""
+    schema = ResolvedGroup.model_json_schema(mode="serialization")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://switchboard.invalid/schemas/resolved-group.schema.json"
+    return schema
+
+
+def json_schema_text() -> str:
+    """The text of ``docs/resolved-group.schema.json``."""
+    return json.dumps(json_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+# ------------------------------------------------------------------ assembly
+def group_from_row(row: Mapping[str, Any]) -> ResolvedGroup:
+    """Decode one row of ``resolve_group``/``resolve_groups`` into a :class:`ResolvedGroup`."""
+    connections = {str(entry["node"]["guid"]): entry for entry in row["connections"] or []}
+    built: list[ConnectorView] = []
+    for entry in row["connectors"] or []:
+        built.append(_connector(entry, connections))
+    return ResolvedGroup(group=element_view(row["group"]), connectors=built)
+
+
+def element_view(stored: Mapping[str, Any]) -> ElementView:
+    """A node's stored properties -> :class:`ElementView`."""
+    return ElementView(**_element_fields(stored))
+
+
+def _element_fields(stored: Mapping[str, Any]) -> dict[str, Any]:
+    props = decode_properties(stored)
+    return {
+        "guid": str(props.pop("guid", "")),
+        "qualifiedName": str(props.pop("qualifiedName", "")),
+        "typeName": str(props.pop("typeName", "")),
+        "isProxy": bool(props.pop("isProxy", False)),
+        "properties": props,
+    }
+
+
+def _registration(stored: Mapping[str, Any]) -> RegistrationView:
+    props = decode_properties(stored)
+    fields: dict[str, Any] = {"guid": str(props.pop("guid", ""))}
+    for name in _REGISTRATION_FIELDS:
+        if name in props:
+            fields[name] = props.pop(name)
+    fields["properties"] = props
+    return RegistrationView(**fields)
+
+
+def _connection(
+    guid: str,
+    connections: Mapping[str, Mapping[str, Any]],
+    path: tuple[str, ...],
+    *,
+    expand: bool = True,
+) -> ConnectionView:
+    entry = connections[guid]
+    types = [element_view(t) for t in entry["connectorTypes"] or []]
+    endpoints = [element_view(e) for e in entry["endpoints"] or []]
+    embedded: list[EmbeddedConnectionView] = []
+    if expand:
+        here = (*path, guid)
+        for link in entry["embedded"] or []:
+            child = str(link["child"])
+            cycle = child in here
+            rel = decode_properties(link["relationship"])
+            embedded.append(
+                EmbeddedConnectionView(
+                    guid=str(rel.get("guid", "")),
+                    position=int(rel.get("position") or 0),
+                    displayName=rel.get("displayName"),
+                    arguments=rel.get("arguments") or {},
+                    connection=_connection(child, connections, here, expand=not cycle),
+                    cycle=cycle,
+                )
+            )
+    return ConnectionView(
+        **_element_fields(entry["node"]),
+        connectorType=types[0] if types else None,
+        additionalConnectorTypes=types[1:],
+        endpoint=endpoints[0] if endpoints else None,
+        additionalEndpoints=endpoints[1:],
+        embeddedConnections=embedded,
+        assetQualifiedNames=[str(a) for a in entry["assets"] or []],
+    )
+
+
+def _connector(
+    entry: Mapping[str, Any], connections: Mapping[str, Mapping[str, Any]]
+) -> ConnectorView:
+    registration = _registration(entry["registration"])
+    connector = element_view(entry["connector"])
+    linked = [_connection(str(g), connections, ()) for g in entry["connections"] or []]
+    first = linked[0] if linked else None
+    base_config = first.configuration_properties if first else {}
+    inherited = registration.permittedSynchronization or DEFAULT_PERMITTED_SYNCHRONIZATION
+    targets: list[CatalogTargetView] = []
+    for target in entry["catalogTargets"] or []:
+        rel = decode_properties(target["relationship"])
+        overrides = rel.get("configurationProperties")
+        effective = dict(base_config)
+        if isinstance(overrides, Mapping):
+            effective.update(overrides)
+        targets.append(
+            CatalogTargetView(
+                relationship=rel,
+                element=element_view(target["element"]),
+                elementConnectionNames=[str(n) for n in target["elementConnectionNames"] or []],
+                effectiveConfiguration=effective,
+                effectivePermittedSynchronization=rel.get("permittedSynchronization")
+                or inherited,
+            )
+        )
+    return ConnectorView(
+        registration=registration,
+        connector=connector,
+        usesBlockingCalls=bool(connector.properties.get("usesBlockingCalls", False)),
+        connection=first,
+        additionalConnections=linked[1:],
+        catalogTargets=targets,
+    )
+
+
+def _not_found(store: Store, missing: Sequence[str]) -> NotFoundError:
+    existing = group_names(store)
+    suggestions: list[str] = []
+    for name in missing:
+        suggestions.extend(s for s in closest_names(name, existing) if s not in suggestions)
+    quoted = ", ".join(f"'{name}'" for name in missing)
+    message = (
+        f"no integration group {quoted}"
+        if len(missing) == 1
+        else f"no integration groups {quoted}"
+    )
+    if suggestions:
+        hint = "closest existing names: " + ", ".join(suggestions)
+    elif existing:
+        hint = "list the existing groups with 'switchboard groups list'"
+    else:
+        hint = "the graph holds no integration group yet"
+    return NotFoundError(message, hint=hint)
