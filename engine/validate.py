@@ -1,0 +1,1408 @@
+"""Structural validation of integration groups (SPEC.md §3) on a networkx graph.
+
+Resolved groups (:mod:`engine.resolved`) or a whole-database snapshot
+(:func:`load_snapshot`) become one :class:`networkx.MultiDiGraph`:
+
+* nodes keyed by element ``guid``, with ``guid``, ``qualifiedName``,
+  ``typeName``, ``labels`` (tuple), ``isProxy`` and ``properties`` (decoded,
+  see :mod:`engine.graphmap`);
+* edges keyed by relationship ``guid`` (or a stable synthetic key when the
+  source does not carry one), with ``type`` (the Neo4j relationship type of
+  :data:`engine.typesystem.RELATIONSHIP_TYPES`), ``guid`` and ``properties``.
+
+Every rule of :data:`RULES` then runs over that graph and *all* findings come
+back, sorted, never only the first. A rule is one function registered with
+:func:`rule`; its docstring is the explanation ``switchboard validate --rules``
+shows. Rules yield :class:`Hit` objects; the runner turns each into one
+:class:`Finding` per affected registration (a connector's identity, SPEC §4), so
+the daemon can refuse exactly the connectors a finding concerns and the CLI can
+group findings by group and connector.
+
+Groups validated together are taken to be the set one daemon runs: the
+cross-group rule (``connectorName`` unique, SB006) spans all of them.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+import networkx as nx
+from pydantic import BaseModel, ConfigDict
+
+from engine.graphmap import decode_properties
+from engine.resolved import ConnectionView, ElementView, ResolvedGroup
+from engine.store import Store
+from engine.typesystem import RELATIONSHIP_TYPES, labels_for
+
+Severity = Literal["error", "warning"]
+
+REGISTERED = RELATIONSHIP_TYPES["RegisteredIntegrationConnector"]
+ASSET_CONNECTION = RELATIONSHIP_TYPES["AssetConnection"]
+CONNECTOR_TYPE = RELATIONSHIP_TYPES["ConnectionConnectorType"]
+ENDPOINT = RELATIONSHIP_TYPES["ConnectToEndpoint"]
+EMBEDDED = RELATIONSHIP_TYPES["EmbeddedConnection"]
+CATALOG_TARGET = RELATIONSHIP_TYPES["CatalogTarget"]
+
+PERMITTED_SYNCHRONIZATION = ("BOTH_DIRECTIONS", "TO_THIRD_PARTY", "FROM_THIRD_PARTY", "OTHER")
+DELETE_METHOD = ("ARCHIVE", "SOFT_DELETE", "LOOK_FOR_LINEAGE", "PURGE", "OTHER")
+
+SNAPSHOT_NODES_QUERY = "validation_snapshot_nodes"
+SNAPSHOT_RELATIONSHIPS_QUERY = "validation_snapshot_relationships"
+
+SECRET_PROPERTIES = ("clearPassword", "encryptedPassword")
+SECRETS_COLLECTION = "secretsCollectionName"
+_SECRET_KEY = re.compile(
+    r"(password|passwd|passphrase|secret|clientsecret|token|apikey|privatekey|credentials?)$",
+    re.IGNORECASE,
+)
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+
+
+# ------------------------------------------------------------------ findings
+class Finding(BaseModel):
+    """One broken rule, about at most one registered connector.
+
+    ``registration`` is the guid of the RegisteredIntegrationConnector the
+    finding blocks (a connector's identity, SPEC §4); ``group``/``connector``
+    (qualifiedName / connectorName) say where to look. All three are ``None``
+    for a finding no registered connector reaches (e.g. an orphan connection
+    in a database snapshot). ``elements`` are the qualifiedNames involved (an
+    element without one is named ``guid:<guid>``); ``relationship`` is the
+    guid of the relationship at fault, where there is one.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    rule: str
+    severity: Severity
+    title: str
+    group: str | None = None
+    connector: str | None = None
+    registration: str | None = None
+    elements: tuple[str, ...] = ()
+    relationship: str | None = None
+    message: str
+    fix: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == "error"
+
+
+@dataclass(frozen=True)
+class Hit:
+    """What a rule function reports; the runner attributes it to registrations.
+
+    ``subjects`` are node keys whose owning registrations the finding affects;
+    ``registration`` (an edge key) names the one registration directly instead.
+    ``group`` is a node key for group-level hits no registration owns.
+    """
+
+    message: str
+    fix: str
+    elements: tuple[str, ...] = ()
+    subjects: tuple[str, ...] = ()
+    relationship: str | None = None
+    registration: str | None = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A registered rule: stable id, severity, one-line title and explanation."""
+
+    id: str
+    severity: Severity
+    title: str
+    explanation: str
+    spec: str
+    deep: bool
+    check: Callable[[Context], Iterable[Hit]]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "severity": self.severity,
+            "title": self.title,
+            "explanation": self.explanation,
+            "spec": self.spec,
+            "deep": self.deep,
+        }
+
+
+RULES: dict[str, Rule] = {}
+"""Every rule by id (SB001...), in id order."""
+
+
+def rule(
+    rule_id: str, severity: Severity, title: str, *, spec: str, deep: bool = False
+) -> Callable[[Callable[[Context], Iterable[Hit]]], Callable[[Context], Iterable[Hit]]]:
+    """Register a rule function; its docstring becomes the rule's explanation.
+
+    ``deep`` rules run only with ``deep=True`` (they import code).
+    """
+
+    def register(func: Callable[[Context], Iterable[Hit]]) -> Callable[[Context], Iterable[Hit]]:
+        if rule_id in RULES:
+            raise ValueError(f"rule {rule_id} is registered twice")
+        doc = " ".join((func.__doc__ or title).split())
+        RULES[rule_id] = Rule(rule_id, severity, title, doc, spec, deep, func)
+        return func
+
+    return register
+
+
+# ------------------------------------------------------------------ graph building
+@dataclass
+class _Builder:
+    graph: nx.MultiDiGraph = field(default_factory=nx.MultiDiGraph)
+    edge_owner: dict[str, tuple[str, str, str]] = field(default_factory=dict)
+    missing: int = 0
+
+    def __post_init__(self) -> None:
+        self.graph.graph.update(guid_conflicts=[], missing_guids=[])
+
+    def conflict(self, kind: str, guid: str, names: Sequence[str]) -> None:
+        self.graph.graph["guid_conflicts"].append(
+            {"kind": kind, "guid": guid, "names": tuple(names)}
+        )
+
+    def node(
+        self,
+        key: str | None,
+        *,
+        qualified_name: str | None,
+        type_name: str,
+        labels: Sequence[str] | None = None,
+        is_proxy: bool = False,
+        properties: Mapping[str, Any] | None = None,
+        asset_names: Iterable[str] = (),
+        connection_names: Iterable[str] = (),
+    ) -> str:
+        """Add (or merge into) the node ``key``; returns the key actually used."""
+        graph = self.graph
+        if not key:
+            self.missing += 1
+            key = f"no-guid:{self.missing}"
+            graph.graph["missing_guids"].append(
+                {"kind": "element", "name": qualified_name or f"({type_name} without name)"}
+            )
+            guid = None
+        else:
+            guid = key
+        existing = graph.nodes.get(key)
+        if existing is not None:
+            if (existing["qualifiedName"], existing["typeName"]) != (qualified_name, type_name):
+                self.conflict("element", key, [_name_of(existing), qualified_name or "?"])
+            existing["assetQualifiedNames"].update(asset_names)
+            existing["connectionNames"].update(connection_names)
+            return key
+        if labels is None:
+            try:
+                labels = labels_for(type_name)
+            except ValueError:
+                labels = ("Referenceable",)
+        graph.add_node(
+            key,
+            guid=guid,
+            qualifiedName=qualified_name,
+            typeName=type_name,
+            labels=frozenset(labels),
+            isProxy=is_proxy,
+            properties=dict(properties or {}),
+            assetQualifiedNames=set(asset_names),
+            connectionNames=set(connection_names),
+        )
+        return key
+
+    def view(self, view: ElementView, **extra: Any) -> str:
+        return self.node(
+            view.guid,
+            qualified_name=view.qualifiedName,
+            type_name=view.typeName,
+            is_proxy=view.isProxy,
+            properties=view.properties,
+            **extra,
+        )
+
+    def edge(
+        self,
+        start: str,
+        end: str,
+        rel_type: str,
+        guid: str | None,
+        properties: Mapping[str, Any] | None = None,
+        *,
+        guid_expected: bool = True,
+    ) -> str:
+        """Add the relationship ``start -[rel_type]-> end``; returns its edge key."""
+        if guid:
+            owner = self.edge_owner.get(guid)
+            if owner is None:
+                self.edge_owner[guid] = (start, end, rel_type)
+            elif owner != (start, end, rel_type):
+                self.conflict(
+                    "relationship",
+                    guid,
+                    [
+                        f"{owner[2]} {self.name(owner[0])} -> {self.name(owner[1])}",
+                        f"{rel_type} {self.name(start)} -> {self.name(end)}",
+                    ],
+                )
+                guid = None
+            key = guid or f"{rel_type}:{start}->{end}:{len(self.edge_owner)}"
+        else:
+            if guid_expected:
+                self.graph.graph["missing_guids"].append(
+                    {
+                        "kind": "relationship",
+                        "name": f"{rel_type} {self.name(start)} -> {self.name(end)}",
+                    }
+                )
+            key = f"{rel_type}:{start}->{end}"
+        self.graph.add_edge(
+            start, end, key=key, type=rel_type, guid=guid, properties=dict(properties or {})
+        )
+        return key
+
+    def name(self, key: str) -> str:
+        data = self.graph.nodes.get(key)
+        return _name_of(data) if data is not None else key
+
+
+def _name_of(data: Mapping[str, Any]) -> str:
+    qn = data.get("qualifiedName")
+    if isinstance(qn, str) and qn.strip():
+        return qn
+    return f"guid:{data.get('guid')}"
+
+
+def build_graph(groups: Sequence[ResolvedGroup]) -> nx.MultiDiGraph:
+    """The MultiDiGraph of ``groups`` (shared elements merged by guid).
+
+    Relationships the resolved views carry without a guid (AssetConnection,
+    ConnectionConnectorType, ConnectToEndpoint) get the key
+    ``<TYPE>:<start guid>-><end guid>`` and ``guid=None``.
+    """
+    b = _Builder()
+    b.graph.graph["source"] = "resolved"
+    done: set[int] = set()
+    for group in groups:
+        group_key = b.view(group.group)
+        for connector in group.connectors:
+            reg = connector.registration
+            connector_key = b.view(connector.connector)
+            b.graph.nodes[connector_key]["properties"].setdefault(
+                "usesBlockingCalls", connector.usesBlockingCalls
+            )
+            reg_props = reg.model_dump(exclude={"guid", "properties"}, exclude_none=True)
+            b.edge(group_key, connector_key, REGISTERED, reg.guid, {**reg.properties, **reg_props})
+            roots = [c for c in (connector.connection, *connector.additionalConnections) if c]
+            for root in roots:
+                root_key = b.view(root, asset_names=root.assetQualifiedNames)
+                b.edge(connector_key, root_key, ASSET_CONNECTION, None, guid_expected=False)
+            _add_connections(b, roots, done)
+            for target in connector.catalogTargets:
+                target_key = b.view(target.element, connection_names=target.elementConnectionNames)
+                props = {k: v for k, v in target.relationship.items() if k != "guid"}
+                b.edge(connector_key, target_key, CATALOG_TARGET, target.guid, props)
+    return b.graph
+
+
+def _add_connections(b: _Builder, roots: Sequence[ConnectionView], done: set[int]) -> None:
+    stack = list(roots)
+    while stack:
+        conn = stack.pop()
+        if id(conn) in done:
+            continue
+        done.add(id(conn))
+        key = b.view(conn, asset_names=conn.assetQualifiedNames)
+        for ct in (conn.connectorType, *conn.additionalConnectorTypes):
+            if ct is not None:
+                b.edge(key, b.view(ct), CONNECTOR_TYPE, None, guid_expected=False)
+        for ep in (conn.endpoint, *conn.additionalEndpoints):
+            if ep is not None:
+                b.edge(key, b.view(ep), ENDPOINT, None, guid_expected=False)
+        for emb in conn.embeddedConnections:
+            child = emb.connection
+            child_key = b.view(child, asset_names=child.assetQualifiedNames)
+            props = {"position": emb.position, "arguments": emb.arguments}
+            if emb.displayName is not None:
+                props["displayName"] = emb.displayName
+            b.edge(key, child_key, EMBEDDED, emb.guid, props)
+            if not emb.cycle:
+                stack.append(child)
+
+
+def load_snapshot(store: Store) -> nx.MultiDiGraph:
+    """The whole integration-group model of the database as one MultiDiGraph.
+
+    Two queries in one read transaction (``cypher/validation_snapshot_nodes``
+    and ``..._relationships``), so the snapshot is consistent. Nodes without
+    a guid are keyed ``elementId:<id>`` and reported by rule SB003.
+    """
+
+    def work(tx: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        return (
+            store.run(tx, SNAPSHOT_NODES_QUERY),
+            store.run(tx, SNAPSHOT_RELATIONSHIPS_QUERY),
+        )
+
+    nodes, relationships = store.read_tx("validation snapshot", work)
+    return graph_from_snapshot(nodes, relationships)
+
+
+def graph_from_snapshot(
+    nodes: Iterable[Mapping[str, Any]], relationships: Iterable[Mapping[str, Any]]
+) -> nx.MultiDiGraph:
+    """Rows of the two snapshot queries -> the MultiDiGraph :func:`validate_graph` takes."""
+    b = _Builder()
+    b.graph.graph["source"] = "snapshot"
+    keys: dict[str, str] = {}
+    for row in nodes:
+        props = decode_properties(row.get("properties") or {})
+        guid = props.pop("guid", None)
+        qn = props.pop("qualifiedName", None)
+        type_name = props.pop("typeName", None) or _most_specific(row.get("labels") or ())
+        is_proxy = bool(props.pop("isProxy", False))
+        element_id = str(row["elementId"])
+        key = str(guid) if guid else None
+        if key is not None and key in b.graph:
+            b.conflict("element", key, [b.name(key), str(qn)])
+            key = f"elementId:{element_id}"
+        elif key is None:
+            b.graph.graph["missing_guids"].append(
+                {"kind": "element", "name": str(qn) if qn else f"elementId:{element_id}"}
+            )
+            key = f"elementId:{element_id}"
+        b.node(
+            key,
+            qualified_name=str(qn) if qn is not None else None,
+            type_name=str(type_name),
+            labels=tuple(row.get("labels") or ()),
+            is_proxy=is_proxy,
+            properties=props,
+        )
+        if not guid:
+            b.graph.nodes[key]["guid"] = None
+        keys[element_id] = key
+    for row in relationships:
+        props = decode_properties(row.get("properties") or {})
+        guid = props.pop("guid", None)
+        start, end = keys.get(str(row["start"])), keys.get(str(row["end"]))
+        if start is None or end is None:
+            continue
+        b.edge(start, end, str(row["type"]), str(guid) if guid else None, props)
+    return b.graph
+
+
+def _most_specific(labels: Sequence[str]) -> str:
+    others = [label for label in labels if label != "Referenceable"]
+    return others[-1] if others else "Referenceable"
+
+
+# ------------------------------------------------------------------ context
+class Context:
+    """The graph plus indexes the rules share (built once per validation)."""
+
+    def __init__(self, graph: nx.MultiDiGraph, *, deep: bool = False) -> None:
+        self.graph = graph
+        self.deep = deep
+        self.out: dict[str, dict[str, list[tuple[str, str, dict[str, Any]]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        self.inn: dict[str, dict[str, list[tuple[str, str, dict[str, Any]]]]] = defaultdict(
+            lambda: defaultdict(list)
+        )
+        self.edges: dict[str, list[tuple[str, str, str, dict[str, Any]]]] = defaultdict(list)
+        for u, v, key, data in graph.edges(keys=True, data=True):
+            rel_type = data["type"]
+            self.out[rel_type][u].append((v, key, data))
+            self.inn[rel_type][v].append((u, key, data))
+            self.edges[rel_type].append((u, v, key, data))
+        self._runtime: dict[str, None] | None = None
+        self._owners: dict[str, frozenset[str]] = {}
+
+    # ---- naming
+    def name(self, key: str) -> str:
+        return _name_of(self.graph.nodes[key])
+
+    def node(self, key: str) -> dict[str, Any]:
+        data: dict[str, Any] = self.graph.nodes[key]
+        return data
+
+    def props(self, key: str) -> dict[str, Any]:
+        props: dict[str, Any] = self.graph.nodes[key]["properties"]
+        return props
+
+    def has_label(self, key: str, label: str) -> bool:
+        return label in self.graph.nodes[key]["labels"]
+
+    def is_connection(self, key: str) -> bool:
+        return self.has_label(key, "Connection") or self.node(key)["typeName"] in (
+            "Connection",
+            "VirtualConnection",
+        )
+
+    def is_virtual(self, key: str) -> bool:
+        return self.has_label(key, "VirtualConnection")
+
+    def registrations(self) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """(group key, connector key, registration edge key, properties) of every registration."""
+        for u, v, key, data in self.edges[REGISTERED]:
+            yield u, v, key, data["properties"]
+
+    def connector_name(self, reg_key: str) -> str | None:
+        for _u, v, key, data in self.edges[REGISTERED]:
+            if key == reg_key:
+                name = data["properties"].get("connectorName")
+                return str(name) if name else self.name(v)
+        return None
+
+    def runtime_connections(self) -> dict[str, None]:
+        """Connections that run a connector: the registered connectors' connections
+        and everything they embed, to any depth (an ordered set)."""
+        if self._runtime is None:
+            seen: dict[str, None] = {}
+            stack: list[str] = []
+            for connector in {v for _, v, _, _ in self.edges[REGISTERED]}:
+                stack.extend(v for v, _, _ in self.out[ASSET_CONNECTION].get(connector, ()))
+            while stack:
+                conn = stack.pop()
+                if conn in seen:
+                    continue
+                seen[conn] = None
+                stack.extend(v for v, _, _ in self.out[EMBEDDED].get(conn, ()))
+            self._runtime = seen
+        return self._runtime
+
+    # ---- attribution
+    def owners(self, subject: str) -> frozenset[str]:
+        """Registration edge keys whose connector runs ``subject`` (iterative walk)."""
+        cached = self._owners.get(subject)
+        if cached is not None:
+            return cached
+        found: set[str] = set()
+        seen = {subject}
+        stack = [subject]
+        while stack:
+            node = stack.pop()
+            found.update(key for _, key, _ in self.inn[REGISTERED].get(node, ()))
+            for rel_type in (EMBEDDED, CONNECTOR_TYPE, ENDPOINT):
+                for u, _, _ in self.inn[rel_type].get(node, ()):
+                    if u not in seen:
+                        seen.add(u)
+                        stack.append(u)
+            for rel_type in (ASSET_CONNECTION, CATALOG_TARGET):
+                for u, _, _ in self.inn[rel_type].get(node, ()):
+                    found.update(key for _, key, _ in self.inn[REGISTERED].get(u, ()))
+        result = frozenset(found)
+        self._owners[subject] = result
+        return result
+
+
+# ------------------------------------------------------------------ entry points
+def validate_groups(groups: Sequence[ResolvedGroup], *, deep: bool = False) -> list[Finding]:
+    """Every finding for ``groups``, taken together as the set one daemon runs.
+
+    ``deep`` also imports each connector provider (rules SB030, SB031).
+    """
+    return validate_graph(build_graph(groups), deep=deep)
+
+
+def validate_graph(graph: nx.MultiDiGraph, *, deep: bool = False) -> list[Finding]:
+    """Every finding for a graph from :func:`build_graph` or :func:`load_snapshot`, sorted
+    by group, connector, rule and elements."""
+    ctx = Context(graph, deep=deep)
+    reg_info: dict[str, tuple[str, str]] = {}
+    for group, connector, key, props in ctx.registrations():
+        name = props.get("connectorName")
+        reg_info[key] = (ctx.name(group), str(name) if name else ctx.name(connector))
+    findings: set[Finding] = set()
+    for current in RULES.values():
+        if current.deep and not deep:
+            continue
+        for hit in current.check(ctx):
+            findings.update(_attribute(ctx, current, hit, reg_info))
+    return sorted(findings, key=_sort_key)
+
+
+def _attribute(
+    ctx: Context, current: Rule, hit: Hit, reg_info: Mapping[str, tuple[str, str]]
+) -> Iterator[Finding]:
+    base: dict[str, Any] = {
+        "rule": current.id,
+        "severity": current.severity,
+        "title": current.title,
+        "elements": hit.elements,
+        "relationship": hit.relationship,
+        "message": hit.message,
+        "fix": hit.fix,
+    }
+    regs: set[str] = set()
+    if hit.registration is not None:
+        regs.add(hit.registration)
+    else:
+        for subject in hit.subjects:
+            regs.update(ctx.owners(subject))
+    if not regs:
+        groups = [s for s in hit.subjects if ctx.has_label(s, "IntegrationGroup")]
+        yield Finding(**base, group=ctx.name(groups[0]) if groups else None)
+        return
+    for reg in regs:
+        group, connector = reg_info[reg]
+        yield Finding(**base, group=group, connector=connector, registration=reg)
+
+
+def _sort_key(f: Finding) -> tuple[str, ...]:
+    return (
+        f.group or "",
+        f.connector or "",
+        f.rule,
+        "\x00".join(f.elements),
+        f.relationship or "",
+        f.message,
+        f.registration or "",
+    )
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    """True when any finding is an error (errors block apply and the daemon)."""
+    return any(f.severity == "error" for f in findings)
+
+
+def findings_for_registration(findings: Iterable[Finding], registration: str) -> list[Finding]:
+    """The findings that concern the connector registered as ``registration`` (its guid)."""
+    return [f for f in findings if f.registration == registration]
+
+
+# ------------------------------------------------------------------ helpers for rules
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _as_datetime(value: Any) -> datetime | None:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if not isinstance(value, datetime):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _map(value: Any) -> dict[str, Any]:
+    return dict(value) if isinstance(value, Mapping) else {}
+
+
+def _normalised(value: Any) -> str:
+    return _NOT_ALNUM.sub("", str(value).lower()) if value is not None else ""
+
+
+def is_secrets_store_connector_type(
+    properties: Mapping[str, Any], qualified_name: str = ""
+) -> bool:
+    """Whether a connector type describes a secrets store (Egeria style).
+
+    Recognised by "secretsstore" (ignoring case, spaces and punctuation) in its
+    provider class name, supported deployed implementation type, display name
+    or qualifiedName, e.g. Egeria's ``YAMLSecretsStoreProvider``.
+    """
+    fields = (
+        properties.get("connectorProviderClassName"),
+        properties.get("supportedDeployedImplementationType"),
+        properties.get("displayName"),
+        qualified_name,
+    )
+    return any("secretsstore" in _normalised(value) for value in fields)
+
+
+def _is_reference(value: Any, purposes: set[str]) -> bool:
+    if not isinstance(value, str):
+        return False
+    if value.startswith("env:"):
+        return len(value) > 4
+    if value.startswith("file:"):
+        return len(value) > 5
+    return value.partition(":")[0] in purposes
+
+
+# ------------------------------------------------------------------ rules 1-3
+@rule("SB001", "error", "Element without qualifiedName", spec="§3 rule 1")
+def _qualified_name_missing(ctx: Context) -> Iterator[Hit]:
+    """Every element needs a qualifiedName: it is the natural key manifests, imports and
+    the CLI use to find it."""
+    for key, data in ctx.graph.nodes(data=True):
+        if _blank(data["qualifiedName"]):
+            yield Hit(
+                f"{data['typeName']} {_name_of(data)} has no qualifiedName",
+                "give the element a qualifiedName that is unique across all elements",
+                (_name_of(data),),
+                (key,),
+            )
+
+
+@rule("SB002", "error", "qualifiedName shared by several elements", spec="§3 rule 1")
+def _qualified_name_duplicate(ctx: Context) -> Iterator[Hit]:
+    """A qualifiedName names exactly one element; two elements with the same one make
+    every lookup by name ambiguous."""
+    by_name: dict[str, list[str]] = defaultdict(list)
+    for key, data in ctx.graph.nodes(data=True):
+        if not _blank(data["qualifiedName"]):
+            by_name[data["qualifiedName"]].append(key)
+    for name, keys in by_name.items():
+        if len(keys) > 1:
+            guids = ", ".join(sorted(str(ctx.node(k)["guid"]) for k in keys))
+            yield Hit(
+                f"qualifiedName '{name}' is used by {len(keys)} elements (guids {guids})",
+                "rename all but one of them, or merge them into one element",
+                (name,),
+                tuple(keys),
+            )
+
+
+@rule("SB003", "error", "guid missing or shared", spec="§3 rule 1")
+def _guid_problems(ctx: Context) -> Iterator[Hit]:
+    """Every element and relationship has its own guid, which never changes; a missing
+    or reused guid breaks identity (a connector's identity is its registration's guid)."""
+    for entry in ctx.graph.graph.get("missing_guids", ()):
+        yield Hit(
+            f"{entry['kind']} {entry['name']} has no guid",
+            "recreate it through switchboard (apply or import), which assigns guids",
+            (entry["name"],),
+        )
+    for entry in ctx.graph.graph.get("guid_conflicts", ()):
+        names = tuple(entry["names"])
+        subjects = (entry["guid"],) if entry["guid"] in ctx.graph else ()
+        yield Hit(
+            f"guid {entry['guid']} is used by more than one {entry['kind']}: " + "; ".join(names),
+            f"give each {entry['kind']} its own guid (a guid never changes once assigned)",
+            names,
+            subjects,
+        )
+
+
+@rule("SB004", "error", "Connector registered twice in one group", spec="§3 rule 2")
+def _registered_twice(ctx: Context) -> Iterator[Hit]:
+    """A connector joins a group at most once; a second registration would run it twice
+    with diverging settings."""
+    pairs: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for group, connector, key, _ in ctx.registrations():
+        pairs[(group, connector)].append(key)
+    for (group, connector), keys in pairs.items():
+        if len(keys) > 1:
+            for key in keys:
+                others = ", ".join(
+                    sorted(str(ctx.graph.edges[group, connector, k]["guid"]) for k in keys)
+                )
+                yield Hit(
+                    f"connector {ctx.name(connector)} is registered {len(keys)} times in group "
+                    f"{ctx.name(group)} (registrations {others})",
+                    "remove all but one RegisteredIntegrationConnector between them",
+                    (ctx.name(group), ctx.name(connector)),
+                    relationship=ctx.graph.edges[group, connector, key]["guid"],
+                    registration=key,
+                )
+
+
+@rule("SB005", "error", "Registration without connectorName", spec="§3 rule 3")
+def _connector_name_missing(ctx: Context) -> Iterator[Hit]:
+    """The connectorName is how the daemon, its status and its control API name a
+    connector; a registration without one is not run."""
+    for group, connector, key, props in ctx.registrations():
+        if _blank(props.get("connectorName")):
+            yield Hit(
+                f"the registration of {ctx.name(connector)} in group {ctx.name(group)} "
+                "has no connectorName",
+                "set connectorName on the registration",
+                (ctx.name(group), ctx.name(connector)),
+                relationship=ctx.graph.edges[group, connector, key]["guid"],
+                registration=key,
+            )
+
+
+@rule("SB006", "error", "connectorName not unique across the groups", spec="§3 rule 3")
+def _connector_name_duplicate(ctx: Context) -> Iterator[Hit]:
+    """connectorName is unique across all the groups one daemon runs (the groups
+    validated together): status, logs and restart commands address connectors by it."""
+    by_name: dict[str, list[tuple[str, str, str]]] = defaultdict(list)
+    for group, connector, key, props in ctx.registrations():
+        name = props.get("connectorName")
+        if not _blank(name):
+            by_name[str(name)].append((group, connector, key))
+    for name, regs in by_name.items():
+        if len(regs) > 1:
+            where = "; ".join(sorted(f"{ctx.name(c)} in group {ctx.name(g)}" for g, c, _ in regs))
+            for group, connector, key in regs:
+                yield Hit(
+                    f"connectorName '{name}' is used by {len(regs)} registrations: {where}",
+                    "give each registration its own connectorName",
+                    (ctx.name(group), ctx.name(connector)),
+                    relationship=ctx.graph.edges[group, connector, key]["guid"],
+                    registration=key,
+                )
+
+
+# ------------------------------------------------------------------ rules 4-5
+@rule("SB007", "error", "Negative refreshTimeInterval", spec="§3 rule 4")
+def _refresh_negative(ctx: Context) -> Iterator[Hit]:
+    """refreshTimeInterval is in minutes, >= 0 (0 = no periodic refresh)."""
+    for group, connector, key, props in ctx.registrations():
+        value = props.get("refreshTimeInterval")
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            yield Hit(
+                f"refreshTimeInterval of {ctx.connector_name(key)} is {value!r}",
+                "set refreshTimeInterval to a whole number of minutes >= 0 "
+                "(0 turns periodic refresh off)",
+                (ctx.name(group), ctx.name(connector)),
+                relationship=ctx.graph.edges[group, connector, key]["guid"],
+                registration=key,
+            )
+
+
+@rule("SB008", "error", "startDate after connectorShutdownDate", spec="§3 rule 4")
+def _dates_reversed(ctx: Context) -> Iterator[Hit]:
+    """A connector runs only inside [startDate, connectorShutdownDate]; a start after
+    the shutdown means it never runs."""
+    for group, connector, key, props in ctx.registrations():
+        start = _as_datetime(props.get("startDate"))
+        stop = _as_datetime(props.get("connectorShutdownDate"))
+        if start is not None and stop is not None and start > stop:
+            yield Hit(
+                f"{ctx.connector_name(key)} starts {start.isoformat()}, after its "
+                f"connectorShutdownDate {stop.isoformat()}",
+                "move startDate before connectorShutdownDate, or clear one of them",
+                (ctx.name(group), ctx.name(connector)),
+                relationship=ctx.graph.edges[group, connector, key]["guid"],
+                registration=key,
+            )
+
+
+@rule("SB009", "error", "Enum property holds an unlisted value", spec="§3 rule 5")
+def _enum_values(ctx: Context) -> Iterator[Hit]:
+    """permittedSynchronization and deleteMethod take one of the values SPEC §2 lists;
+    anything else is a typo the daemon would reject at run time."""
+    checks: list[tuple[str, str, str, str, str, Mapping[str, Any], str | None]] = []
+    for group, connector, key, reg_props in ctx.registrations():
+        checks.append(
+            ("registration", group, connector, key, "permittedSynchronization", reg_props, key)
+        )
+    for u, v, key, data in ctx.edges[CATALOG_TARGET]:
+        for name in ("permittedSynchronization", "deleteMethod"):
+            checks.append(("catalog target", u, v, key, name, data["properties"], None))
+    for what, start, end, key, name, props, reg in checks:
+        value = props.get(name)
+        if value is None:
+            continue
+        allowed = PERMITTED_SYNCHRONIZATION if name == "permittedSynchronization" else DELETE_METHOD
+        if value not in allowed:
+            yield Hit(
+                f"{name} of the {what} {ctx.name(start)} -> {ctx.name(end)} is {value!r}",
+                f"use one of {', '.join(allowed)}",
+                (ctx.name(start), ctx.name(end)),
+                (start,),
+                relationship=ctx.graph.edges[start, end, key]["guid"],
+                registration=reg,
+            )
+
+
+# ------------------------------------------------------------------ rules 6-8
+@rule("SB010", "error", "Registered connector without a connection", spec="§3 rule 6")
+def _no_connection(ctx: Context) -> Iterator[Hit]:
+    """A connector is built from its connection: without one there is nothing to run
+    (Egeria skips such a connector silently; Switchboard refuses it)."""
+    for _, connector, key, _ in ctx.registrations():
+        if not ctx.out[ASSET_CONNECTION].get(connector):
+            yield Hit(
+                f"connector {ctx.name(connector)} ({ctx.connector_name(key)}) has no connection",
+                "link exactly one Connection to the connector with AssetConnection",
+                (ctx.name(connector),),
+                registration=key,
+            )
+
+
+@rule("SB011", "error", "Registered connector with several connections", spec="§3 rule 6")
+def _several_connections(ctx: Context) -> Iterator[Hit]:
+    """A connector needs exactly one connection; with two, which one runs is arbitrary."""
+    for _, connector, key, _ in ctx.registrations():
+        conns = sorted({ctx.name(v) for v, _, _ in ctx.out[ASSET_CONNECTION].get(connector, ())})
+        if len(conns) > 1:
+            yield Hit(
+                f"connector {ctx.name(connector)} ({ctx.connector_name(key)}) has "
+                f"{len(conns)} connections: {', '.join(conns)}",
+                "keep one AssetConnection; embed the others in a VirtualConnection if needed",
+                (ctx.name(connector), *conns),
+                registration=key,
+            )
+
+
+@rule("SB012", "error", "Connection belongs to several assets", spec="§3 rule 7")
+def _shared_connection(ctx: Context) -> Iterator[Hit]:
+    """A connection belongs to at most one asset: changing it for one connector would
+    silently change the others."""
+    for key, data in ctx.graph.nodes(data=True):
+        assets = {ctx.name(u) for u, _, _ in ctx.inn[ASSET_CONNECTION].get(key, ())}
+        assets.update(data["assetQualifiedNames"])
+        if len(assets) > 1:
+            names = sorted(assets)
+            yield Hit(
+                f"connection {ctx.name(key)} belongs to {len(names)} assets: {', '.join(names)}",
+                "give each asset its own copy of the connection",
+                (ctx.name(key), *names),
+                (key,),
+            )
+
+
+@rule("SB013", "error", "Connection without a connector type", spec="§3 rule 8")
+def _no_connector_type(ctx: Context) -> Iterator[Hit]:
+    """A connection that runs a connector (a registered connector's connection, or one it
+    embeds) names the connector's provider through exactly one ConnectorType."""
+    for conn in ctx.runtime_connections():
+        if not ctx.out[CONNECTOR_TYPE].get(conn):
+            yield Hit(
+                f"connection {ctx.name(conn)} has no connector type",
+                "link a ConnectorType with ConnectionConnectorType",
+                (ctx.name(conn),),
+                (conn,),
+            )
+
+
+@rule("SB014", "error", "Connection with several connector types", spec="§3 rule 8")
+def _several_connector_types(ctx: Context) -> Iterator[Hit]:
+    """A connection has at most one connector type; with two, which provider runs is
+    arbitrary."""
+    for conn in ctx.runtime_connections():
+        types = sorted({ctx.name(v) for v, _, _ in ctx.out[CONNECTOR_TYPE].get(conn, ())})
+        if len(types) > 1:
+            yield Hit(
+                f"connection {ctx.name(conn)} has {len(types)} connector types: {', '.join(types)}",
+                "keep exactly one ConnectionConnectorType",
+                (ctx.name(conn), *types),
+                (conn,),
+            )
+
+
+@rule("SB015", "error", "Connector type without connectorProviderClassName", spec="§3 rule 8")
+def _no_provider_class(ctx: Context) -> Iterator[Hit]:
+    """The connectorProviderClassName is what the daemon loads; without it the connector
+    cannot be built."""
+    seen: set[str] = set()
+    for conn in ctx.runtime_connections():
+        for ct, _, _ in ctx.out[CONNECTOR_TYPE].get(conn, ()):
+            if ct in seen:
+                continue
+            seen.add(ct)
+            if _blank(ctx.props(ct).get("connectorProviderClassName")):
+                proxy = ctx.node(ct)["isProxy"]
+                yield Hit(
+                    f"connector type {ctx.name(ct)} has no connectorProviderClassName"
+                    + (" (it is only a proxy from an archive import)" if proxy else ""),
+                    "set connectorProviderClassName to the provider's import path "
+                    "'package.module:Class'"
+                    + (", or import the archive that defines the connector type" if proxy else ""),
+                    (ctx.name(ct),),
+                    (ct,),
+                )
+
+
+@rule("SB016", "error", "Connection with several endpoints", spec="§3 rule 8")
+def _several_endpoints(ctx: Context) -> Iterator[Hit]:
+    """A connection has at most one endpoint; with two, where the connector connects is
+    arbitrary."""
+    for conn in ctx.graph.nodes:
+        eps = sorted({ctx.name(v) for v, _, _ in ctx.out[ENDPOINT].get(conn, ())})
+        if len(eps) > 1:
+            yield Hit(
+                f"connection {ctx.name(conn)} has {len(eps)} endpoints: {', '.join(eps)}",
+                "keep one ConnectToEndpoint; embed a second connection for a second endpoint",
+                (ctx.name(conn), *eps),
+                (conn,),
+            )
+
+
+# ------------------------------------------------------------------ rules 9-11
+@rule("SB017", "error", "VirtualConnection embeds nothing", spec="§3 rule 9")
+def _virtual_empty(ctx: Context) -> Iterator[Hit]:
+    """A VirtualConnection exists to hold embedded connections; an empty one gives its
+    connector nothing to delegate to."""
+    for key in ctx.graph.nodes:
+        if ctx.is_virtual(key) and not ctx.out[EMBEDDED].get(key):
+            yield Hit(
+                f"virtual connection {ctx.name(key)} embeds no connection",
+                "embed at least one connection with EmbeddedConnection, or make it a plain Connection",
+                (ctx.name(key),),
+                (key,),
+            )
+
+
+@rule("SB018", "error", "Plain Connection embeds connections", spec="§3 rule 9")
+def _plain_embeds(ctx: Context) -> Iterator[Hit]:
+    """Only a VirtualConnection embeds connections; a plain Connection's connector never
+    sees them."""
+    for key, edges in ctx.out[EMBEDDED].items():
+        if ctx.is_connection(key) and not ctx.is_virtual(key):
+            children = sorted({ctx.name(v) for v, _, _ in edges})
+            yield Hit(
+                f"connection {ctx.name(key)} is not a VirtualConnection but embeds "
+                f"{', '.join(children)}",
+                "make it a VirtualConnection, or remove the EmbeddedConnection links",
+                (ctx.name(key), *children),
+                (key,),
+            )
+
+
+@rule("SB019", "error", "EmbeddedConnection cycle", spec="§3 rule 10")
+def _embedding_cycles(ctx: Context) -> Iterator[Hit]:
+    """Connections cannot embed themselves, directly or through others: building the
+    connector would never end. One cycle is shown per strongly connected set, members
+    in embedding order starting from the smallest qualifiedName."""
+    dg = nx.DiGraph()
+    edge_guid: dict[tuple[str, str], str | None] = {}
+    for u, v, _, data in ctx.edges[EMBEDDED]:
+        dg.add_edge(u, v)
+        edge_guid.setdefault((u, v), data["guid"])
+    for component in nx.strongly_connected_components(dg):
+        if len(component) == 1:
+            (only,) = component
+            if not dg.has_edge(only, only):
+                continue
+            cycle = [only]
+        else:
+            start = min(component, key=ctx.name)
+            sub = dg.subgraph(component)
+            # shortest path back to start from one of its successors: a simple cycle
+            best: list[str] | None = None
+            for succ in sorted(sub.successors(start), key=ctx.name):
+                path = nx.shortest_path(sub, succ, start)
+                if best is None or len(path) < len(best):
+                    best = path
+            assert best is not None
+            cycle = [start, *best[:-1]]
+        names = tuple(ctx.name(n) for n in cycle)
+        ring = " -> ".join((*names, names[0]))
+        yield Hit(
+            (
+                f"connection {names[0]} embeds itself"
+                if len(cycle) == 1
+                else f"embedding cycle of {len(cycle)} connections: {ring}"
+            )
+            + (
+                f" ({len(component)} connections are caught in it)"
+                if len(component) > len(cycle)
+                else ""
+            ),
+            "remove one EmbeddedConnection of the cycle",
+            names,
+            tuple(cycle),
+            relationship=edge_guid.get((cycle[-1], cycle[0])),
+        )
+
+
+@rule(
+    "SB020", "error", "Connection embedded twice in the same parent", spec="§2 EmbeddedConnection"
+)
+def _embedded_twice(ctx: Context) -> Iterator[Hit]:
+    """EmbeddedConnection allows one link per (parent, child) pair."""
+    for parent, edges in ctx.out[EMBEDDED].items():
+        counts: dict[str, list[str]] = defaultdict(list)
+        for child, key, data in edges:
+            counts[child].append(str(data["guid"] or key))
+        for child, keys in counts.items():
+            if len(keys) > 1:
+                yield Hit(
+                    f"{ctx.name(parent)} embeds {ctx.name(child)} {len(keys)} times "
+                    f"(relationships {', '.join(sorted(keys))})",
+                    "keep one EmbeddedConnection between them",
+                    (ctx.name(parent), ctx.name(child)),
+                    (parent,),
+                )
+
+
+@rule("SB021", "error", "EmbeddedConnection position negative or repeated", spec="§3 rule 11")
+def _positions(ctx: Context) -> Iterator[Hit]:
+    """position orders embedded connections: >= 0, 0 = unset, and each position > 0 is
+    used once within one parent."""
+    for parent, edges in ctx.out[EMBEDDED].items():
+        by_position: dict[int, list[str]] = defaultdict(list)
+        for child, _, data in edges:
+            position = data["properties"].get("position") or 0
+            if not isinstance(position, int) or position < 0:
+                yield Hit(
+                    f"{ctx.name(parent)} embeds {ctx.name(child)} at position {position!r}",
+                    "use a position >= 0 (0 = unordered)",
+                    (ctx.name(parent), ctx.name(child)),
+                    (parent,),
+                    relationship=data["guid"],
+                )
+            elif position > 0:
+                by_position[position].append(child)
+        for position, children in sorted(by_position.items()):
+            if len(children) > 1:
+                names = sorted(ctx.name(c) for c in children)
+                yield Hit(
+                    f"{ctx.name(parent)} embeds {', '.join(names)} all at position {position}",
+                    "give each embedded connection its own position (or 0)",
+                    (ctx.name(parent), *names),
+                    (parent,),
+                )
+
+
+# ------------------------------------------------------------------ rule 12
+@rule("SB022", "error", "CatalogTarget not from an IntegrationConnector", spec="§3 rule 12")
+def _target_source(ctx: Context) -> Iterator[Hit]:
+    """Only integration connectors have catalog targets; on anything else the link is
+    never read."""
+    for u, v, _, data in ctx.edges[CATALOG_TARGET]:
+        if not ctx.has_label(u, "IntegrationConnector"):
+            yield Hit(
+                f"catalog target {ctx.name(v)} hangs off {ctx.node(u)['typeName']} {ctx.name(u)}, "
+                "not an IntegrationConnector",
+                "link the target from the IntegrationConnector that should process it",
+                (ctx.name(u), ctx.name(v)),
+                (u,),
+                relationship=data["guid"],
+            )
+
+
+@rule("SB023", "warning", "catalogTargetName repeated within a connector", spec="§3 rule 12")
+def _target_name_repeated(ctx: Context) -> Iterator[Hit]:
+    """Connectors look catalog targets up by catalogTargetName; a repeated name makes the
+    lookup ambiguous."""
+    for connector, edges in ctx.out[CATALOG_TARGET].items():
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for target, _, data in edges:
+            name = data["properties"].get("catalogTargetName")
+            if not _blank(name):
+                by_name[str(name)].append(ctx.name(target))
+        for name, targets in sorted(by_name.items()):
+            if len(targets) > 1:
+                yield Hit(
+                    f"{ctx.name(connector)} has {len(targets)} catalog targets named '{name}': "
+                    f"{', '.join(sorted(targets))}",
+                    "give each catalog target of the connector its own catalogTargetName",
+                    (ctx.name(connector), *sorted(set(targets))),
+                    (connector,),
+                )
+
+
+@rule(
+    "SB024",
+    "warning",
+    "catalog target connectionName names no connection of the target",
+    spec="§3 rule 12",
+)
+def _target_connection_name(ctx: Context) -> Iterator[Hit]:
+    """connectionName picks one of the target element's own connections (by
+    qualifiedName or displayName); a name that matches none is ignored."""
+    for u, v, _, data in ctx.edges[CATALOG_TARGET]:
+        wanted = data["properties"].get("connectionName")
+        if _blank(wanted):
+            continue
+        names = set(ctx.node(v)["connectionNames"])
+        for conn, _, _ in ctx.out[ASSET_CONNECTION].get(v, ()):
+            names.add(ctx.node(conn)["qualifiedName"])
+            names.add(ctx.props(conn).get("displayName"))
+        if wanted not in names:
+            yield Hit(
+                f"catalog target {ctx.name(v)} of {ctx.name(u)} names connection '{wanted}', "
+                "which is not one of the target's connections",
+                "set connectionName to the qualifiedName or displayName of a connection linked "
+                "to the target element, or clear it",
+                (ctx.name(u), ctx.name(v)),
+                (u,),
+                relationship=data["guid"],
+            )
+
+
+# ------------------------------------------------------------------ rules 13-14
+def _secret_references(props: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    refs = [(f"securedProperties.{k}", v) for k, v in _map(props.get("securedProperties")).items()]
+    refs.extend((name, props[name]) for name in SECRET_PROPERTIES if props.get(name) is not None)
+    return refs
+
+
+def _purposes(ctx: Context, conn: str) -> set[str]:
+    """displayNames of connections embedded in ``conn`` or in any connection embedding it."""
+    purposes: set[str] = set()
+    seen = {conn}
+    stack = [conn]
+    while stack:
+        node = stack.pop()
+        for _, _, data in ctx.out[EMBEDDED].get(node, ()):
+            name = data["properties"].get("displayName")
+            if isinstance(name, str) and name:
+                purposes.add(name)
+        for parent, _, _ in ctx.inn[EMBEDDED].get(node, ()):
+            if parent not in seen:
+                seen.add(parent)
+                stack.append(parent)
+    return purposes
+
+
+def _secrets_store_embeddings(
+    ctx: Context,
+) -> Iterator[tuple[str, str, dict[str, Any], bool, bool]]:
+    """(parent, child, edge data, child has a secrets-store type, child has any type) of each
+    embedding that is meant as a secrets store."""
+    for parent, edges in ctx.out[EMBEDDED].items():
+        purposes_used = {
+            str(ref).partition(":")[0]
+            for _, ref in _secret_references(ctx.props(parent))
+            if isinstance(ref, str)
+        }
+        for child, _, data in edges:
+            types = [ct for ct, _, _ in ctx.out[CONNECTOR_TYPE].get(child, ())]
+            store_type = any(
+                is_secrets_store_connector_type(ctx.props(ct), ctx.name(ct)) for ct in types
+            )
+            config = _map(ctx.props(child).get("configurationProperties"))
+            purpose = data["properties"].get("displayName")
+            meant = store_type or SECRETS_COLLECTION in config or purpose in purposes_used
+            if meant:
+                yield parent, child, data, store_type, bool(types)
+
+
+@rule(
+    "SB025",
+    "error",
+    "Secrets-store connection without a secrets-store connector type",
+    spec="§3 rule 13",
+)
+def _secrets_store_type(ctx: Context) -> Iterator[Hit]:
+    """An embedded connection used as a secrets store (a secret reference names its
+    purpose, or it has secretsCollectionName) must have a secrets-store connector type,
+    or the daemon cannot open the store."""
+    for parent, child, data, store_type, has_type in _secrets_store_embeddings(ctx):
+        if has_type and not store_type:
+            yield Hit(
+                f"{ctx.name(child)}, embedded in {ctx.name(parent)} as secrets store "
+                f"'{data['properties'].get('displayName')}', has no secrets-store connector type",
+                "link it to a secrets-store ConnectorType (e.g. a YAML secrets store provider)",
+                (ctx.name(parent), ctx.name(child)),
+                (parent,),
+                relationship=data["guid"],
+            )
+
+
+@rule("SB026", "error", "Secrets-store connection without secretsCollectionName", spec="§3 rule 13")
+def _secrets_collection(ctx: Context) -> Iterator[Hit]:
+    """A secrets-store connection says which collection of the store to read in
+    configurationProperties.secretsCollectionName."""
+    for parent, child, data, _, _ in _secrets_store_embeddings(ctx):
+        config = _map(ctx.props(child).get("configurationProperties"))
+        if _blank(config.get(SECRETS_COLLECTION)):
+            yield Hit(
+                f"secrets-store connection {ctx.name(child)} (embedded in {ctx.name(parent)}) "
+                f"has no configurationProperties.{SECRETS_COLLECTION}",
+                f"set configurationProperties.{SECRETS_COLLECTION} to the store's collection name",
+                (ctx.name(parent), ctx.name(child)),
+                (parent,),
+                relationship=data["guid"],
+            )
+
+
+@rule("SB027", "error", "Plaintext secret stored in the graph", spec="§3 rule 14, §5")
+def _plaintext_secrets(ctx: Context) -> Iterator[Hit]:
+    """The graph holds secret references only: env:NAME, file:PATH, or the purpose of an
+    embedded secrets-store connection (PURPOSE or PURPOSE:NAME). securedProperties,
+    clearPassword and encryptedPassword must hold such a reference, and so must any map
+    entry whose key names a secret (password, token, apiKey...). The value is never shown."""
+    for key, data in ctx.graph.nodes(data=True):
+        props = data["properties"]
+        entries: list[tuple[str, Any]] = []
+        if ctx.is_connection(key):
+            entries.extend(_secret_references(props))
+            entries.extend(_secret_keyed(props, "configurationProperties"))
+        entries.extend(_secret_keyed(props, "additionalProperties"))
+        if not entries:
+            continue
+        purposes = _purposes(ctx, key) if ctx.is_connection(key) else set()
+        bad = sorted(name for name, value in entries if not _is_reference(value, purposes))
+        if bad:
+            yield Hit(
+                f"{data['typeName']} {ctx.name(key)} stores {', '.join(bad)} as a value, not a "
+                "secret reference",
+                "replace each value with env:NAME, file:PATH or the purpose of an embedded "
+                "secrets-store connection, and rotate the exposed secret",
+                (ctx.name(key),),
+                (key,),
+            )
+    for kind, rel_type, map_name in (
+        ("catalog target", CATALOG_TARGET, "configurationProperties"),
+        ("embedded connection", EMBEDDED, "arguments"),
+    ):
+        for u, v, _, data in ctx.edges[rel_type]:
+            entries = _secret_keyed(data["properties"], map_name)
+            bad = sorted(name for name, value in entries if not _is_reference(value, set()))
+            if bad:
+                yield Hit(
+                    f"{kind} {ctx.name(u)} -> {ctx.name(v)} stores {', '.join(bad)} as a value, "
+                    "not a secret reference",
+                    "replace each value with env:NAME or file:PATH, and rotate the exposed secret",
+                    (ctx.name(u), ctx.name(v)),
+                    (u,),
+                    relationship=data["guid"],
+                )
+
+
+def _secret_keyed(props: Mapping[str, Any], map_name: str) -> list[tuple[str, Any]]:
+    return [
+        (f"{map_name}.{k}", v)
+        for k, v in _map(props.get(map_name)).items()
+        if isinstance(v, str) and k != SECRETS_COLLECTION and _SECRET_KEY.search(_normalised(k))
+    ]
+
+
+# ------------------------------------------------------------------ relationship ends, proxies
+_ENDS: dict[str, tuple[str, str]] = {
+    REGISTERED: ("IntegrationGroup", "IntegrationConnector"),
+    ASSET_CONNECTION: ("Asset", "Connection"),
+    CONNECTOR_TYPE: ("Connection", "ConnectorType"),
+    ENDPOINT: ("Connection", "Endpoint"),
+    EMBEDDED: ("Connection", "Connection"),
+}
+
+
+@rule("SB028", "error", "Relationship between elements of the wrong types", spec="§2")
+def _wrong_ends(ctx: Context) -> Iterator[Hit]:
+    """Each relationship joins the element types SPEC §2 gives (e.g. AssetConnection:
+    Asset -> Connection); other ends are never read. CatalogTarget is rule SB022."""
+    for rel_type, (start_label, end_label) in _ENDS.items():
+        for u, v, _, data in ctx.edges[rel_type]:
+            wrong = [
+                f"{ctx.name(n)} is a {ctx.node(n)['typeName']}, not a {label}"
+                for n, label in ((u, start_label), (v, end_label))
+                if not (ctx.has_label(n, label) or ctx.node(n)["typeName"] == label)
+            ]
+            if wrong:
+                yield Hit(
+                    f"{rel_type} {ctx.name(u)} -> {ctx.name(v)}: {'; '.join(wrong)}",
+                    f"{rel_type} links a {start_label} to a {end_label}; relink or retype the element",
+                    (ctx.name(u), ctx.name(v)),
+                    (u, v),
+                    relationship=data["guid"],
+                )
+
+
+@rule("SB029", "warning", "Connector type is only a proxy", spec="§6")
+def _proxy_connector_type(ctx: Context) -> Iterator[Hit]:
+    """An Egeria archive refers to connector types kept in other archives through proxies
+    that carry little more than a guid; the real definition (provider class, recognised
+    properties) is missing until that archive is imported."""
+    seen: set[str] = set()
+    for conn in ctx.runtime_connections():
+        for ct, _, _ in ctx.out[CONNECTOR_TYPE].get(conn, ()):
+            if ct not in seen and ctx.node(ct)["isProxy"]:
+                seen.add(ct)
+                yield Hit(
+                    f"connector type {ctx.name(ct)} is only a proxy from an archive import",
+                    "import the archive that defines the connector type, or define it in a manifest",
+                    (ctx.name(ct),),
+                    (ct,),
+                )
+
+
+# ------------------------------------------------------------------ rule 15 (deep)
+def integration_connector_provider_base() -> type | None:
+    """The base class every integration connector provider subclasses, or ``None``
+    while the daemon package does not define one (then SB031 only checks that the
+    import path names a class)."""
+    for module_name in ("engine.daemon.connector", "engine.daemon.connectors", "engine.daemon"):
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        for attr in ("IntegrationConnectorProvider", "ConnectorProvider"):
+            candidate = getattr(module, attr, None)
+            if isinstance(candidate, type):
+                return candidate
+    return None
+
+
+def load_provider(path: str) -> Any:
+    """Import ``package.module:Class`` (or ``package.module.Class``); raises ImportError,
+    AttributeError or ValueError with the reason."""
+    module_name, sep, attr = path.partition(":")
+    if not sep:
+        module_name, _, attr = path.rpartition(".")
+    if not module_name or not attr:
+        raise ValueError(f"'{path}' is not an import path like 'package.module:Class'")
+    module = importlib.import_module(module_name)
+    obj = module
+    for part in attr.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _top_connector_types(ctx: Context) -> dict[str, str]:
+    """connector type key -> provider class name, for registered connectors' own connections."""
+    found: dict[str, str] = {}
+    for _, connector, _, _ in ctx.registrations():
+        for conn, _, _ in ctx.out[ASSET_CONNECTION].get(connector, ()):
+            for ct, _, _ in ctx.out[CONNECTOR_TYPE].get(conn, ()):
+                name = ctx.props(ct).get("connectorProviderClassName")
+                if not _blank(name):
+                    found[ct] = str(name)
+    return found
+
+
+@rule("SB030", "error", "Connector provider cannot be loaded", spec="§3 rule 15", deep=True)
+def _provider_loadable(ctx: Context) -> Iterator[Hit]:
+    """validate --deep imports each connectorProviderClassName (an import path
+    'package.module:Class'); a provider that does not import cannot run."""
+    seen: set[str] = set()
+    for conn in ctx.runtime_connections():
+        for ct, _, _ in ctx.out[CONNECTOR_TYPE].get(conn, ()):
+            name = ctx.props(ct).get("connectorProviderClassName")
+            if ct in seen or _blank(name):
+                continue
+            seen.add(ct)
+            try:
+                load_provider(str(name))
+            except Exception as exc:  # any failure of foreign code is the finding
+                yield Hit(
+                    f"connector type {ctx.name(ct)}: provider '{name}' cannot be loaded "
+                    f"({type(exc).__name__}: {exc})",
+                    "install the package that provides it, or fix connectorProviderClassName "
+                    "('package.module:Class'; Java class names from Egeria do not run here)",
+                    (ctx.name(ct),),
+                    (ct,),
+                )
+
+
+@rule(
+    "SB031",
+    "error",
+    "Provider does not produce an integration connector",
+    spec="§3 rule 15",
+    deep=True,
+)
+def _provider_kind(ctx: Context) -> Iterator[Hit]:
+    """The provider of a registered connector's connection must be an integration
+    connector provider class (a subclass of the daemon's provider base class)."""
+    base = integration_connector_provider_base()
+    for ct, name in _top_connector_types(ctx).items():
+        try:
+            provider = load_provider(name)
+        except Exception:  # reported by SB030
+            continue
+        if not isinstance(provider, type):
+            problem = "is not a class"
+        elif base is not None and not issubclass(provider, base):
+            problem = f"is not a subclass of {base.__module__}.{base.__qualname__}"
+        else:
+            continue
+        yield Hit(
+            f"connector type {ctx.name(ct)}: provider '{name}' {problem}",
+            "point connectorProviderClassName at an integration connector provider class",
+            (ctx.name(ct),),
+            (ct,),
+        )
