@@ -7,6 +7,7 @@ import click
 from cli._common import console, handle_errors, store
 from cli.db_cmd import db_group, render_status
 from cli.neo4j_cmd import neo4j_group
+from cli.resolve_cmd import groups_group, query_cmd, resolve_cmd
 from engine.schema import database_status, init_schema
 
 
@@ -39,6 +40,9 @@ def up() -> None:
 
 cli.add_command(neo4j_group)
 cli.add_command(db_group)
+cli.add_command(resolve_cmd)
+cli.add_command(groups_group)
+cli.add_command(query_cmd)
 
 
 def main() -> None:

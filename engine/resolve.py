@@ -217,8 +217,7 @@ def _connector(
                 element=element_view(target["element"]),
                 elementConnectionNames=[str(n) for n in target["elementConnectionNames"] or []],
                 effectiveConfiguration=effective,
-                effectivePermittedSynchronization=rel.get("permittedSynchronization")
-                or inherited,
+                effectivePermittedSynchronization=rel.get("permittedSynchronization") or inherited,
             )
         )
     return ConnectorView(
@@ -238,9 +237,7 @@ def _not_found(store: Store, missing: Sequence[str]) -> NotFoundError:
         suggestions.extend(s for s in closest_names(name, existing) if s not in suggestions)
     quoted = ", ".join(f"'{name}'" for name in missing)
     message = (
-        f"no integration group {quoted}"
-        if len(missing) == 1
-        else f"no integration groups {quoted}"
+        f"no integration group {quoted}" if len(missing) == 1 else f"no integration groups {quoted}"
     )
     if suggestions:
         hint = "closest existing names: " + ", ".join(suggestions)

@@ -37,6 +37,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         action="store_true",
         help="allow wiping the database at NEO4J_URI between tests",
     )
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite golden files (tests/golden/) from the current output instead of comparing",
+    )
 
 
 @dataclass(frozen=True)

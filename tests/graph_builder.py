@@ -54,9 +54,7 @@ class GraphBuilder:
         self._rel_counter = 0
 
     def _run(self, text: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        records, _, _ = self.store.driver.execute_query(
-            text, params, database_=self.store.database
-        )
+        records, _, _ = self.store.driver.execute_query(text, params, database_=self.store.database)
         return [r.data() for r in records]
 
     # ------------------------------------------------------------- elements
