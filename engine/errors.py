@@ -9,7 +9,8 @@ usage, 1 for failed checks and failed operations.
 
     SwitchboardError
     ├── UsageError                    bad input: arguments, files, manifests   (exit 2)
-    │   └── ManifestError             a manifest that cannot be read or applied
+    │   ├── ManifestError             a manifest that cannot be read or applied
+    │   └── ArchiveError              a malformed Egeria open metadata archive
     ├── LocalNeo4jError               provisioning the embedded-default server  (exit 1)
     │   ├── JavaNotFoundError         no java executable
     │   ├── JavaVersionError          a Java the server does not support
@@ -17,6 +18,11 @@ usage, 1 for failed checks and failed operations.
     │   ├── DownloadError             Maven could not resolve the server artifacts
     │   ├── PortInUseError            the Bolt port is taken by another process
     │   └── ServerStartError          the server process died or never answered
+    ├── DaemonError                   running integration connectors            (exit 1)
+    │   ├── ProviderLoadError         a connector provider cannot be loaded
+    │   ├── ConnectorConfigError      a connection's configuration does not fit its provider
+    │   ├── SecretUnavailableError    a secret reference cannot be resolved
+    │   └── DaemonUnreachableError    the daemon's control API does not answer
     └── StoreError                    talking to Neo4j                          (exit 1)
         ├── StoreUnavailableError     the server cannot be reached
         ├── StoreAuthError            the server refused the credentials
@@ -55,6 +61,10 @@ class ManifestError(UsageError):
     """A manifest that cannot be parsed, or that names things that do not fit."""
 
 
+class ArchiveError(UsageError):
+    """A malformed Egeria open metadata archive (``.omarchive``): names the file and the instance."""
+
+
 class LocalNeo4jError(SwitchboardError):
     """Provisioning or running the embedded-default Neo4j server failed."""
 
@@ -81,6 +91,26 @@ class PortInUseError(LocalNeo4jError):
 
 class ServerStartError(LocalNeo4jError):
     """The server process exited, or did not answer Bolt in time."""
+
+
+class DaemonError(SwitchboardError):
+    """A failure while running integration connectors."""
+
+
+class ProviderLoadError(DaemonError):
+    """``connectorProviderClassName`` names nothing loadable, or not a provider."""
+
+
+class ConnectorConfigError(DaemonError):
+    """A connection's configuration does not fit its provider's schema."""
+
+
+class SecretUnavailableError(DaemonError):
+    """A secret reference (``env:``, ``file:``, secrets-store purpose) cannot be resolved."""
+
+
+class DaemonUnreachableError(DaemonError):
+    """The daemon's control API does not answer (not running, wrong port or token)."""
 
 
 class StoreError(SwitchboardError):
