@@ -36,6 +36,31 @@ ELEMENT_SUPERTYPES: dict[str, tuple[str, ...]] = {
     "Process": ("Referenceable", "Asset"),
     "DeployedSoftwareComponent": ("Referenceable", "Asset", "Process"),
     "DeployedConnector": ("Referenceable", "Asset", "Process", "DeployedSoftwareComponent"),
+    "GovernanceService": (
+        "Referenceable",
+        "Asset",
+        "Process",
+        "DeployedSoftwareComponent",
+        "DeployedConnector",
+    ),
+    "GovernanceActionService": (
+        "Referenceable",
+        "Asset",
+        "Process",
+        "DeployedSoftwareComponent",
+        "DeployedConnector",
+        "GovernanceService",
+    ),
+    "WatchdogActionService": (
+        "Referenceable",
+        "Asset",
+        "Process",
+        "DeployedSoftwareComponent",
+        "DeployedConnector",
+        "GovernanceService",
+    ),
+    "DeployedDatabaseSchema": ("Referenceable", "Asset", "DataSet"),
+    "DeployedAPI": ("Referenceable", "Asset"),
 }
 """Each known element type and the supertypes whose labels its nodes also carry."""
 

@@ -1,0 +1,10 @@
+// Archive import: create or replace elements defined by an archive, keyed on guid.
+// Parameters: $rows, each {guid, properties (complete property map), labels (validated by
+// engine/typesystem.py), remove (labels of a previous type to drop)}.
+// Returns: count of rows written.
+UNWIND $rows AS row
+MERGE (n:Referenceable {guid: row.guid})
+SET n = row.properties
+SET n:$(row.labels)
+REMOVE n:$(row.remove)
+RETURN count(n) AS written
