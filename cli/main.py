@@ -6,6 +6,7 @@ import click
 
 from cli._common import console, handle_errors, store
 from cli.db_cmd import db_group, render_status
+from cli.egeria_cmd import export_archive_cmd, import_cmd
 from cli.neo4j_cmd import neo4j_group
 from cli.resolve_cmd import groups_group, query_cmd, resolve_cmd
 from engine.schema import database_status, init_schema
@@ -40,6 +41,8 @@ def up() -> None:
 
 cli.add_command(neo4j_group)
 cli.add_command(db_group)
+cli.add_command(import_cmd)
+cli.add_command(export_archive_cmd)
 cli.add_command(resolve_cmd)
 cli.add_command(groups_group)
 cli.add_command(query_cmd)
