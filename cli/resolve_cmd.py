@@ -480,7 +480,9 @@ def _print_rows(name: str, rows: list[dict[str, Any]]) -> None:
     if not rows:
         console.print(f"{name}: no rows")
         return
-    table = Table(*_columns(rows), title=f"{name} ({len(rows)} rows)")
+    table = Table(title=f"{name} ({len(rows)} rows)")
+    for column in _columns(rows):
+        table.add_column(column, overflow="fold")
     for row in rows:
         table.add_row(*(_cell(v) for v in row.values()))
     console.print(table)
