@@ -61,6 +61,11 @@ ELEMENT_SUPERTYPES: dict[str, tuple[str, ...]] = {
     ),
     "DeployedDatabaseSchema": ("Referenceable", "Asset", "DataSet"),
     "DeployedAPI": ("Referenceable", "Asset"),
+    "SchemaElement": ("Referenceable",),
+    "SchemaAttribute": ("Referenceable", "SchemaElement"),
+    "RelationalTable": ("Referenceable", "SchemaElement", "SchemaAttribute"),
+    "RelationalColumn": ("Referenceable", "SchemaElement", "SchemaAttribute"),
+    "ConnectorActivityReport": ("Referenceable",),
 }
 """Each known element type and the supertypes whose labels its nodes also carry."""
 
@@ -73,6 +78,16 @@ RELATIONSHIP_TYPES: dict[str, str] = {
     "CatalogTarget": "CATALOG_TARGET",
 }
 """Egeria relationship name -> Neo4j relationship type (end 1 -> end 2)."""
+
+CATALOGUE_RELATIONSHIP_TYPES: dict[str, str] = {
+    "NestedFile": "NESTED_FILE",
+    "DataContentForDataSet": "DATA_CONTENT_FOR_DATA_SET",
+    "AttributeForSchema": "ATTRIBUTE_FOR_SCHEMA",
+    "NestedSchemaAttribute": "NESTED_SCHEMA_ATTRIBUTE",
+}
+"""Relationships that built-in connectors write between the elements they catalogue
+(FileFolder -> DataFile; Database -> DeployedDatabaseSchema; schema -> RelationalTable;
+RelationalTable -> RelationalColumn). Not part of a group's subgraph."""
 
 LABEL_PATTERN = re.compile(r"[A-Z][A-Za-z0-9]{0,99}")
 """What a type name from input must look like before it may become a label."""

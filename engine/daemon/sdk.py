@@ -33,7 +33,7 @@ from engine.daemon.secrets import SecretsStore, redact
 from engine.errors import ConnectorConfigError, SecretUnavailableError
 from engine.graphmap import encode_properties, now
 from engine.store import Store
-from engine.typesystem import RELATIONSHIP_TYPES, labels_for
+from engine.typesystem import CATALOGUE_RELATIONSHIP_TYPES, RELATIONSHIP_TYPES, labels_for
 
 
 class AnyConfiguration(BaseModel):
@@ -253,7 +253,9 @@ class MetadataWriter:
         """Create the relationships that do not exist yet; returns how many exist now."""
         rows = []
         for ln in links:
-            rel_type = RELATIONSHIP_TYPES.get(ln.type_name)
+            rel_type = CATALOGUE_RELATIONSHIP_TYPES.get(ln.type_name) or RELATIONSHIP_TYPES.get(
+                ln.type_name
+            )
             if rel_type is None:
                 raise ValueError(f"unknown relationship type {ln.type_name!r}")
             rows.append(
