@@ -427,6 +427,8 @@ class Context:
             self.edges[rel_type].append((u, v, key, data))
         self._runtime: dict[str, None] | None = None
         self._owners: dict[str, frozenset[str]] = {}
+        self.cache: dict[str, Any] = {}
+        """Scratch space rules share within one validation (e.g. loaded providers)."""
 
     # ---- naming
     def name(self, key: str) -> str:
@@ -510,7 +512,7 @@ class Context:
 def validate_groups(groups: Sequence[ResolvedGroup], *, deep: bool = False) -> list[Finding]:
     """Every finding for ``groups``, taken together as the set one daemon runs.
 
-    ``deep`` also imports each connector provider (rules SB030, SB031).
+    ``deep`` also loads each connector provider (rules SB030-SB032).
     """
     return validate_graph(build_graph(groups), deep=deep)
 
@@ -678,7 +680,7 @@ def _guid_problems(ctx: Context) -> Iterator[Hit]:
             (entry["name"],),
         )
     for entry in ctx.graph.graph.get("guid_conflicts", ()):
-        names = tuple(entry["names"])
+        names = tuple(sorted(entry["names"]))
         subjects = (entry["guid"],) if entry["guid"] in ctx.graph else ()
         yield Hit(
             f"guid {entry['guid']} is used by more than one {entry['kind']}: " + "; ".join(names),
@@ -1312,52 +1314,93 @@ def _proxy_connector_type(ctx: Context) -> Iterator[Hit]:
 
 # ------------------------------------------------------------------ rule 15 (deep)
 def integration_connector_provider_base() -> type | None:
-    """The base class every integration connector provider subclasses, or ``None``
-    while the daemon package does not define one (then SB031 only checks that the
-    import path names a class)."""
-    for module_name in ("engine.daemon.connector", "engine.daemon.connectors", "engine.daemon"):
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError:
-            continue
-        for attr in ("IntegrationConnectorProvider", "ConnectorProvider"):
-            candidate = getattr(module, attr, None)
-            if isinstance(candidate, type):
-                return candidate
-    return None
+    """The base class every integration connector provider subclasses
+    (``engine.daemon.sdk.ConnectorProvider``), or ``None`` while the daemon package
+    does not define it (then SB031 only checks that the import path names a class)."""
+    try:
+        sdk = importlib.import_module("engine.daemon.sdk")
+    except ImportError:
+        return None
+    base = getattr(sdk, "ConnectorProvider", None)
+    return base if isinstance(base, type) else None
 
 
-def load_provider(path: str) -> Any:
-    """Import ``package.module:Class`` (or ``package.module.Class``); raises ImportError,
-    AttributeError or ValueError with the reason."""
+def _import_path(path: str) -> Any:
     module_name, sep, attr = path.partition(":")
     if not sep:
         module_name, _, attr = path.rpartition(".")
     if not module_name or not attr:
         raise ValueError(f"'{path}' is not an import path like 'package.module:Class'")
-    module = importlib.import_module(module_name)
-    obj = module
+    obj: Any = importlib.import_module(module_name)
     for part in attr.split("."):
         obj = getattr(obj, part)
     return obj
 
 
-def _top_connector_types(ctx: Context) -> dict[str, str]:
-    """connector type key -> provider class name, for registered connectors' own connections."""
-    found: dict[str, str] = {}
+def load_provider(name: str) -> Any:
+    """The provider a ``connectorProviderClassName`` names, as the daemon would load it.
+
+    Uses the daemon's registry (``engine.daemon.registry.load_provider``: aliases,
+    ``package.module:Class``, entry points; returns a provider instance) when it is
+    installed, else imports ``package.module:Class`` (returns the class). Raises
+    whatever the loading raises, with the reason.
+    """
+    try:
+        registry = importlib.import_module("engine.daemon.registry")
+    except ImportError:
+        return _import_path(name)
+    return registry.load_provider(name)
+
+
+def _is_integration_provider(provider: Any) -> tuple[bool, str]:
+    base = integration_connector_provider_base()
+    if base is None:
+        return isinstance(provider, type), "is not a class"
+    if isinstance(provider, type):
+        return issubclass(provider, base), f"is not a {base.__module__}.{base.__qualname__}"
+    return isinstance(provider, base), (
+        f"is a {type(provider).__name__}, not a {base.__module__}.{base.__qualname__}"
+    )
+
+
+def _top_connections(ctx: Context) -> dict[str, list[str]]:
+    """registered connectors' own connections -> their connector types (in graph order)."""
+    found: dict[str, list[str]] = {}
     for _, connector, _, _ in ctx.registrations():
         for conn, _, _ in ctx.out[ASSET_CONNECTION].get(connector, ()):
-            for ct, _, _ in ctx.out[CONNECTOR_TYPE].get(conn, ()):
-                name = ctx.props(ct).get("connectorProviderClassName")
-                if not _blank(name):
-                    found[ct] = str(name)
+            found[conn] = [ct for ct, _, _ in ctx.out[CONNECTOR_TYPE].get(conn, ())]
     return found
+
+
+class _Providers:
+    """Providers loaded once per validation (by connectorProviderClassName)."""
+
+    def __init__(self) -> None:
+        self.loaded: dict[str, tuple[Any, Exception | None]] = {}
+
+    def get(self, name: str) -> tuple[Any, Exception | None]:
+        if name not in self.loaded:
+            try:
+                self.loaded[name] = (load_provider(name), None)
+            except Exception as exc:  # any failure of foreign code is a finding
+                self.loaded[name] = (None, exc)
+        return self.loaded[name]
+
+
+def _providers(ctx: Context) -> _Providers:
+    cached = ctx.cache.get("providers")
+    if not isinstance(cached, _Providers):
+        cached = _Providers()
+        ctx.cache["providers"] = cached
+    return cached
 
 
 @rule("SB030", "error", "Connector provider cannot be loaded", spec="§3 rule 15", deep=True)
 def _provider_loadable(ctx: Context) -> Iterator[Hit]:
-    """validate --deep imports each connectorProviderClassName (an import path
-    'package.module:Class'); a provider that does not import cannot run."""
+    """validate --deep loads each connectorProviderClassName the way the daemon does
+    (an alias, 'package.module:Class' or an entry-point name); a provider that does
+    not load cannot run."""
+    providers = _providers(ctx)
     seen: set[str] = set()
     for conn in ctx.runtime_connections():
         for ct, _, _ in ctx.out[CONNECTOR_TYPE].get(conn, ()):
@@ -1365,14 +1408,15 @@ def _provider_loadable(ctx: Context) -> Iterator[Hit]:
             if ct in seen or _blank(name):
                 continue
             seen.add(ct)
-            try:
-                load_provider(str(name))
-            except Exception as exc:  # any failure of foreign code is the finding
+            _, error = providers.get(str(name))
+            if error is not None:
+                hint = getattr(error, "hint", None)
                 yield Hit(
                     f"connector type {ctx.name(ct)}: provider '{name}' cannot be loaded "
-                    f"({type(exc).__name__}: {exc})",
-                    "install the package that provides it, or fix connectorProviderClassName "
-                    "('package.module:Class'; Java class names from Egeria do not run here)",
+                    f"({type(error).__name__}: {getattr(error, 'message', error)})",
+                    hint
+                    or "install the package that provides it, or fix connectorProviderClassName "
+                    "('package.module:Class')",
                     (ctx.name(ct),),
                     (ct,),
                 )
@@ -1386,23 +1430,58 @@ def _provider_loadable(ctx: Context) -> Iterator[Hit]:
     deep=True,
 )
 def _provider_kind(ctx: Context) -> Iterator[Hit]:
-    """The provider of a registered connector's connection must be an integration
-    connector provider class (a subclass of the daemon's provider base class)."""
-    base = integration_connector_provider_base()
-    for ct, name in _top_connector_types(ctx).items():
+    """The provider of a registered connector's own connection must be an integration
+    connector provider (engine.daemon.sdk.ConnectorProvider), not e.g. a secrets-store
+    provider."""
+    providers = _providers(ctx)
+    seen: set[str] = set()
+    for types in _top_connections(ctx).values():
+        for ct in types:
+            name = ctx.props(ct).get("connectorProviderClassName")
+            if ct in seen or _blank(name):
+                continue
+            seen.add(ct)
+            provider, error = providers.get(str(name))
+            if error is not None:
+                continue  # SB030
+            ok, problem = _is_integration_provider(provider)
+            if not ok:
+                yield Hit(
+                    f"connector type {ctx.name(ct)}: provider '{name}' {problem}",
+                    "point connectorProviderClassName at an integration connector provider",
+                    (ctx.name(ct),),
+                    (ct,),
+                )
+
+
+@rule(
+    "SB032",
+    "error",
+    "Connection configuration does not fit the provider's schema",
+    spec="§3 rule 15",
+    deep=True,
+)
+def _configuration_fits(ctx: Context) -> Iterator[Hit]:
+    """A provider declares the configurationProperties it accepts; validate --deep
+    checks each registered connector's connection against that schema."""
+    providers = _providers(ctx)
+    for conn, types in _top_connections(ctx).items():
+        if len(types) != 1:
+            continue  # SB013 / SB014
+        name = ctx.props(types[0]).get("connectorProviderClassName")
+        if _blank(name):
+            continue
+        provider, error = providers.get(str(name))
+        parse = getattr(provider, "parse_configuration", None)
+        if error is not None or not callable(parse) or isinstance(provider, type):
+            continue
+        config = _map(ctx.props(conn).get("configurationProperties"))
         try:
-            provider = load_provider(name)
-        except Exception:  # reported by SB030
-            continue
-        if not isinstance(provider, type):
-            problem = "is not a class"
-        elif base is not None and not issubclass(provider, base):
-            problem = f"is not a subclass of {base.__module__}.{base.__qualname__}"
-        else:
-            continue
-        yield Hit(
-            f"connector type {ctx.name(ct)}: provider '{name}' {problem}",
-            "point connectorProviderClassName at an integration connector provider class",
-            (ctx.name(ct),),
-            (ct,),
-        )
+            parse(config, where=f"connection {ctx.name(conn)}")
+        except Exception as exc:
+            yield Hit(
+                str(getattr(exc, "message", exc)),
+                str(getattr(exc, "hint", None) or "fix the connection's configurationProperties"),
+                (ctx.name(conn), ctx.name(types[0])),
+                (conn,),
+            )
