@@ -7,6 +7,7 @@ import click
 from cli._common import console, handle_errors, store
 from cli.db_cmd import db_group, render_status
 from cli.egeria_cmd import export_archive_cmd, import_cmd
+from cli.manifest_cmd import apply_cmd, delete_cmd, export_cmd, get_cmd, schema_cmd
 from cli.neo4j_cmd import neo4j_group
 from cli.resolve_cmd import groups_group, query_cmd, resolve_cmd
 from engine.schema import database_status, init_schema
@@ -46,6 +47,11 @@ cli.add_command(export_archive_cmd)
 cli.add_command(resolve_cmd)
 cli.add_command(groups_group)
 cli.add_command(query_cmd)
+cli.add_command(apply_cmd)
+cli.add_command(export_cmd)
+cli.add_command(schema_cmd)
+cli.add_command(get_cmd)
+cli.add_command(delete_cmd)
 
 
 def main() -> None:

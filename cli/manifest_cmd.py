@@ -1,0 +1,283 @@
+"""``switchboard apply | export | schema | get | delete``: declarative groups and elements."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from cli._common import console, err_console, handle_errors, print_json, store
+from engine.elements import delete_element, get_element, get_relationships
+from engine.errors import ManifestError
+from engine.manifest import (
+    DEFAULT_PRUNE_THRESHOLD,
+    ApplyReport,
+    apply,
+    dump_document,
+    export_groups,
+    manifest_json_schema,
+    validate_in_transaction,
+)
+from engine.manifest import (
+    Progress as ProgressFn,
+)
+
+MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def expand_paths(paths: tuple[str, ...]) -> list[Path]:
+    """Files as given; a directory stands for its *.yaml, *.yml and *.json files (sorted)."""
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = sorted(f for f in p.iterdir() if f.suffix.lower() in MANIFEST_SUFFIXES)
+            if not found:
+                raise ManifestError(f"{raw}: no .yaml, .yml or .json files in this folder")
+            out.extend(found)
+        else:
+            out.append(p)
+    return out
+
+
+@contextmanager
+def apply_progress(enabled: bool) -> Iterator[ProgressFn | None]:
+    """A progress bar on stderr for long applies (only on a terminal)."""
+    if not enabled or not err_console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("applying", total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"writing {stage}", completed=done, total=total)
+
+        yield update
+
+
+def _value(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def render_report(report: ApplyReport) -> None:
+    """The plan as a table (changes only) and a one-line summary."""
+    changes = [c for c in report.plan.changes if c.action != "unchanged"]
+    if changes:
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        table.add_column("action")
+        table.add_column("type")
+        table.add_column("name", overflow="fold")
+        table.add_column("changes", overflow="fold")
+        colour = {"create": "green", "update": "yellow", "delete": "red"}
+        for c in changes:
+            diff = "\n".join(f"{k}: {_value(a)} -> {_value(b)}" for k, (a, b) in c.diff.items())
+            table.add_row(f"[{colour[c.action]}]{c.action}[/]", c.typeName, c.name, diff)
+        console.print(table)
+    counts = report.counts
+    verb = "would change" if report.dry_run else "changed"
+    console.print(
+        f"{verb} {report.changes}: {counts['create']} to create, {counts['update']} to update, "
+        f"{counts['delete']} to delete, {counts['unchanged']} unchanged"
+        if report.dry_run
+        else f"{verb} {report.changes}: {counts['create']} created, {counts['update']} updated, "
+        f"{counts['delete']} deleted, {counts['unchanged']} unchanged"
+    )
+
+
+@click.command("apply")
+@click.option(
+    "-f",
+    "--file",
+    "files",
+    multiple=True,
+    required=True,
+    type=click.Path(),
+    help="A manifest (.yaml, .yml, .json) or a folder of them; repeat for several.",
+)
+@click.option("--dry-run", is_flag=True, help="Show the plan and stop; write nothing.")
+@click.option(
+    "--prune",
+    is_flag=True,
+    help="Also delete registrations and catalog targets the files' groups no longer declare.",
+)
+@click.option("--force", is_flag=True, help="Let --prune delete more than the threshold share.")
+@click.option(
+    "--prune-threshold",
+    type=click.FloatRange(0.0, 1.0),
+    default=DEFAULT_PRUNE_THRESHOLD,
+    show_default=True,
+    help="Largest share of a scope's registrations and targets --prune deletes without --force.",
+)
+@click.option(
+    "--no-validate",
+    is_flag=True,
+    help="Skip the structural rules that otherwise run on the result before commit.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the plan and counts as JSON.")
+@handle_errors
+def apply_cmd(
+    files: tuple[str, ...],
+    dry_run: bool,
+    prune: bool,
+    force: bool,
+    prune_threshold: float,
+    no_validate: bool,
+    as_json: bool,
+) -> None:
+    """Make the graph match manifest files, all or nothing.
+
+    Shows the plan (elements and relationships to create, update or delete,
+    with property diffs), then applies it in one transaction: if anything is
+    wrong - a syntax or schema error, a duplicate qualifiedName, a dangling
+    reference, a plaintext secret, a failed validation rule - nothing is
+    written and the command exits 2. Applying the same files again changes
+    nothing. Format: docs/manifests.md; JSON Schema: 'switchboard schema'.
+
+    \b
+    Examples:
+      switchboard apply -f examples/files-group.yaml --dry-run
+      switchboard apply -f examples/
+      switchboard apply -f groups/ --prune
+    """
+    paths = expand_paths(files)
+    st = store(quiet=as_json)
+    with apply_progress(not as_json and not dry_run) as progress:
+        report = apply(
+            st,
+            paths,
+            dry_run=dry_run,
+            prune=prune,
+            force=force,
+            prune_threshold=prune_threshold,
+            validator=None if no_validate else validate_in_transaction,
+            progress=progress,
+        )
+    if as_json:
+        print_json(report.as_dict())
+    else:
+        render_report(report)
+
+
+@click.command("export")
+@click.argument("groups", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["yaml", "json"]),
+    default=None,
+    help="Output format (default: from the -o suffix, else yaml).",
+)
+@handle_errors
+def export_cmd(groups: tuple[str, ...], output: str | None, fmt: str | None) -> None:
+    """Write integration groups back as a manifest (qualifiedNames as arguments).
+
+    Exporting, applying the result to an empty database and exporting again
+    gives the identical document (guids included).
+
+    \b
+    Example:
+      switchboard export Switchboard:IntegrationGroup:files -o files.yaml
+    """
+    chosen = fmt or ("json" if output and output.lower().endswith(".json") else "yaml")
+    doc = export_groups(store(quiet=True), list(groups))
+    text = dump_document(doc, "json" if chosen == "json" else "yaml")
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        err_console.print(f"wrote {len(groups)} group(s) to {output}")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("schema")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file.")
+def schema_cmd(output: str | None) -> None:
+    """Print the JSON Schema of manifest files (for editor completion and checks).
+
+    \b
+    Example (VS Code YAML extension): put this first in a manifest:
+      # yaml-language-server: $schema=./manifest.schema.json
+    """
+    text = json.dumps(manifest_json_schema(), indent=2, sort_keys=True) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+@click.command("get")
+@click.argument("name")
+@click.option("--guid", "by_guid", is_flag=True, help="NAME is a guid, not a qualifiedName.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@handle_errors
+def get_cmd(name: str, by_guid: bool, as_json: bool) -> None:
+    """Show one element: properties, audit fields and outgoing relationships."""
+    st = store(quiet=as_json)
+    found = get_element(st, guid=name) if by_guid else get_element(st, name)
+    rels = get_relationships(st, found.qualifiedName)
+    data = {
+        "typeName": found.typeName,
+        "labels": list(found.labels),
+        "guid": found.guid,
+        **found.element.model_dump(mode="json", exclude_none=True),
+        **found.audit.model_dump(mode="json", exclude_none=True),
+        "relationships": [
+            {
+                "type": r.type,
+                "to": r.to,
+                "toTypeName": r.toTypeName,
+                "version": r.audit.version,
+                **r.relationship.model_dump(mode="json", exclude_none=True),
+            }
+            for r in rels
+        ],
+    }
+    if as_json:
+        print_json(data)
+        return
+    table = Table(show_header=False, box=None, pad_edge=False)
+    for key, value in data.items():
+        if key != "relationships":
+            table.add_row(f"[bold]{key}[/]", _value(value))
+    console.print(table)
+    for r in data["relationships"]:
+        console.print(f"  -[{r['type']}]-> {r['to']} ({r['toTypeName']})")
+
+
+@click.command("delete")
+@click.argument("name")
+@click.option("--guid", "by_guid", is_flag=True, help="NAME is a guid, not a qualifiedName.")
+@click.option(
+    "--expected-version", type=int, default=None, help="Fail if the element moved past this."
+)
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@handle_errors
+def delete_cmd(name: str, by_guid: bool, expected_version: int | None, yes: bool) -> None:
+    """Delete one element.
+
+    A connector takes along its registrations, catalog-target links and the
+    connection(s) and endpoints only it uses (connector types stay); a group
+    takes along its registrations, not its connectors.
+    """
+    if not yes:
+        click.confirm(f"delete {name}?", abort=True, err=True)
+    st = store()
+    if by_guid:
+        result = delete_element(st, guid=name, expected_version=expected_version)
+    else:
+        result = delete_element(st, name, expected_version=expected_version)
+    console.print(f"deleted {len(result.elements)} element(s): {', '.join(result.elements)}")
