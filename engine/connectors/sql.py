@@ -99,6 +99,8 @@ class SqlDatabaseCataloguer(IntegrationConnector):
 
     def _with_credentials(self, url: URL) -> URL:
         conn = self.context.connection
+        if url.get_backend_name() == "sqlite":
+            return url  # SQLite has no credentials (and refuses URLs that carry them)
         if conn.user_id and not url.username:
             url = url.set(username=conn.user_id)
         if not url.password:

@@ -458,7 +458,13 @@ class ConnectorHandler:
             "updatedElements": list(report.updated),
             "deletedElements": list(report.deleted),
         }
-        context.writer.upsert([Element("ConnectorActivityReport", qn, props)])
+        writer = MetadataWriter(
+            self.store,
+            source=context.metadata_source,
+            user=context.user_id,
+            report=ConnectorReport(),
+        )
+        writer.upsert([Element("ConnectorActivityReport", qn, props)])
         report.count("activity_reports")
 
     def refresh_timed_out(self) -> None:

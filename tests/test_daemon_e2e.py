@@ -1,0 +1,254 @@
+"""End to end through the daemon: real groups in Neo4j, real resolution and validation,
+the built-in connectors on data each test creates, and change following."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.daemon import DaemonConfig, Supervisor
+from engine.store import Store
+from tests.daemon_helpers import wait_for
+from tests.graph_builder import GraphBuilder
+
+pytestmark = pytest.mark.timeout(120)
+
+FILES = "engine.connectors.files:DataFilesMonitorProvider"
+SQL = "engine.connectors.sql:SqlDatabaseCataloguerProvider"
+SECRETS = "engine.connectors.secrets:YamlSecretsStoreProvider"
+SECRET_VALUE = "pa55-w0rd-never-shown"
+
+
+def cypher(store: Store, text: str, **params: Any) -> list[dict[str, Any]]:
+    """Plain Cypher, as an analyst would type it."""
+    records, _, _ = store.driver.execute_query(text, params, database_=store.database)
+    return [r.data() for r in records]
+
+
+@pytest.fixture
+def world(store: Store, tmp_path: Path) -> dict[str, Any]:
+    folder = tmp_path / "landing"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.csv").write_text("x,y\n1,2\n")
+    (folder / "b.txt").write_text("hello")
+    (folder / "sub" / "c.json").write_text("{}")
+    db = tmp_path / "sales.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT NOT NULL)")
+        conn.execute("CREATE TABLE orders (id INTEGER PRIMARY KEY, customer INTEGER, total REAL)")
+    secrets = tmp_path / "secrets.yaml"
+    secrets.write_text(
+        f"secretsCollections:\n  sales:\n    secrets:\n      password: {SECRET_VALUE}\n"
+    )
+
+    b = GraphBuilder(store)
+    b.group("group.demo", displayName="Demo")
+    # data files monitor on a FileFolder catalog target
+    b.connector_type("ct.files", connectorProviderClassName=FILES)
+    b.connector("connector.files")
+    b.connection("conn.files", configurationProperties={"recursive": True})
+    b.connector_type_of("conn.files", "ct.files")
+    b.asset_connection("connector.files", "conn.files")
+    b.register("group.demo", "connector.files", "files", refreshTimeInterval=60)
+    b.element("FileFolder", "folder.landing", pathName=str(folder))
+    b.catalog_target("connector.files", "folder.landing", catalogTargetName="landing")
+    # SQL cataloguer, password from an embedded YAML secrets store
+    b.connector_type("ct.sql", connectorProviderClassName=SQL)
+    b.connector_type("ct.secrets", connectorProviderClassName=SECRETS)
+    b.connector("connector.sql")
+    b.virtual_connection("conn.sql", userId="analyst", clearPassword="dbSecrets:password")
+    b.connector_type_of("conn.sql", "ct.sql")
+    b.endpoint("ep.sql", networkAddress=str(db))
+    b.endpoint_of("conn.sql", "ep.sql")
+    b.connection("conn.secrets", configurationProperties={"secretsCollectionName": "sales"})
+    b.connector_type_of("conn.secrets", "ct.secrets")
+    b.endpoint("ep.secrets", networkAddress=str(secrets))
+    b.endpoint_of("conn.secrets", "ep.secrets")
+    b.embed("conn.sql", "conn.secrets", position=1, display_name="dbSecrets")
+    b.asset_connection("connector.sql", "conn.sql")
+    b.register(
+        "group.demo",
+        "connector.sql",
+        "sql",
+        refreshTimeInterval=60,
+        metadataSourceQualifiedName="source.sales-db",
+    )
+    return {"folder": folder, "db": db, "builder": b}
+
+
+def config(**extra: Any) -> DaemonConfig:
+    return DaemonConfig.model_validate(
+        {"groups": ["group.demo"], "pollInterval": 0.5, "refreshTimeout": 60, **extra}
+    )
+
+
+@pytest.fixture
+def running(store: Store, world: dict[str, Any]) -> Iterator[Supervisor]:
+    sup = Supervisor(store, config(), tick_seconds=0.05)
+    thread = threading.Thread(target=sup.run, daemon=True)
+    thread.start()
+    try:
+        yield sup
+    finally:
+        sup.stop()
+        thread.join(30)
+
+
+def data_files(store: Store) -> dict[str, dict[str, Any]]:
+    rows = cypher(
+        store,
+        "MATCH (:FileFolder {qualifiedName: 'folder.landing'})-[:NESTED_FILE]->(f:DataFile) "
+        "RETURN f.name AS name, properties(f) AS p",
+    )
+    return {r["name"]: r["p"] for r in rows}
+
+
+def test_once_catalogues_files_and_database(store: Store, world: dict[str, Any]) -> None:
+    sup = Supervisor(store, config())
+    report = sup.run_once(timeout=60)
+    assert report["ok"], json.dumps(report, indent=1)
+    files = data_files(store)
+    assert set(files) == {"a.csv", "b.txt", "c.json"}
+    a = files["a.csv"]
+    assert a["fileExtension"] == "csv" and a["size"] == 8
+    assert a["pathName"] == str(world["folder"] / "a.csv")
+    assert a["metadataSourceQualifiedName"] == "connector.files"
+    assert a["modifiedTime"] is not None
+    columns = cypher(
+        store,
+        "MATCH (:Database)-[:DATA_CONTENT_FOR_DATA_SET]->(s:DeployedDatabaseSchema)"
+        "-[:ATTRIBUTE_FOR_SCHEMA]->(t:RelationalTable)-[:NESTED_SCHEMA_ATTRIBUTE]->"
+        "(c:RelationalColumn) WITH s, t, c ORDER BY t.name, c.position "
+        "RETURN s.name AS schema, t.name AS tbl, c.name AS col, "
+        "c.isPrimaryKey AS pk, c.dataType AS type, c.metadataSourceQualifiedName AS src",
+    )
+    assert [(r["tbl"], r["col"]) for r in columns] == [
+        ("customers", "id"),
+        ("customers", "name"),
+        ("orders", "id"),
+        ("orders", "customer"),
+        ("orders", "total"),
+    ]
+    assert {r["schema"] for r in columns} == {"main"}
+    assert columns[0]["pk"] is True and columns[0]["type"] == "INTEGER"
+    assert {r["src"] for r in columns} == {"source.sales-db"}
+    reports = cypher(
+        store,
+        "MATCH (r:ConnectorActivityReport) RETURN r.connectorName AS n, "
+        "size(r.createdElements) AS created ORDER BY n",
+    )
+    assert [(r["n"], r["created"]) for r in reports] == [("files", 3), ("sql", 9)]
+    connectors = {c["connectorName"]: c for g in report["groups"] for c in g["connectors"]}
+    assert connectors["files"]["lastReport"]["created"] == 3
+
+
+def test_files_are_incremental_and_removed_files_are_deleted(
+    store: Store, world: dict[str, Any]
+) -> None:
+    folder: Path = world["folder"]
+    Supervisor(store, config()).run_once(timeout=60)
+    (folder / "b.txt").write_text("hello, longer")
+    (folder / "d.csv").write_text("new")
+    (folder / "sub" / "c.json").unlink()
+    report = Supervisor(store, config()).run_once(timeout=60)
+    files_status = next(
+        c for g in report["groups"] for c in g["connectors"] if c["connectorName"] == "files"
+    )
+    last = files_status["lastReport"]
+    assert (last["created"], last["updated"], last["deleted"]) == (1, 1, 1)
+    assert last["counters"]["files_unchanged"] == 1
+    files = data_files(store)
+    assert set(files) == {"a.csv", "b.txt", "d.csv"}
+    assert files["b.txt"]["size"] == len("hello, longer")
+
+
+def test_mass_deletion_is_refused(store: Store, world: dict[str, Any]) -> None:
+    folder: Path = world["folder"]
+    for i in range(12):
+        (folder / f"bulk{i}.dat").write_text(str(i))
+    Supervisor(store, config()).run_once(timeout=60)
+    assert len(data_files(store)) == 15
+    for i in range(12):
+        (folder / f"bulk{i}.dat").unlink()
+    report = Supervisor(store, config()).run_once(timeout=60)
+    assert not report["ok"]
+    files_status = next(
+        c for g in report["groups"] for c in g["connectors"] if c["connectorName"] == "files"
+    )
+    failures = files_status["lastReport"]["failures"]
+    assert any("nothing deleted, as a safety measure" in f["message"] for f in failures)
+    assert len(data_files(store)) == 15
+
+
+def test_no_resolved_secret_in_graph_logs_or_status(
+    store: Store, world: dict[str, Any], caplog: pytest.LogCaptureFixture
+) -> None:
+    sup = Supervisor(store, config())
+    with caplog.at_level(logging.DEBUG):
+        report = sup.run_once(timeout=60)
+    assert report["ok"], json.dumps(report, indent=1)
+    assert SECRET_VALUE not in json.dumps(report, default=str)
+    assert SECRET_VALUE not in caplog.text
+    dump = cypher(store, "MATCH (n) RETURN collect(properties(n)) AS p")[0]["p"]
+    rels = cypher(store, "MATCH ()-[r]->() RETURN collect(properties(r)) AS p")[0]["p"]
+    assert SECRET_VALUE not in json.dumps([dump, rels], default=str)
+
+
+def test_connectors_own_writes_are_not_group_changes(store: Store, world: dict[str, Any]) -> None:
+    sup = Supervisor(store, config())
+    assert sup.load()
+    before = sup.fingerprint
+    wait_for(lambda: all(h.refresh_count >= 1 for h in sup.handlers.values()), sup)
+    assert data_files(store)
+    assert not sup.poll_changes()
+    assert sup.fingerprint == before
+    sup.shutdown()
+
+
+def test_plain_cypher_change_is_followed(running: Supervisor, store: Store) -> None:
+    sup = running
+    wait_for(
+        lambda: {h.name for h in sup.handlers.values() if h.refresh_count >= 1} == {"files", "sql"}
+    )
+    files = sup.find("files")[0]
+    sql = sup.find("sql")[0]
+    assert files.context is not None and files.context.configuration.pattern is None  # type: ignore[attr-defined]
+    cypher(
+        store,
+        "MATCH (c:Connection {qualifiedName: 'conn.files'}) "
+        "SET c.configurationProperties = $json, c.`configurationProperties.pattern` = '*.csv'",
+        json=json.dumps({"recursive": True, "pattern": "*.csv"}),
+    )
+    poll = sup.config.poll_interval
+    wait_for(
+        lambda: (
+            files.context is not None
+            and getattr(files.context.configuration, "pattern", None) == "*.csv"
+        ),
+        timeout=poll + 2,
+    )
+    assert files.restart_count == 1
+    assert sql.restart_count == 0
+
+    # a removed catalog target is noticed by the running connector
+    changes = files.targets_changes
+    cypher(store, "MATCH (:IntegrationConnector)-[t:CATALOG_TARGET]->() DELETE t")
+    wait_for(lambda: files.targets_changes > changes, timeout=poll + 2)
+    assert files.context is not None and files.context.catalog_targets == []
+    assert files.restart_count == 1
+
+    # a removed registration disconnects and forgets the connector
+    cypher(
+        store,
+        "MATCH (:IntegrationGroup)-[r:REGISTERED_INTEGRATION_CONNECTOR {connectorName: 'sql'}]->() "
+        "DELETE r",
+    )
+    wait_for(lambda: "sql" not in {h.name for h in sup.handlers.values()}, timeout=poll + 2)
+    assert sql.state.value == "STOPPED"
