@@ -10,6 +10,7 @@ from cli.egeria_cmd import export_archive_cmd, import_cmd
 from cli.manifest_cmd import apply_cmd, delete_cmd, export_cmd, get_cmd, schema_cmd
 from cli.neo4j_cmd import neo4j_group
 from cli.resolve_cmd import groups_group, query_cmd, resolve_cmd
+from cli.validate_cmd import validate_cmd
 from engine.schema import database_status, init_schema
 
 
@@ -52,6 +53,7 @@ cli.add_command(export_cmd)
 cli.add_command(schema_cmd)
 cli.add_command(get_cmd)
 cli.add_command(delete_cmd)
+cli.add_command(validate_cmd)
 
 
 def main() -> None:
