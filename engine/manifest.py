@@ -325,10 +325,13 @@ def schema_errors(source: str, exc: ValidationError) -> list[str]:
             known = sorted(model.model_fields) if model is not None else []
             close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
             tip = f"; did you mean '{close[0]}'?" if close else ""
-            lines.append(f"{source}: {path}: unknown key '{key}'{tip}")
+            lines.append(f"{source}: {_format_loc(loc[:-1])}: unknown key '{key}'{tip}")
             continue
-        if err["type"] == "union_tag_invalid" or err["type"] == "model_attributes_type":
-            lines.append(f"{source}: {path}: must be a qualifiedName (string) or a mapping")
+        if err["type"] in ("union_tag_invalid", "model_type", "model_attributes_type"):
+            if err["type"] == "union_tag_invalid" or (raw and raw[-1] == "inline"):
+                lines.append(f"{source}: {path}: must be a qualifiedName (string) or a mapping")
+            else:
+                lines.append(f"{source}: {path}: must be a mapping")
             continue
         lines.append(f"{source}: {path}: {_message(err)}")
     return lines
@@ -652,7 +655,7 @@ def make_plan(
         elif qn in current:
             type_name = current[qn]["typeName"]
         else:
-            close = difflib.get_close_matches(qn, list(d.elements), n=1, cutoff=0.6)
+            close = difflib.get_close_matches(qn, list(d.elements), n=1, cutoff=0.4)
             tip = f"; did you mean '{close[0]}'?" if close else ""
             errors.append(
                 f"{where}: dangling reference '{qn}': declared in no file and not in the "
