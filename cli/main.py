@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from cli._common import console, handle_errors, store
+from cli.daemon_cmd import connectors_group, daemon_group
 from cli.db_cmd import db_group, render_status
 from cli.egeria_cmd import export_archive_cmd, import_cmd
 from cli.manifest_cmd import apply_cmd, delete_cmd, export_cmd, get_cmd, schema_cmd
@@ -54,6 +55,8 @@ cli.add_command(schema_cmd)
 cli.add_command(get_cmd)
 cli.add_command(delete_cmd)
 cli.add_command(validate_cmd)
+cli.add_command(daemon_group)
+cli.add_command(connectors_group)
 
 
 def main() -> None:

@@ -1,0 +1,427 @@
+"""``switchboard daemon``: run the integration daemon and steer a running one;
+``switchboard connectors``: the connector providers this installation knows."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import click
+import httpx
+from rich.live import Live
+from rich.table import Table
+
+from cli._common import console, handle_errors, print_json, store
+from engine.daemon.config import DEFAULT_PORT, DaemonConfig
+from engine.daemon.registry import list_providers
+from engine.daemon.secrets import redact, resolve_reference
+from engine.errors import DaemonUnreachableError, SecretUnavailableError, UsageError
+
+URL_ENV = "SWITCHBOARD_DAEMON_URL"
+TOKEN_ENV = "SWITCHBOARD_DAEMON_TOKEN"
+
+STATE_STYLES = {
+    "WAITING": "green",
+    "REFRESHING": "cyan",
+    "RUNNING": "green",
+    "INITIALIZED": "blue",
+    "STOPPED": "dim",
+    "FAILED": "bold red",
+    "CONFIG_FAILED": "red",
+    "INITIALIZE_FAILED": "yellow",
+}
+
+
+# --------------------------------------------------------------------- rendering
+def _short_time(value: str | None) -> str:
+    if not value:
+        return "-"
+    return value.replace("T", " ")[:19]
+
+
+def status_table(doc: dict[str, Any]) -> Table:
+    """A rich table of a daemon status document (as GET /status returns it)."""
+    degraded = doc.get("status") == "degraded"
+    title = f"daemon {doc.get('serverName', '')}: " + (
+        f"[bold red]degraded[/] ({doc.get('degradedReason')})" if degraded else "[green]ok[/]"
+    )
+    table = Table(title=title, title_justify="left", expand=False)
+    for col in ("group", "connector", "state", "last refresh", "next refresh", "restarts", "error"):
+        table.add_column(col, overflow="fold")
+    for group in doc.get("groups", []):
+        if not group.get("connectors"):
+            found = group.get("found")
+            note = "group not found" if found is False else "no connectors"
+            table.add_row(group["qualifiedName"], "-", f"[dim]{note}[/]", "", "", "", "")
+        for c in group.get("connectors", []):
+            state = c["state"] + (" (paused)" if c.get("paused") else "")
+            style = STATE_STYLES.get(c["state"], "")
+            duration = c.get("lastRefreshDuration")
+            last = _short_time(c.get("lastRefreshEnd"))
+            if duration is not None:
+                last += f" ({duration:.1f} s)"
+            error = c.get("lastError") or ""
+            table.add_row(
+                group["qualifiedName"],
+                c["connectorName"],
+                f"[{style}]{state}[/]" if style else state,
+                last,
+                _short_time(c.get("nextRefresh")),
+                str(c.get("restartCount", 0)),
+                error.replace("[", r"\["),
+            )
+    return table
+
+
+def once_summary(report: dict[str, Any]) -> None:
+    console.print(status_table(report))
+    for group in report["groups"]:
+        for c in group["connectors"]:
+            last = c.get("lastReport")
+            if not last:
+                continue
+            counters = ", ".join(f"{k}={v}" for k, v in sorted(last["counters"].items()))
+            console.print(
+                f"{c['connectorName']}: created {last['created']}, updated {last['updated']}, "
+                f"deleted {last['deleted']}" + (f"; {counters}" if counters else ""),
+                soft_wrap=True,
+            )
+            for failure in last["failures"]:
+                where = f" ({failure['element']})" if failure.get("element") else ""
+                console.print(
+                    f"  [yellow]failure[/]{where}: {failure['message']}".replace("[(", r"\[("),
+                    soft_wrap=True,
+                )
+
+
+# --------------------------------------------------------------------- daemon run
+def _resolve_token(value: str | None) -> str | None:
+    if not value:
+        value = os.environ.get(TOKEN_ENV)
+        return value or None
+    if value.startswith(("env:", "file:")):
+        return resolve_reference(
+            value, name="token", where="daemon configuration", stores={}
+        ).get_secret_value()
+    return value
+
+
+@click.group("daemon")
+def daemon_group() -> None:
+    """Run the integration daemon, and watch or steer a running one.
+
+    \b
+    Start it on groups or a configuration file:
+      switchboard daemon run --group demo.group
+      switchboard daemon run --config daemon.yaml --port 7447
+    Then, from another terminal:
+      switchboard daemon status --watch
+      switchboard daemon restart --only-failed
+    """
+
+
+@daemon_group.command("run")
+@click.option(
+    "--group",
+    "groups",
+    multiple=True,
+    metavar="QN",
+    help="An integration group qualifiedName (repeatable).",
+)
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="Daemon configuration (YAML or JSON).",
+)
+@click.option(
+    "--once",
+    is_flag=True,
+    help="Start, refresh every connector once, print the report, exit (0 only if all succeeded).",
+)
+@click.option(
+    "--port", type=int, help=f"Control API port (default {DEFAULT_PORT}; 0 = any free port)."
+)
+@click.option("--host", help="Control API address (default 127.0.0.1).")
+@click.option("--no-api", is_flag=True, help="Do not serve the control API.")
+@click.option(
+    "--poll-interval", type=float, help="Seconds between checks for group changes (default 10)."
+)
+@click.option("--watch", is_flag=True, help="Show a live status table instead of log lines.")
+@click.option("--json", "as_json", is_flag=True, help="With --once: print the report as JSON.")
+@click.option(
+    "--log-level",
+    default="INFO",
+    show_default=True,
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+)
+@handle_errors
+def run_cmd(
+    groups: tuple[str, ...],
+    config_file: Path | None,
+    once: bool,
+    port: int | None,
+    host: str | None,
+    no_api: bool,
+    poll_interval: float | None,
+    watch: bool,
+    as_json: bool,
+    log_level: str,
+) -> None:
+    """Run the connectors of integration groups until SIGTERM or Ctrl-C.
+
+    Resolves each group, validates it (a connector with errors is not
+    started; its status says why), starts every registered connector and
+    refreshes it on its refreshTimeInterval, and follows every change to
+    the groups. SIGTERM/SIGINT disconnect every connector and exit 0.
+    """
+    from engine.daemon.supervisor import Supervisor
+    from engine.schema import init_schema
+
+    if bool(groups) == bool(config_file):
+        raise UsageError(
+            "give either --group QN (one or more) or --config FILE",
+            hint="e.g. 'switchboard daemon run --group demo.group'",
+        )
+    if config_file is not None:
+        config = DaemonConfig.from_file(config_file)
+    else:
+        config = DaemonConfig.model_validate({"groups": list(groups)})
+    updates: dict[str, Any] = {}
+    if poll_interval is not None:
+        if poll_interval <= 0:
+            raise UsageError("--poll-interval must be > 0 seconds")
+        updates["poll_interval"] = poll_interval
+    api_updates: dict[str, Any] = {}
+    if port is not None:
+        api_updates["port"] = port
+    if host is not None:
+        api_updates["host"] = host
+    if no_api:
+        api_updates["enabled"] = False
+    if api_updates:
+        updates["api"] = config.api.model_copy(update=api_updates)
+    config = config.model_copy(update=updates)
+
+    _setup_logging(log_level, quiet=watch or (once and as_json))
+    st = store(quiet=as_json)
+    init_schema(st)
+    sup = Supervisor(st, config)
+
+    if once:
+        report = sup.run_once()
+        if as_json:
+            print_json(report)
+        else:
+            once_summary(report)
+        sys.exit(0 if report["ok"] else 1)
+
+    sup.load()  # a missing group is an error now, not an idle daemon
+    server = None
+    if config.api.enabled:
+        from engine.daemon.api import ApiServer, create_app
+
+        try:
+            token = _resolve_token(config.api.token)
+        except SecretUnavailableError as exc:
+            raise UsageError(exc.message, hint=exc.hint) from None
+        server = ApiServer(create_app(sup, token=token), config.api.host, config.api.port)
+        try:
+            server.start()
+        except OSError as exc:
+            raise UsageError(
+                f"cannot serve the control API on {config.api.host}:{config.api.port}: {exc}",
+                hint="choose another --port, or --no-api",
+            ) from None
+        logging.getLogger("switchboard.daemon").info(
+            "control API on http://%s:%d (OpenAPI at /docs)", config.api.host, server.port
+        )
+
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+        sup.stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    runner = threading.Thread(target=sup.run, name="supervisor", daemon=True)
+    runner.start()
+    try:
+        if watch:
+            with Live(status_table(sup.status()), console=console, refresh_per_second=2) as live:
+                while not stop.wait(1.0):
+                    live.update(status_table(sup.status()))
+        else:
+            while not stop.wait(1.0):
+                pass
+    finally:
+        sup.stop()
+        runner.join(config.disconnect_timeout + 5)
+        if server is not None:
+            server.stop()
+    console.print("daemon stopped; every connector disconnected")
+
+
+class _RedactingFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return redact(super().format(record))
+
+
+def _setup_logging(level: str, *, quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger("switchboard")
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING if quiet else getattr(logging, level))
+    root.propagate = False
+    logging.getLogger("neo4j").setLevel(logging.ERROR)
+
+
+# --------------------------------------------------------------------- client
+def _client_options(func: Any) -> Any:
+    func = click.option(
+        "--url",
+        envvar=URL_ENV,
+        default=f"http://127.0.0.1:{DEFAULT_PORT}",
+        show_default=True,
+        help=f"The daemon's control API (env {URL_ENV}).",
+    )(func)
+    func = click.option(
+        "--token", envvar=TOKEN_ENV, default=None, help=f"Bearer token (env {TOKEN_ENV})."
+    )(func)
+    return func
+
+
+def call(
+    url: str, token: str | None, method: str, path: str, body: dict[str, Any] | None = None
+) -> Any:
+    """One request to the control API; raises DaemonUnreachableError / UsageError."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    try:
+        response = httpx.request(
+            method, url.rstrip("/") + path, json=body, headers=headers, timeout=15
+        )
+    except httpx.HTTPError as exc:
+        raise DaemonUnreachableError(
+            f"cannot reach the daemon at {url}: {exc}",
+            hint="start it with 'switchboard daemon run', or pass --url / set "
+            f"{URL_ENV} to where it listens",
+        ) from None
+    if response.status_code == 401:
+        raise DaemonUnreachableError(
+            f"the daemon at {url} refused the request: missing or wrong bearer token",
+            hint=f"pass --token or set {TOKEN_ENV}",
+        )
+    data = response.json() if response.content else {}
+    if response.status_code == 404:
+        raise UsageError(
+            str(data.get("error") or data.get("detail") or "not found"), hint=data.get("hint")
+        )
+    if response.status_code >= 400:
+        raise DaemonUnreachableError(f"the daemon answered {response.status_code}: {data}")
+    return data
+
+
+@daemon_group.command("status")
+@_client_options
+@click.option(
+    "--watch", is_flag=True, help="Keep the table on screen, updated every 2 s, until Ctrl-C."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the status document as JSON.")
+@handle_errors
+def status_cmd(url: str, token: str | None, watch: bool, as_json: bool) -> None:
+    """Show every group and connector of a running daemon: state, last and
+    next refresh, restarts and the last error."""
+    doc = call(url, token, "GET", "/status")
+    if as_json:
+        print_json(doc)
+        return
+    if not watch:
+        console.print(status_table(doc))
+        return
+    with Live(status_table(doc), console=console, refresh_per_second=1) as live:
+        try:
+            while True:
+                time.sleep(2)
+                live.update(status_table(call(url, token, "GET", "/status")))
+        except KeyboardInterrupt:
+            pass
+
+
+def _control(op: str, help_text: str, *, only_failed: bool = False) -> click.Command:
+    @click.command(op, help=help_text)
+    @click.argument("connector", required=False)
+    @_client_options
+    @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+    @handle_errors
+    def command(
+        connector: str | None, url: str, token: str | None, as_json: bool, **kw: Any
+    ) -> None:
+        body: dict[str, Any] = {"connector": connector}
+        if kw.get("only_failed"):
+            body["onlyFailed"] = True
+        data = call(url, token, "POST", f"/{op}", body)
+        if as_json:
+            print_json(data)
+            return
+        names = data.get("connectors") or []
+        console.print(f"{op}: {', '.join(names) if names else 'no connector affected'}")
+
+    if only_failed:
+        command = click.option(
+            "--only-failed",
+            is_flag=True,
+            help="Only connectors in FAILED, CONFIG_FAILED or INITIALIZE_FAILED.",
+        )(command)
+    return command
+
+
+daemon_group.add_command(
+    _control("refresh", "Refresh CONNECTOR (a connectorName), or every connector, now.")
+)
+daemon_group.add_command(
+    _control(
+        "restart", "Restart CONNECTOR, every connector, or --only-failed ones.", only_failed=True
+    )
+)
+daemon_group.add_command(_control("pause", "Stop scheduled refreshes of CONNECTOR (or all)."))
+daemon_group.add_command(_control("resume", "Resume scheduled refreshes of CONNECTOR (or all)."))
+
+
+# --------------------------------------------------------------------- connectors
+@click.group("connectors")
+def connectors_group() -> None:
+    """Connector providers: built in, from 'switchboard.connectors' entry points, and aliases."""
+
+
+@connectors_group.command("list")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path),
+    help="Daemon configuration whose aliases to include.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@handle_errors
+def list_cmd(config_file: Path | None, as_json: bool) -> None:
+    """Every provider, enabled or disabled with the reason (import error, not a provider)."""
+    aliases = DaemonConfig.from_file(config_file).aliases if config_file else None
+    infos = list_providers(aliases)
+    if as_json:
+        print_json([i.as_dict() for i in infos])
+        return
+    table = Table(title="connector providers", title_justify="left")
+    for col in ("name", "source", "status", "kind", "provides"):
+        table.add_column(col, overflow="fold")
+    for info in infos:
+        status = "[green]enabled[/]" if info.enabled else f"[red]disabled[/]: {info.reason}"
+        table.add_row(info.name, info.source, status, info.kind or "-", info.target)
+    console.print(table)
