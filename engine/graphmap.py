@@ -108,8 +108,13 @@ def decode_properties(stored: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
 def to_python(value: Any) -> Any:
     """Driver temporal values -> aware Python datetimes; lists element-wise."""
+    if type(value) in _PLAIN:  # the common case, kept cheap: resolution decodes ~10^4 values
+        return value
     if isinstance(value, list):
         return [to_python(v) for v in value]
     to_native = getattr(value, "to_native", None)

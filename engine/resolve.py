@@ -23,6 +23,7 @@ from __future__ import annotations
 import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from engine.errors import NotFoundError
@@ -124,10 +125,8 @@ def json_schema_text() -> str:
 # ------------------------------------------------------------------ assembly
 def group_from_row(row: Mapping[str, Any]) -> ResolvedGroup:
     """Decode one row of ``resolve_group``/``resolve_groups`` into a :class:`ResolvedGroup`."""
-    connections = {str(entry["node"]["guid"]): entry for entry in row["connections"] or []}
-    built: list[ConnectorView] = []
-    for entry in row["connectors"] or []:
-        built.append(_connector(entry, connections))
+    ctx = _Context(row)
+    built = [ctx.connector(entry) for entry in row["connectors"] or []]
     return ResolvedGroup(group=element_view(row["group"]), connectors=built)
 
 
@@ -136,8 +135,32 @@ def element_view(stored: Mapping[str, Any]) -> ElementView:
     return ElementView(**_element_fields(stored))
 
 
-def _element_fields(stored: Mapping[str, Any]) -> dict[str, Any]:
+TIME_PROPERTIES = frozenset({"createTime", "updateTime"})
+"""Temporal properties the resolve queries send as ISO 8601 text (see resolve_group.cypher)."""
+
+
+def _parse_time(text: str) -> datetime | str:
+    value = text.partition("[")[0]  # a named zone ("...+01:00[Europe/Paris]") keeps its offset
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return text
+
+
+def _decode(stored: Mapping[str, Any]) -> dict[str, Any]:
+    """Stored properties as the resolve queries return them -> Python values."""
     props = decode_properties(stored)
+    for key in TIME_PROPERTIES:
+        value = props.get(key)
+        if isinstance(value, str):
+            props[key] = _parse_time(value)
+        elif value is None:
+            props.pop(key, None)  # absent: the query's map projection adds it as null
+    return props
+
+
+def _element_fields(stored: Mapping[str, Any]) -> dict[str, Any]:
+    props = _decode(stored)
     return {
         "guid": str(props.pop("guid", "")),
         "qualifiedName": str(props.pop("qualifiedName", "")),
@@ -148,7 +171,7 @@ def _element_fields(stored: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _registration(stored: Mapping[str, Any]) -> RegistrationView:
-    props = decode_properties(stored)
+    props = _decode(stored)
     fields: dict[str, Any] = {"guid": str(props.pop("guid", ""))}
     for name in _REGISTRATION_FIELDS:
         if name in props:
@@ -157,77 +180,88 @@ def _registration(stored: Mapping[str, Any]) -> RegistrationView:
     return RegistrationView(**fields)
 
 
-def _connection(
-    guid: str,
-    connections: Mapping[str, Mapping[str, Any]],
-    path: tuple[str, ...],
-    *,
-    expand: bool = True,
-) -> ConnectionView:
-    entry = connections[guid]
-    types = [element_view(t) for t in entry["connectorTypes"] or []]
-    endpoints = [element_view(e) for e in entry["endpoints"] or []]
-    embedded: list[EmbeddedConnectionView] = []
-    if expand:
-        here = (*path, guid)
-        for link in entry["embedded"] or []:
-            child = str(link["child"])
-            cycle = child in here
-            rel = decode_properties(link["relationship"])
-            embedded.append(
-                EmbeddedConnectionView(
-                    guid=str(rel.get("guid", "")),
-                    position=int(rel.get("position") or 0),
-                    displayName=rel.get("displayName"),
-                    arguments=rel.get("arguments") or {},
-                    connection=_connection(child, connections, here, expand=not cycle),
-                    cycle=cycle,
+class _Context:
+    """The flat lists of one row, indexed by guid, decoded at most once each."""
+
+    def __init__(self, row: Mapping[str, Any]) -> None:
+        self.connections = {str(e["node"]["guid"]): e for e in row["connections"] or []}
+        self.elements = {str(e["node"]["guid"]): e for e in row.get("elements") or []}
+        self._fields: dict[str, dict[str, Any]] = {}
+
+    def element(self, guid: str) -> ElementView:
+        fields = self._fields.get(guid)
+        if fields is None:
+            fields = self._fields[guid] = _element_fields(self.elements[guid]["node"])
+        return ElementView(**{**fields, "properties": dict(fields["properties"])})
+
+    def connection(
+        self, guid: str, path: tuple[str, ...], *, expand: bool = True
+    ) -> ConnectionView:
+        entry = self.connections[guid]
+        types = [self.element(str(t)) for t in entry["connectorTypes"] or []]
+        endpoints = [self.element(str(e)) for e in entry["endpoints"] or []]
+        embedded: list[EmbeddedConnectionView] = []
+        if expand:
+            here = (*path, guid)
+            for link in entry["embedded"] or []:
+                child = str(link["child"])
+                cycle = child in here
+                rel = _decode(link["relationship"])
+                embedded.append(
+                    EmbeddedConnectionView(
+                        guid=str(rel.get("guid", "")),
+                        position=int(rel.get("position") or 0),
+                        displayName=rel.get("displayName"),
+                        arguments=rel.get("arguments") or {},
+                        connection=self.connection(child, here, expand=not cycle),
+                        cycle=cycle,
+                    )
+                )
+        return ConnectionView(
+            **_element_fields(entry["node"]),
+            connectorType=types[0] if types else None,
+            additionalConnectorTypes=types[1:],
+            endpoint=endpoints[0] if endpoints else None,
+            additionalEndpoints=endpoints[1:],
+            embeddedConnections=embedded,
+            assetQualifiedNames=[str(a) for a in entry["assets"] or []],
+        )
+
+    def connector(self, entry: Mapping[str, Any]) -> ConnectorView:
+        registration = _registration(entry["registration"])
+        connector = element_view(entry["connector"])
+        linked = [self.connection(str(g), ()) for g in entry["connections"] or []]
+        first = linked[0] if linked else None
+        base_config = first.configuration_properties if first else {}
+        inherited = registration.permittedSynchronization or DEFAULT_PERMITTED_SYNCHRONIZATION
+        targets: list[CatalogTargetView] = []
+        for target in entry["catalogTargets"] or []:
+            rel = _decode(target["relationship"])
+            element_guid = str(target["element"])
+            overrides = rel.get("configurationProperties")
+            effective = dict(base_config)
+            if isinstance(overrides, Mapping):
+                effective.update(overrides)
+            targets.append(
+                CatalogTargetView(
+                    relationship=rel,
+                    element=self.element(element_guid),
+                    elementConnectionNames=[
+                        str(n) for n in self.elements[element_guid]["connectionNames"] or []
+                    ],
+                    effectiveConfiguration=effective,
+                    effectivePermittedSynchronization=rel.get("permittedSynchronization")
+                    or inherited,
                 )
             )
-    return ConnectionView(
-        **_element_fields(entry["node"]),
-        connectorType=types[0] if types else None,
-        additionalConnectorTypes=types[1:],
-        endpoint=endpoints[0] if endpoints else None,
-        additionalEndpoints=endpoints[1:],
-        embeddedConnections=embedded,
-        assetQualifiedNames=[str(a) for a in entry["assets"] or []],
-    )
-
-
-def _connector(
-    entry: Mapping[str, Any], connections: Mapping[str, Mapping[str, Any]]
-) -> ConnectorView:
-    registration = _registration(entry["registration"])
-    connector = element_view(entry["connector"])
-    linked = [_connection(str(g), connections, ()) for g in entry["connections"] or []]
-    first = linked[0] if linked else None
-    base_config = first.configuration_properties if first else {}
-    inherited = registration.permittedSynchronization or DEFAULT_PERMITTED_SYNCHRONIZATION
-    targets: list[CatalogTargetView] = []
-    for target in entry["catalogTargets"] or []:
-        rel = decode_properties(target["relationship"])
-        overrides = rel.get("configurationProperties")
-        effective = dict(base_config)
-        if isinstance(overrides, Mapping):
-            effective.update(overrides)
-        targets.append(
-            CatalogTargetView(
-                relationship=rel,
-                element=element_view(target["element"]),
-                elementConnectionNames=[str(n) for n in target["elementConnectionNames"] or []],
-                effectiveConfiguration=effective,
-                effectivePermittedSynchronization=rel.get("permittedSynchronization") or inherited,
-            )
+        return ConnectorView(
+            registration=registration,
+            connector=connector,
+            usesBlockingCalls=bool(connector.properties.get("usesBlockingCalls", False)),
+            connection=first,
+            additionalConnections=linked[1:],
+            catalogTargets=targets,
         )
-    return ConnectorView(
-        registration=registration,
-        connector=connector,
-        usesBlockingCalls=bool(connector.properties.get("usesBlockingCalls", False)),
-        connection=first,
-        additionalConnections=linked[1:],
-        catalogTargets=targets,
-    )
 
 
 def _not_found(store: Store, missing: Sequence[str]) -> NotFoundError:

@@ -289,8 +289,8 @@ def test_resolve_groups_names_every_missing_group(world: Store) -> None:
 
 def test_query_files_share_one_body() -> None:
     cypher = Path(__file__).parent.parent / "cypher"
-    one = (cypher / "resolve_group.cypher").read_text().split("\nRETURN\n", 1)[1]
-    many = (cypher / "resolve_groups.cypher").read_text().split("\nRETURN\n", 1)[1]
+    one = (cypher / "resolve_group.cypher").read_text().split("\nWITH g, COLLECT {", 1)[1]
+    many = (cypher / "resolve_groups.cypher").read_text().split("\nWITH g, COLLECT {", 1)[1]
     assert one == many
 
 

@@ -1,0 +1,2 @@
+// The floor: one bare round trip.
+RETURN 1 AS one
