@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import pytest
 from engine.errors import NotFoundError
 from engine.resolve import (
     canonical_json,
+    group_names,
     json_schema_text,
     resolve_group,
     resolve_groups,
@@ -347,3 +350,65 @@ def test_documents_follow_the_json_schema(world: Store) -> None:
         "effectiveConfiguration",
         "effectivePermittedSynchronization",
     }
+
+
+# ------------------------------------------------------------------ example groups
+EXAMPLES = sorted((Path(__file__).parent.parent / "examples").glob("*.yaml"))
+UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+VOLATILE = {
+    "createTime": "<time>",
+    "updateTime": "<time>",
+    "createdBy": "<user>",
+    "updatedBy": "<user>",
+}
+
+
+def normalised(text: str) -> str:
+    """Canonical JSON with what differs between applies replaced: guids are numbered in order
+    of first appearance, audit times and users become placeholders."""
+    numbers: dict[str, str] = {}
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: VOLATILE[k] if k in VOLATILE else walk(v) for k, v in sorted(value.items())}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        if isinstance(value, str) and UUID.match(value):
+            return numbers.setdefault(value, f"<guid-{len(numbers) + 1}>")
+        return value
+
+    data = walk(json.loads(text))
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_example_groups_match_golden_files(store: Store, request: pytest.FixtureRequest) -> None:
+    from engine import manifest
+
+    assert EXAMPLES, "examples/ holds the example manifests"
+    manifest.apply(store, EXAMPLES, user="golden")
+    names = group_names(store)
+    assert len(names) >= 3
+    for name in names:
+        group = resolve_group(store, name)
+        assert group.connectors, f"example group {name} has connectors"
+        slug = re.sub(r"[^A-Za-z0-9.-]+", "_", name)
+        check_golden(
+            request,
+            GOLDEN_DIR / "resolve" / "examples" / f"{slug}.json",
+            normalised(canonical_json(group)),
+        )
+
+
+def test_audit_times_keep_their_precision(store: Store) -> None:
+    b = GraphBuilder(store)
+    precise = datetime(2026, 5, 17, 8, 30, 15, 123456, tzinfo=UTC)
+    b.group("g", time=precise)
+    b.connector("k", time=precise)
+    b.register("g", "k", "k", time=precise, startDate=precise)
+    group = resolve_group(store, "g")
+    assert group.group.properties["createTime"] == precise
+    assert group.group.properties["updateTime"] == precise
+    reg = group.connectors[0].registration
+    assert reg.properties["createTime"] == precise
+    assert reg.startDate == precise
+    assert group.connectors[0].connector.properties["updateTime"] == precise
