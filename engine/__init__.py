@@ -76,6 +76,8 @@ from engine.model import (
     VirtualConnection,
 )
 from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
+from engine.resolve import canonical_json, resolve_group, resolve_groups
+from engine.resolved import ResolvedGroup
 from engine.settings import Neo4jSettings, switchboard_home
 from engine.store import Store
 
@@ -108,6 +110,7 @@ __all__ = [
     "QueryNotFoundError",
     "Referenceable",
     "RegisteredIntegrationConnector",
+    "ResolvedGroup",
     "SchemaError",
     "ServerStartError",
     "Store",
@@ -126,6 +129,7 @@ __all__ = [
     "attach_connection",
     "attach_connector_type",
     "attach_endpoint",
+    "canonical_json",
     "create_element",
     "delete_element",
     "detach_connection",
@@ -140,6 +144,8 @@ __all__ = [
     "manifest_json_schema",
     "register_connector",
     "remove_catalog_target",
+    "resolve_group",
+    "resolve_groups",
     "save_element",
     "save_elements",
     "switchboard_home",
