@@ -114,6 +114,12 @@ def json_schema() -> dict[str, Any]:
     schema = ResolvedGroup.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://switchboard.invalid/schemas/resolved-group.schema.json"
+    schema["$comment"] = (
+        "The document 'switchboard resolve GROUP --format json' prints: canonical JSON "
+        "(sorted keys, ISO 8601 datetimes, two-space indent). Generated from engine/resolved.py "
+        "by engine.resolve.json_schema(); regenerate with 'pytest tests/test_resolve.py "
+        "--update-golden'."
+    )
     return schema
 
 

@@ -24,7 +24,7 @@ DEFAULT_PERMITTED_SYNCHRONIZATION = "BOTH_DIRECTIONS"
 class View(BaseModel):
     """Base of every resolved view: camelCase names, extra keys rejected."""
 
-    model_config = ConfigDict(extra="forbid", frozen=False)
+    model_config = ConfigDict(extra="forbid", frozen=False, use_attribute_docstrings=True)
 
 
 class ElementView(View):
