@@ -81,6 +81,9 @@ CAT = RELATIONSHIP_TYPES["CatalogTarget"]
 
 SECRET_PREFIXES = ("env:", "file:")
 
+_YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's safe loader when PyYAML was built with it (much faster), else the pure one."""
+
 
 # ---------------------------------------------------------------- the format
 def _ref_or_inline(value: Any) -> str:
@@ -245,7 +248,7 @@ def read_documents(path: str | Path) -> list[tuple[str, Any]]:
         if p.suffix.lower() == ".json":
             docs = [json.loads(text)]
         else:
-            docs = [d for d in yaml.safe_load_all(text) if d is not None]
+            docs = [d for d in yaml.load_all(text, Loader=_YamlLoader) if d is not None]
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise _syntax_error(name, exc) from exc
     if len(docs) == 1:
@@ -603,6 +606,9 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     deletes: list[tuple[str, str, str, str]] = field(default_factory=list)
     groups: list[str] = field(default_factory=list)
+    unchanged_elements: set[str] = field(default_factory=set)
+    unchanged_relationships: set[tuple[str, str, str, str]] = field(default_factory=set)
+    """Already as declared when planned: apply does not write them again."""
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -684,6 +690,7 @@ def make_plan(
             )
         else:
             plan.changes.append(Change("unchanged", "element", qn, erow.typeName))
+            plan.unchanged_elements.add(qn)
     if errors:
         raise ManifestError("\n".join(errors), hint="fix the manifest; nothing was written")
 
@@ -711,6 +718,7 @@ def make_plan(
             )
         else:
             plan.changes.append(Change("unchanged", "relationship", name, tname))
+            plan.unchanged_relationships.add(identity)
     scope_total = 0
     prune_deletes: list[tuple[str, str, str, str]] = []
     for identity in stored_rels:
@@ -774,7 +782,12 @@ class ApplyReport:
     def counts(self) -> dict[str, int]:
         if self.dry_run:
             return self.plan.summary
-        out = {"create": 0, "update": 0, "unchanged": 0, "delete": self.deleted}
+        out = {
+            "create": 0,
+            "update": 0,
+            "unchanged": len(self.plan.unchanged_elements) + len(self.plan.unchanged_relationships),
+            "delete": self.deleted,
+        }
         for r in self.results:
             out[{"created": "create", "updated": "update"}.get(r.outcome, "unchanged")] += 1
         return out
@@ -852,7 +865,9 @@ def apply_documents(
         report = ApplyReport(plan, False)
         if plan.deletes:
             report.deleted = delete_relationships_tx(store, tx, plan.deletes)
-        rows = list(desired.elements.values())
+        # What the plan found already as declared is not written again: a concurrent change
+        # made after the plan read it simply commits after this transaction.
+        rows = [r for qn, r in desired.elements.items() if qn not in plan.unchanged_elements]
         total = len(rows) + len(desired.relationships)
         step = 5000
         for start in range(0, len(rows), step):
@@ -861,7 +876,11 @@ def apply_documents(
             )
             if progress:
                 progress("elements", min(start + step, len(rows)), total)
-        rels = list(desired.relationships.values())
+        rels = [
+            r
+            for identity, r in desired.relationships.items()
+            if identity not in plan.unchanged_relationships
+        ]
         for start in range(0, len(rels), step):
             report.results.extend(
                 write_relationships_tx(store, tx, rels[start : start + step], user=user)

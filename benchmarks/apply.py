@@ -1,0 +1,243 @@
+"""Benchmark: bulk manifest apply against one element per transaction (issue 3).
+
+Generates 100 groups x 100 connectors = 10,000 connectors as 100 JSON
+manifest files, each connector with its own connection, endpoint and
+registration, a connector type drawn from a shared pool of 50 and 2 catalog
+targets (FileFolder elements from a pool of 1,000). Measured side by side in
+one run, on a wiped database:
+
+* ``apply``: the 100 files end to end (read, parse, check, plan, write, commit:
+  one transaction), in connectors per second;
+* the same apply again (0 changes expected);
+* the same data written one element or relationship per transaction through
+  the write API (``save_element`` / ``save_relationship``), for the first
+  ``--single`` connectors (the whole set would take too long), in connectors
+  per second.
+
+The ratio of the two rates is printed and appended, with the command, to
+benchmarks/RESULTS.md. Uses its own embedded instance (default ``bench-apply``),
+which it wipes.
+
+    .venv/bin/python -m benchmarks.apply [--groups 100] [--per-group 100] [--single 300]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from engine import manifest as mf
+from engine.elements import save_element, save_relationship
+from engine.model import (
+    AssetConnection,
+    CatalogTarget,
+    Connection,
+    ConnectionConnectorType,
+    ConnectorType,
+    ConnectToEndpoint,
+    Element,
+    Endpoint,
+    IntegrationConnector,
+    IntegrationGroup,
+    RegisteredIntegrationConnector,
+)
+from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
+from engine.schema import init_schema
+from engine.settings import Neo4jSettings
+from engine.store import Store
+
+RESULTS = Path(__file__).parent / "RESULTS.md"
+CONNECTOR_TYPES = 50
+FOLDERS = 1000
+
+
+def connector_doc(g: int, i: int) -> dict[str, Any]:
+    n = g * 1000 + i
+    return {
+        "qualifiedName": f"bench:connector:{g:03d}:{i:03d}",
+        "displayName": f"Connector {g}/{i}",
+        "registration": {
+            "connectorName": f"bench-{g:03d}-{i:03d}",
+            "refreshTimeInterval": 5,
+            "permittedSynchronization": "FROM_THIRD_PARTY",
+        },
+        "connection": {
+            "qualifiedName": f"bench:connection:{g:03d}:{i:03d}",
+            "connectorType": f"bench:connector-type:{n % CONNECTOR_TYPES:02d}",
+            "endpoint": {
+                "qualifiedName": f"bench:endpoint:{g:03d}:{i:03d}",
+                "networkAddress": f"/data/{g}/{i}",
+            },
+            "configurationProperties": {"batchSize": 100, "mode": "incremental"},
+        },
+        "catalogTargets": [
+            {
+                "element": f"bench:folder:{(n * 2 + k) % FOLDERS:04d}",
+                "catalogTargetName": f"target-{k}",
+                "configurationProperties": {"pattern": f"*.{k}"},
+            }
+            for k in range(2)
+        ],
+    }
+
+
+def shared_doc() -> dict[str, Any]:
+    return {
+        "connectorTypes": [
+            {
+                "qualifiedName": f"bench:connector-type:{t:02d}",
+                "connectorProviderClassName": f"bench.providers:Provider{t}",
+            }
+            for t in range(CONNECTOR_TYPES)
+        ],
+        "elements": [
+            {"typeName": "FileFolder", "qualifiedName": f"bench:folder:{f:04d}"}
+            for f in range(FOLDERS)
+        ],
+    }
+
+
+def group_doc(g: int, per_group: int) -> dict[str, Any]:
+    return {
+        "integrationGroups": [
+            {
+                "qualifiedName": f"bench:group:{g:03d}",
+                "connectors": [connector_doc(g, i) for i in range(per_group)],
+            }
+        ]
+    }
+
+
+def write_files(folder: Path, groups: int, per_group: int) -> list[Path]:
+    paths = [folder / "shared.json"]
+    paths[0].write_text(json.dumps(shared_doc()))
+    for g in range(groups):
+        path = folder / f"group-{g:03d}.json"
+        path.write_text(json.dumps(group_doc(g, per_group)))
+        paths.append(path)
+    return paths
+
+
+def one_per_transaction(store: Store, count: int, per_group: int) -> None:
+    """Write the first ``count`` connectors (and the shared elements they use), one element
+    or relationship per transaction, through the write API."""
+    shared = shared_doc()
+    for ct in shared["connectorTypes"]:
+        save_element(store, ConnectorType.model_validate(ct))
+    used_folders: set[str] = set()
+    groups_done: set[str] = set()
+    for n in range(count):
+        g, i = divmod(n, per_group)
+        group = f"bench:group:{g:03d}"
+        if group not in groups_done:
+            save_element(store, IntegrationGroup(qualifiedName=group))
+            groups_done.add(group)
+        doc = connector_doc(g, i)
+        conn = doc["connection"]
+        save_element(
+            store,
+            IntegrationConnector(
+                qualifiedName=doc["qualifiedName"], displayName=doc["displayName"]
+            ),
+        )
+        save_element(
+            store,
+            Connection(
+                qualifiedName=conn["qualifiedName"],
+                configurationProperties=conn["configurationProperties"],
+            ),
+        )
+        save_element(store, Endpoint.model_validate(conn["endpoint"]))
+        save_relationship(
+            store,
+            RegisteredIntegrationConnector.model_validate(doc["registration"]),
+            group,
+            doc["qualifiedName"],
+        )
+        save_relationship(store, AssetConnection(), doc["qualifiedName"], conn["qualifiedName"])
+        save_relationship(
+            store, ConnectionConnectorType(), conn["qualifiedName"], conn["connectorType"]
+        )
+        save_relationship(
+            store, ConnectToEndpoint(), conn["qualifiedName"], conn["endpoint"]["qualifiedName"]
+        )
+        for target in doc["catalogTargets"]:
+            if target["element"] not in used_folders:
+                save_element(store, Element(typeName="FileFolder", qualifiedName=target["element"]))
+                used_folders.add(target["element"])
+            link = {k: v for k, v in target.items() if k != "element"}
+            save_relationship(
+                store, CatalogTarget.model_validate(link), doc["qualifiedName"], target["element"]
+            )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--groups", type=int, default=100)
+    parser.add_argument("--per-group", type=int, default=100)
+    parser.add_argument("--single", type=int, default=300, help="connectors written one by one")
+    parser.add_argument("--instance", default="bench-apply")
+    parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    args = parser.parse_args(argv)
+
+    local = LocalNeo4j(instance=args.instance)
+    uri = local.start().uri
+    store = Store.connect(Neo4jSettings(uri=uri, username="neo4j", password=local.password()))
+    init_schema(store)
+    connectors = args.groups * args.per_group
+
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = write_files(Path(tmp), args.groups, args.per_group)
+        store.write("wipe_all")
+        start = time.perf_counter()
+        report = mf.apply(store, paths)
+        bulk_s = time.perf_counter() - start
+        assert report.counts["create"] > 0, report.counts
+        start = time.perf_counter()
+        again = mf.apply(store, paths)
+        reapply_s = time.perf_counter() - start
+        assert again.changes == 0, again.counts
+
+    store.write("wipe_all")
+    start = time.perf_counter()
+    one_per_transaction(store, args.single, args.per_group)
+    single_s = time.perf_counter() - start
+    store.write("wipe_all")
+    store.close()
+
+    bulk_rate = connectors / bulk_s
+    single_rate = args.single / single_s
+    lines = [
+        f"bulk apply: {connectors} connectors, {report.counts['create']} elements and "
+        f"relationships created in {bulk_s:.1f} s = {bulk_rate:,.0f} connectors/s",
+        f"re-apply (0 changes): {reapply_s:.1f} s = {connectors / reapply_s:,.0f} connectors/s",
+        f"one element per transaction: {args.single} connectors in {single_s:.1f} s = "
+        f"{single_rate:,.1f} connectors/s",
+        f"ratio bulk / one-per-transaction: {bulk_rate / single_rate:,.1f}x",
+    ]
+    for line in lines:
+        print(line)
+    if not args.no_record:
+        command = ".venv/bin/python -m benchmarks.apply " + shlex.join(argv or sys.argv[1:])
+        when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+        machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+        with RESULTS.open("a", encoding="utf-8") as out:
+            out.write(
+                f"\n## Manifest apply ({when})\n\n`{command.strip()}`\n\n"
+                f"Neo4j {NEO4J_VERSION} embedded, {machine}.\n\n"
+                + "\n".join(f"- {line}" for line in lines)
+                + "\n"
+            )
+
+
+if __name__ == "__main__":
+    main()
