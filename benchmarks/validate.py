@@ -1,0 +1,338 @@
+"""Benchmark of structural validation (engine/validate.py).
+
+Two paths, measured in one run:
+
+* in memory: resolved groups made in Python (the shape of benchmarks/synthetic.py:
+  100 connectors per group, 20% virtual connections embedding two connections,
+  3 catalog targets each, connector types shared from a pool of 50), validated with
+  ``validate_groups`` the way ``apply`` and the daemon call it - one 100-connector
+  group, and 1,000 groups (100,000 connectors) at once;
+* from Neo4j: the same shape bulk-loaded by benchmarks/synthetic.py, then
+  ``resolve_group`` + ``validate_groups`` for one group, and ``load_snapshot`` +
+  ``validate_graph`` for the whole database (``switchboard validate --all``).
+
+Targets from the issue: a 100-connector group in at most 20 ms, the whole
+100,000-connector graph in at most 3 s including loading. Results are appended to
+benchmarks/RESULTS.md with the command.
+
+    .venv/bin/python -m benchmarks.validate                 # full size, needs ~10 min
+    .venv/bin/python -m benchmarks.validate --groups 50     # quick
+    .venv/bin/python -m benchmarks.validate --no-neo4j      # in-memory part only
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import platform
+import shlex
+import statistics
+import sys
+import time
+import uuid
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
+from engine.resolved import (
+    CatalogTargetView,
+    ConnectionView,
+    ConnectorView,
+    ElementView,
+    EmbeddedConnectionView,
+    RegistrationView,
+    ResolvedGroup,
+)
+from engine.schema import init_schema
+from engine.settings import Neo4jSettings
+from engine.store import Store
+from engine.validate import build_graph, load_snapshot, validate_graph, validate_groups
+
+RESULTS = Path(__file__).parent / "RESULTS.md"
+NAMESPACE = uuid.UUID("5d2b8f0e-0c55-4f8e-b0b7-9a3c1e7d2f61")
+
+
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+# ------------------------------------------------------------------ in-memory generator
+def _guid(qn: str) -> str:
+    return str(uuid.uuid5(NAMESPACE, qn))
+
+
+def _element(qn: str, type_name: str, **props: Any) -> ElementView:
+    return ElementView(guid=_guid(qn), qualifiedName=qn, typeName=type_name, properties=props)
+
+
+def synthetic_groups(
+    groups: int,
+    connectors_per_group: int = 100,
+    *,
+    virtual_every: int = 5,
+    targets_per_connector: int = 3,
+    folders_per_group: int = 10,
+    connector_types: int = 50,
+    start: int = 0,
+) -> list[ResolvedGroup]:
+    """Valid resolved groups in the shape of benchmarks/synthetic.py (pure Python)."""
+    types = [
+        _element(
+            f"bench.connector-type.{k:02d}",
+            "ConnectorType",
+            connectorProviderClassName=f"bench.providers:Provider{k:02d}",
+        )
+        for k in range(connector_types)
+    ]
+
+    def connection(qn: str, type_name: str, n: int, embedded: list[Any]) -> ConnectionView:
+        return ConnectionView(
+            guid=_guid(qn),
+            qualifiedName=qn,
+            typeName=type_name,
+            properties={"configurationProperties": {"directory": f"/data/{qn}", "batchSize": 100}},
+            connectorType=types[n % connector_types],
+            endpoint=_element(f"{qn}.endpoint", "Endpoint", networkAddress=f"file:///data/{qn}"),
+            embeddedConnections=embedded,
+        )
+
+    out: list[ResolvedGroup] = []
+    for i in range(start, start + groups):
+        gqn = f"bench.group.{i:04d}"
+        folders = [
+            _element(f"{gqn}.folder.{f:02d}", "FileFolder", pathName=f"/data/{i}/{f}")
+            for f in range(folders_per_group)
+        ]
+        connectors: list[ConnectorView] = []
+        for j in range(connectors_per_group):
+            cqn = f"{gqn}.connector.{j:03d}"
+            n = i * connectors_per_group + j
+            virtual = virtual_every > 0 and j % virtual_every == 0
+            embedded = (
+                [
+                    EmbeddedConnectionView(
+                        guid=_guid(f"{cqn}/embedded{e}"),
+                        position=e,
+                        displayName=f"part{e}",
+                        arguments={"role": f"part{e}"},
+                        connection=connection(
+                            f"{cqn}.connection.embedded{e}", "Connection", n + e, []
+                        ),
+                    )
+                    for e in (1, 2)
+                ]
+                if virtual
+                else []
+            )
+            root = connection(
+                f"{cqn}.connection", "VirtualConnection" if virtual else "Connection", n, embedded
+            )
+            root.assetQualifiedNames = [cqn]
+            targets = [
+                CatalogTargetView(
+                    relationship={
+                        "guid": _guid(f"{cqn}/target{t}"),
+                        "catalogTargetName": f"target{t}",
+                        "configurationProperties": {"directory": f"/data/{i}/{j}/{t}"},
+                    },
+                    element=folders[(j + t) % folders_per_group],
+                )
+                for t in range(targets_per_connector)
+            ]
+            connectors.append(
+                ConnectorView(
+                    registration=RegistrationView(
+                        guid=_guid(f"{cqn}/registration"),
+                        connectorName=f"g{i:04d}-c{j:03d}",
+                        refreshTimeInterval=60,
+                        permittedSynchronization="FROM_THIRD_PARTY",
+                    ),
+                    connector=_element(cqn, "IntegrationConnector", usesBlockingCalls=False),
+                    connection=root,
+                    catalogTargets=targets,
+                )
+            )
+        out.append(ResolvedGroup(group=_element(gqn, "IntegrationGroup"), connectors=connectors))
+    return out
+
+
+# ------------------------------------------------------------------ timing
+def samples(fn: Callable[[], object], n: int, warmup: int = 0) -> list[float]:
+    for _ in range(warmup):
+        fn()
+    out = []
+    for _ in range(n):
+        started = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - started)
+    return out
+
+
+def p50(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def checked(findings: list[Any]) -> None:
+    if findings:
+        raise SystemExit(f"the synthetic graph should be clean, got {len(findings)} findings")
+
+
+def connect(instance: str) -> tuple[Store, LocalNeo4j | None, bool]:
+    if os.environ.get("NEO4J_URI"):
+        if os.environ.get("SWITCHBOARD_BENCH_ALLOW_WIPE") != "1":
+            raise SystemExit(
+                "NEO4J_URI is set and this benchmark wipes the database; "
+                "set SWITCHBOARD_BENCH_ALLOW_WIPE=1 if that is intended"
+            )
+        return Store.connect(Neo4jSettings.from_env()), None, False
+    local = LocalNeo4j(instance=instance)
+    result = local.start(progress=lambda m: say(f"  {m}"))
+    settings = Neo4jSettings(uri=result.uri, password=local.password(), query_timeout=600.0)
+    return Store.connect(settings), local, not result.already_running
+
+
+def measure_big(
+    groups: int, cpg: int, iterations: int
+) -> tuple[list[float], list[float], list[float], int, int]:
+    """build_graph, rules and validate_groups timings for ``groups`` groups in memory."""
+    many = synthetic_groups(groups, cpg)
+    checked(validate_groups(many))
+    gc.collect()
+    build = samples(lambda: build_graph(many), iterations)
+    graph = build_graph(many)
+    rules = samples(lambda: validate_graph(graph), iterations)
+    both = samples(lambda: validate_groups(many), iterations)
+    return build, rules, both, graph.number_of_nodes(), graph.number_of_edges()
+
+
+# ------------------------------------------------------------------ main
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.validate", description=__doc__)
+    parser.add_argument("--groups", type=int, default=1000, help="groups of the big graph")
+    parser.add_argument("--connectors-per-group", type=int, default=100)
+    parser.add_argument("--iterations", type=int, default=200, help="runs of the small cases")
+    parser.add_argument("--big-iterations", type=int, default=3, help="runs of the big cases")
+    parser.add_argument("--instance", default="bench-validate", help="embedded instance to use")
+    parser.add_argument("--no-neo4j", action="store_true", help="in-memory measurements only")
+    parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument("--keep-running", action="store_true", help="leave the instance up")
+    args = parser.parse_args(argv)
+    raw = argv if argv is not None else sys.argv[1:]
+    command = "python -m benchmarks.validate" + (" " + shlex.join(raw) if raw else "")
+    cpg = args.connectors_per_group
+    total = args.groups * cpg
+    rows: list[tuple[str, list[float]]] = []
+
+    # ---- in memory
+    say("in memory: generating resolved groups")
+    one = synthetic_groups(1, cpg)
+    checked(validate_groups(one))
+    small_mem = samples(lambda: validate_groups(one), args.iterations, warmup=10)
+    rows.append((f"validate_groups, 1 group of {cpg} connectors (in memory)", small_mem))
+    build, rules, both, nodes, edges = measure_big(args.groups, cpg, args.big_iterations)
+    rows.append((f"build_graph, {args.groups} groups / {total} connectors", build))
+    rows.append((f"rules on that graph ({nodes} nodes, {edges} edges)", rules))
+    rows.append((f"validate_groups, {total} connectors (build + rules)", both))
+    gc.collect()
+
+    # ---- Neo4j
+    db: dict[str, list[float]] = {}
+    load_seconds = 0.0
+    if not args.no_neo4j:
+        from benchmarks.synthetic import SyntheticSpec, group_qualified_name, load, wipe
+        from engine.resolve import resolve_group
+
+        spec = SyntheticSpec(groups=args.groups, connectors_per_group=cpg)
+        store, local, started_here = connect(args.instance)
+        try:
+            init_schema(store)
+            say("wiping the benchmark database")
+            wipe(store)
+            stats = load(store, spec, range(args.groups), progress=say)
+            load_seconds = stats.seconds
+            say(f"loaded {stats.nodes} nodes, {stats.relationships} rels in {stats.seconds:.0f} s")
+            qn = group_qualified_name(0)
+            checked(validate_groups([resolve_group(store, qn)]))
+            db["resolve"] = samples(lambda: resolve_group(store, qn), args.iterations, 20)
+            db["resolve+validate"] = samples(
+                lambda: validate_groups([resolve_group(store, qn)]), args.iterations, 20
+            )
+            checked(validate_graph(load_snapshot(store)))
+            gc.collect()
+            db["snapshot"] = samples(lambda: load_snapshot(store), args.big_iterations)
+            db["snapshot+validate"] = samples(
+                lambda: validate_graph(load_snapshot(store)), args.big_iterations
+            )
+        finally:
+            store.close()
+            if local is not None and started_here and not args.keep_running:
+                local.stop()
+        rows.append((f"resolve_group, 1 group of {cpg} connectors (Neo4j)", db["resolve"]))
+        rows.append((f"resolve_group + validate_groups, {cpg} connectors", db["resolve+validate"]))
+        rows.append((f"load_snapshot, whole database ({total} connectors)", db["snapshot"]))
+        rows.append(
+            (f"load_snapshot + validate_graph ({total} connectors)", db["snapshot+validate"])
+        )
+
+    # ---- report
+    lines = [
+        f"### validate ({datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')})",
+        "",
+        f"Command: `.venv/bin/{command}`  ",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}"
+        + ("" if args.no_neo4j else f", Neo4j {NEO4J_VERSION} embedded (Community)")
+        + "  ",
+        f"Shape: {args.groups} groups x {cpg} connectors; 20% virtual connections embedding 2 "
+        "connections, 3 catalog targets per connector, 50 shared connector types; all clean "
+        "(every rule runs to the end)",
+        "",
+        "| measurement | p50 | p99 | samples |",
+        "|---|---|---|---|",
+    ]
+    for label, values in rows:
+        lines.append(f"| {label} | {ms(p50(values))} | {ms(p99(values))} | {len(values)} |")
+    lines += [
+        "",
+        f"- {total} connectors / {cpg} connectors, validate_groups in memory (p50): "
+        f"**{p50(both) / p50(small_mem):.0f}x** for {args.groups}x the connectors",
+        f"- building the graph / running the rules (p50): **{p50(build) / p50(rules):.2f}x**",
+        f"- 100-connector group, in memory: {ms(p50(small_mem))} vs target 20 ms "
+        f"(**{p50(small_mem) / 0.020:.2f}x** of the target)",
+    ]
+    if db:
+        whole = p50(db["snapshot+validate"])
+        lines += [
+            f"- 100-connector group resolved from Neo4j and validated: "
+            f"{ms(p50(db['resolve+validate']))}; validation share "
+            f"**{1 - p50(db['resolve']) / p50(db['resolve+validate']):.0%}**",
+            f"- whole database, snapshot + validate: {ms(whole)} vs target 3 s "
+            f"(**{whole / 3:.2f}x** of the target); loading share "
+            f"**{p50(db['snapshot']) / whole:.0%}**",
+            f"- bulk load of the benchmark graph (not measured above): {load_seconds:.0f} s",
+        ]
+    lines.append("")
+    report = "\n".join(lines)
+    print(report)
+    if not args.no_record:
+        with RESULTS.open("a", encoding="utf-8") as fh:
+            if fh.tell() == 0:
+                fh.write("# Benchmark results\n\n")
+            fh.write(report + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
