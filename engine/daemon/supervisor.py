@@ -93,6 +93,7 @@ class Supervisor:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._loaded = False
+        self._reload_lock = threading.RLock()
 
     # --------------------------------------------------------------- loading
     def load(self) -> bool:
@@ -101,6 +102,10 @@ class Supervisor:
         Raises :class:`NotFoundError` when a configured group does not exist at
         the first load (a typo must not look like an idle daemon).
         """
+        with self._reload_lock:
+            return self._load()
+
+    def _load(self) -> bool:
         try:
             fingerprint = self._fingerprint()
             groups = self.resolver(self.store, self.config.groups)
@@ -208,6 +213,10 @@ class Supervisor:
     # ---------------------------------------------------------------- change following
     def poll_changes(self) -> bool:
         """Check the fingerprint; reload when it changed. Returns True when it reloaded."""
+        with self._reload_lock:
+            return self._poll_changes()
+
+    def _poll_changes(self) -> bool:
         self.polls += 1
         try:
             fingerprint = self._fingerprint()
@@ -331,13 +340,27 @@ class Supervisor:
                 break
             self._stop.wait(min(5.0, self.config.poll_interval))
         self.next_poll_mono = self.clock.monotonic() + self.config.poll_interval
+        poller: threading.Thread | None = None
         while not stop_event.is_set() and not self._stop.is_set():
             self.tick()
-            if self.clock.monotonic() >= self.next_poll_mono:
-                self.poll_changes()
+            due = self.clock.monotonic() >= self.next_poll_mono
+            if due and (poller is None or not poller.is_alive()):
+                # a query against an unreachable server can take the driver's whole
+                # retry time: poll on the side so scheduling never waits for it
+                poller = threading.Thread(target=self._poll_safely, name="poller", daemon=True)
+                poller.start()
             self._wake.wait(self.tick_seconds)
             self._wake.clear()
+        if poller is not None:
+            poller.join(self.config.disconnect_timeout)
         self.shutdown()
+
+    def _poll_safely(self) -> None:
+        try:
+            self.poll_changes()
+        except Exception:
+            log.exception("change check failed")
+            self.next_poll_mono = self.clock.monotonic() + self.config.poll_interval
 
     def stop(self) -> None:
         self._stop.set()
