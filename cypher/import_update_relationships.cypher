@@ -1,5 +1,6 @@
 // Archive import: replace the properties of existing integration-group relationships.
-// Parameters: $rows, each {guid, properties (complete, including guid and audit fields)}.
+// Parameters: $rows, each {guid, properties (complete, including guid and audit fields),
+// dates (keys of properties given as epoch microseconds, stored as DATETIME)}.
 // Returns: count of relationships updated.
 UNWIND $rows AS row
 CALL (row) {
@@ -16,4 +17,5 @@ CALL (row) {
   MATCH ()-[r:CATALOG_TARGET {guid: row.guid}]->() RETURN r
 }
 SET r = row.properties
+FOREACH (k IN row.dates | SET r[k] = datetime({epochSeconds: r[k] / 1000000, nanosecond: r[k] % 1000000 * 1000}))
 RETURN count(r) AS updated

@@ -40,6 +40,7 @@ Guarantees
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import time
@@ -47,7 +48,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -59,6 +60,8 @@ from engine.store import Store
 from engine.typesystem import ELEMENT_SUPERTYPES, RELATIONSHIP_TYPES, labels_for
 
 T = TypeVar("T")
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 ARCHIVES_ENV = "SWITCHBOARD_EGERIA_ARCHIVES"
 """Environment variable naming the folder of Egeria's sample archives."""
@@ -239,17 +242,16 @@ class Archive:
     originator: str | None
     entities: tuple[ArchiveEntity, ...]
     relationships: tuple[ArchiveRelationship, ...]
+    _by_guid: dict[str, ArchiveEntity] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_guid", {e.guid: e for e in self.entities})
 
     def entity(self, guid: str) -> ArchiveEntity | None:
+        """The entity the archive defines with this guid, if any."""
         return self._by_guid.get(guid)
-
-    @property
-    def _by_guid(self) -> dict[str, ArchiveEntity]:
-        cached: dict[str, ArchiveEntity] | None = self.__dict__.get("_by_guid_cache")
-        if cached is None:
-            cached = {e.guid: e for e in self.entities}
-            object.__setattr__(self, "_by_guid_cache", cached)
-        return cached
 
 
 def read_archive(path: str | os.PathLike[str]) -> Archive:
@@ -356,13 +358,13 @@ def _opt_str(value: Any) -> str | None:
 
 def _type_name(raw: Mapping[str, Any]) -> str | None:
     type_ = raw.get("type")
-    if isinstance(type_, Mapping):
+    if isinstance(type_, dict):
         return _opt_str(type_.get("typeDefName"))
     return None
 
 
 def _parse_entity(raw: Any, where: str) -> ArchiveEntity:
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict):
         raise ArchiveError(f"{where}: expected an EntityDetail object, found {type(raw).__name__}")
     type_name = _type_name(raw)
     guid = _opt_str(raw.get("guid"))
@@ -381,7 +383,7 @@ def _parse_entity(raw: Any, where: str) -> ArchiveEntity:
     properties = _decode_instance_properties(raw.get("properties"), where)
     classifications = []
     for c_index, c_raw in enumerate(_list(raw.get("classifications"), f"{where} classifications")):
-        if not isinstance(c_raw, Mapping):
+        if not isinstance(c_raw, dict):
             raise ArchiveError(f"{where}: classification #{c_index + 1} is not an object")
         c_type = _type_name(c_raw) or _opt_str(c_raw.get("name"))
         if c_type is None:
@@ -398,11 +400,11 @@ def _parse_entity(raw: Any, where: str) -> ArchiveEntity:
 
 
 def _peek_qualified_name(props: Any) -> str | None:
-    if isinstance(props, Mapping):
+    if isinstance(props, dict):
         ip = props.get("instanceProperties")
-        if isinstance(ip, Mapping):
+        if isinstance(ip, dict):
             qn = ip.get("qualifiedName")
-            if isinstance(qn, Mapping):
+            if isinstance(qn, dict):
                 return _opt_str(qn.get("primitiveValue"))
     return None
 
@@ -410,7 +412,7 @@ def _peek_qualified_name(props: Any) -> str | None:
 def _parse_relationship(
     raw: Any, where: str, entities: Mapping[str, ArchiveEntity]
 ) -> ArchiveRelationship:
-    if not isinstance(raw, Mapping):
+    if not isinstance(raw, dict):
         raise ArchiveError(f"{where}: expected a Relationship object, found {type(raw).__name__}")
     type_name = _type_name(raw)
     guid = _opt_str(raw.get("guid"))
@@ -426,7 +428,7 @@ def _parse_relationship(
     ends = []
     for key, label in (("entityOneProxy", "end 1"), ("entityTwoProxy", "end 2")):
         end_raw = raw.get(key)
-        if not isinstance(end_raw, Mapping) or _opt_str(end_raw.get("guid")) is None:
+        if not isinstance(end_raw, dict) or _opt_str(end_raw.get("guid")) is None:
             raise ArchiveError(
                 f"{where}: {label} has no {key} with a guid",
                 hint="each relationship names both ends as EntityProxy objects",
@@ -440,16 +442,23 @@ def _parse_relationship(
                 hint="define the entity in the archive, or give the proxy its type and "
                 "uniqueProperties (qualifiedName)",
             )
+        if end_guid in entities:
+            # the archive defines this end: its proxy copy adds nothing
+            ends.append(EntityRef(end_guid, end_type, {}, _NO_HEADER))
+            continue
         unique = _decode_instance_properties(end_raw.get("uniqueProperties"), f"{where} {label}")
         ends.append(EntityRef(end_guid, end_type, unique, _header(end_raw)))
     properties = _decode_instance_properties(raw.get("properties"), where)
     return ArchiveRelationship(guid, type_name, ends[0], ends[1], properties, _header(raw))
 
 
+_NO_HEADER = Header()
+
+
 def _header(raw: Mapping[str, Any]) -> Header:
     version = raw.get("version")
     return Header(
-        version=version if isinstance(version, int) and not isinstance(version, bool) else None,
+        version=version if type(version) is int else None,
         create_time=_time(raw.get("createTime")),
         update_time=_time(raw.get("updateTime")),
         created_by=_opt_str(raw.get("createdBy")),
@@ -457,9 +466,21 @@ def _header(raw: Mapping[str, Any]) -> Header:
     )
 
 
+_TIMES: dict[int, datetime] = {}
+
+
 def _time(value: Any) -> datetime | None:
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, UTC)
+    kind = type(value)
+    if kind is int:
+        # archives repeat a handful of timestamps thousands of times
+        moment = _TIMES.get(value)
+        if moment is None:
+            moment = EPOCH + timedelta(milliseconds=value)
+            if len(_TIMES) < 10_000:
+                _TIMES[value] = moment
+        return moment
+    if kind is float:
+        return EPOCH + timedelta(milliseconds=value)
     if isinstance(value, str):
         try:
             parsed = datetime.fromisoformat(value)
@@ -472,12 +493,12 @@ def _time(value: Any) -> datetime | None:
 def _decode_instance_properties(value: Any, where: str) -> dict[str, Any]:
     if value is None:
         return {}
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         raise ArchiveError(f"{where}: expected InstanceProperties, found {type(value).__name__}")
     inner = value.get("instanceProperties")
     if inner is None:
         return {}
-    if not isinstance(inner, Mapping):
+    if not isinstance(inner, dict):
         raise ArchiveError(f"{where}: instanceProperties is not an object")
     out: dict[str, Any] = {}
     for name, item in inner.items():
@@ -494,7 +515,7 @@ def decode_value(value: Any, where: str = "property") -> Any:
     symbolic name, map and struct -> dict, array -> list. Raises
     :class:`ArchiveError` for an unknown ``class``.
     """
-    if not isinstance(value, Mapping):
+    if not isinstance(value, dict):
         raise ArchiveError(
             f"{where}: expected a typed property value object, found {type(value).__name__}"
         )
@@ -640,9 +661,14 @@ def _storable(name: str, value: Any, where: str, warnings: list[str]) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=1024)
+def _cached_labels(type_name: str, extra: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*labels_for(type_name), *extra]))
+
+
 def _labels(type_name: str, where: str, extra: Iterable[str] = ()) -> list[str]:
     try:
-        return list(dict.fromkeys([*labels_for(type_name), *extra]))
+        return list(_cached_labels(type_name, tuple(extra)))
     except ValueError as exc:
         raise ArchiveError(f"{where}: {exc}") from exc
 
@@ -750,7 +776,31 @@ def _proxy_row(ref: EntityRef, archive: Archive, warnings: list[str]) -> _NodeRo
 
 
 def _without_audit(properties: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: to_python(v) for k, v in properties.items() if k not in AUDIT_PROPERTIES}
+    return {k: v for k, v in properties.items() if k not in AUDIT_PROPERTIES}
+
+
+def _micros(value: datetime) -> int:
+    moment = value if value.tzinfo else value.replace(tzinfo=UTC)
+    delta = moment - EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def _to_wire(properties: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Datetimes -> epoch microseconds plus the list of their keys.
+
+    The Python driver packs and unpacks temporal values slowly (about half a
+    millisecond each); the import queries convert these integers with
+    ``datetime({epochSeconds, nanosecond})`` server-side instead.
+    """
+    wire: dict[str, Any] = {}
+    dates: list[str] = []
+    for key, value in properties.items():
+        if isinstance(value, datetime):
+            wire[key] = _micros(value)
+            dates.append(key)
+        else:
+            wire[key] = value
+    return wire, dates
 
 
 def _batches(items: Sequence[T], size: int = BATCH_SIZE) -> Iterator[Sequence[T]]:
@@ -843,11 +893,37 @@ class _Plan:
     rel_updates: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _read_batched(run: Runner, name: str, key: str, values: Sequence[str]) -> list[dict[str, Any]]:
+def _read_batched(
+    run: Runner, name: str, key: str, values: Sequence[Any], **extra: Any
+) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for batch in _batches(values):
-        rows.extend(run(name, {key: list(batch)}))
+        rows.extend(run(name, {key: list(batch), **extra}))
     return rows
+
+
+def _lookup_row(guid: str, properties: Mapping[str, Any]) -> dict[str, Any]:
+    """What the existence queries compare server-side: the wanted non-audit properties."""
+    wire, dates = _to_wire(_without_audit(properties))
+    return {"guid": guid, "properties": wire, "dates": dates}
+
+
+def _carried_audit(
+    stored: Mapping[str, Any], header: Header, fallback: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Audit fields of an update: version +1 (at least the archive's), creation kept."""
+    old_version = stored.get("version")
+    version = (old_version if isinstance(old_version, int) else 0) + 1
+    created = stored.get("createTime")
+    return {
+        "version": max(version, header.version or 0),
+        "createTime": EPOCH + timedelta(microseconds=created)
+        if isinstance(created, int)
+        else fallback["createTime"],
+        "createdBy": stored.get("createdBy") or fallback["createdBy"],
+        "updateTime": _now(),
+        "updatedBy": header.updated_by or fallback["updatedBy"],
+    }
 
 
 def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
@@ -868,9 +944,13 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
     rows = [_entity_row(e, archive, warnings) for e in sel.entities]
     proxies = [_proxy_row(ref, archive, warnings) for ref in sel.proxies.values()]
 
-    guids = [r.guid for r in rows] + [p.guid for p in proxies]
+    lookups = [_lookup_row(r.guid, r.properties) for r in rows]
+    lookups += [{"guid": p.guid, "properties": {}, "dates": []} for p in proxies]
     existing = {
-        row["guid"]: row for row in _read_batched(run, "import_existing_nodes", "guids", guids)
+        row["guid"]: row
+        for row in _read_batched(
+            run, "import_existing_nodes", "rows", lookups, audit=list(AUDIT_PROPERTIES)
+        )
     }
     names = sorted({str(r.properties["qualifiedName"]) for r in [*rows, *proxies]})
     holders: dict[str, dict[str, Any]] = {
@@ -895,29 +975,15 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
             plan.node_rows.append(_node_write(row, row.audit, []))
             report.elements_created += 1
             continue
-        stored_props = stored["properties"]
-        old_labels = set(stored["labels"])
-        if stored_props.get(PROXY_FLAG):
+        if stored["isProxy"]:
             plan.node_rows.append(_node_write(row, row.audit, _stale(stored, row.labels)))
             report.proxies_filled += 1
             continue
         stale = _stale(stored, row.labels)
-        if (
-            _without_audit(stored_props) == row.properties
-            and set(row.labels) <= old_labels
-            and not stale
-        ):
+        if stored["same"] and set(row.labels) <= set(stored["labels"]) and not stale:
             report.elements_unchanged += 1
             continue
-        old_version = stored_props.get("version")
-        version = (old_version if isinstance(old_version, int) else 0) + 1
-        audit = {
-            "version": max(version, row.header.version or 0),
-            "createTime": stored_props.get("createTime", row.audit["createTime"]),
-            "createdBy": stored_props.get("createdBy", row.audit["createdBy"]),
-            "updateTime": _now(),
-            "updatedBy": row.header.updated_by or row.audit["updatedBy"],
-        }
+        audit = _carried_audit(stored, row.header, row.audit)
         plan.node_rows.append(_node_write(row, audit, stale))
         report.elements_updated += 1
     report.loaded = dict(loaded)
@@ -957,7 +1023,7 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
 
 def _stale(stored: Mapping[str, Any], labels: Sequence[str]) -> list[str]:
     """Labels of the stored element's previous type that its new type does not carry."""
-    old_type = stored["properties"].get("typeName")
+    old_type = stored.get("typeName")
     previous: set[str] = {TEMPLATE_LABEL}
     if isinstance(old_type, str):
         with contextlib.suppress(ValueError):
@@ -966,12 +1032,19 @@ def _stale(stored: Mapping[str, Any], labels: Sequence[str]) -> list[str]:
 
 
 def _node_write(row: _NodeRow, audit: Mapping[str, Any], remove: list[str]) -> dict[str, Any]:
+    wire, dates = _to_wire({**row.properties, **audit})
     return {
         "guid": row.guid,
-        "properties": {**row.properties, **audit},
+        "properties": wire,
+        "dates": dates,
         "labels": row.labels,
         "remove": remove,
     }
+
+
+def _rel_write(base: Mapping[str, Any], properties: Mapping[str, Any]) -> dict[str, Any]:
+    wire, dates = _to_wire(properties)
+    return {**base, "properties": wire, "dates": dates}
 
 
 def _plan_relationships(
@@ -980,15 +1053,9 @@ def _plan_relationships(
     report = plan.report
     warnings = report.warnings
     default_user = archive.originator or "egeria-archive"
-    guids = [r.source.guid for r in sel.rels]
-    existing = {
-        row["guid"]: row
-        for row in _read_batched(run, "import_existing_relationships", "guids", guids)
-    }
-    loaded: Counter[str] = Counter()
+    wanted: list[tuple[_Rel, dict[str, Any]]] = []
     for rel in sel.rels:
         where = f"{archive.source}: relationship {rel.source.guid} ({rel.source.type_name})"
-        neo_type = RELATIONSHIP_TYPES[rel.name]
         model: dict[str, Any] = {}
         for key, value in rel.properties.items():
             if key in RESERVED_PROPERTIES:
@@ -996,7 +1063,20 @@ def _plan_relationships(
                 continue
             model[key] = _storable(key, value, where, warnings)
         model["guid"] = rel.source.guid
-        props = encode_properties(model)
+        wanted.append((rel, encode_properties(model)))
+    existing = {
+        row["guid"]: row
+        for row in _read_batched(
+            run,
+            "import_existing_relationships",
+            "rows",
+            [_lookup_row(rel.source.guid, props) for rel, props in wanted],
+            audit=list(AUDIT_PROPERTIES),
+        )
+    }
+    loaded: Counter[str] = Counter()
+    for rel, props in wanted:
+        neo_type = RELATIONSHIP_TYPES[rel.name]
         start = remap.get(rel.start.guid, rel.start.guid)
         end = remap.get(rel.end.guid, rel.end.guid)
         loaded[rel.name] += 1
@@ -1004,30 +1084,21 @@ def _plan_relationships(
         audit = _audit(rel.source.header, default_user)
         if stored is None:
             plan.rel_creates.append(
-                {"start": start, "end": end, "type": neo_type, "properties": {**props, **audit}}
+                _rel_write({"start": start, "end": end, "type": neo_type}, {**props, **audit})
             )
             report.relationships_created += 1
             continue
         same_ends = stored["type"] == neo_type and stored["start"] == start and stored["end"] == end
-        if same_ends and _without_audit(stored["properties"]) == props:
+        if same_ends and stored["same"]:
             report.relationships_unchanged += 1
             continue
-        old = stored["properties"]
-        old_version = old.get("version")
-        version = (old_version if isinstance(old_version, int) else 0) + 1
-        audit = {
-            "version": max(version, rel.source.header.version or 0),
-            "createTime": old.get("createTime", audit["createTime"]),
-            "createdBy": old.get("createdBy", audit["createdBy"]),
-            "updateTime": _now(),
-            "updatedBy": rel.source.header.updated_by or audit["updatedBy"],
-        }
+        audit = _carried_audit(stored, rel.source.header, audit)
         if same_ends:
-            plan.rel_updates.append({"guid": rel.source.guid, "properties": {**props, **audit}})
+            plan.rel_updates.append(_rel_write({"guid": rel.source.guid}, {**props, **audit}))
         else:
             plan.rel_deletes.append(rel.source.guid)
             plan.rel_creates.append(
-                {"start": start, "end": end, "type": neo_type, "properties": {**props, **audit}}
+                _rel_write({"start": start, "end": end, "type": neo_type}, {**props, **audit})
             )
         report.relationships_updated += 1
     report.relationships_loaded = dict(loaded)

@@ -1,0 +1,358 @@
+"""Benchmark: Egeria open metadata archive import (issue 7; target >= 5,000 entities/s).
+
+Measures, side by side in one run:
+
+* a synthetic archive (default 50,000 entities: 12,500 connectors, each with a
+  connection, an endpoint and a catalog-target folder, registered in groups of
+  100, 10 connector types; 5 relationships per connector) -- JSON parse, then
+  the import into an empty database in one transaction, then a re-import that
+  changes nothing;
+* the same entities imported one entity per transaction (each as its own
+  one-entity archive, the way a naive loader would write them), on a sample;
+* Egeria's three sample archives (``../shared/data/egeria-archives`` or
+  ``$SWITCHBOARD_EGERIA_ARCHIVES``) imported into an empty database.
+
+Entities per second counts every entity of the archive (each import also writes
+the archive's relationships). Runs against its own embedded instance (default
+``bench-egeria``), which it wipes; results are appended to
+benchmarks/RESULTS.md with the command.
+
+    .venv/bin/python -m benchmarks.egeria_import
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from engine.interop.egeria import (
+    Archive,
+    encode_value,
+    import_archive,
+    parse_archive,
+    read_archive,
+    sample_archives_dir,
+)
+from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
+from engine.schema import init_schema
+from engine.settings import Neo4jSettings
+from engine.store import Store
+
+RESULTS = Path(__file__).parent / "RESULTS.md"
+SAMPLES = (
+    "APIsContentPack.omarchive",
+    "OpenLineageContentPack.omarchive",
+    "OrganizationInsightContentPack.omarchive",
+)
+T0 = 1767225600000
+
+
+# ------------------------------------------------------------------ synthetic archive
+def _props(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "class": "InstanceProperties",
+        "instanceProperties": {k: encode_value(k, v) for k, v in values.items()},
+    }
+
+
+def _header() -> dict[str, Any]:
+    return {"createdBy": "bench", "updatedBy": "bench", "createTime": T0, "updateTime": T0}
+
+
+def _entity(guid: str, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "class": "EntityDetail",
+        "type": {"class": "InstanceType", "typeDefName": type_name},
+        **_header(),
+        "version": 1,
+        "guid": guid,
+        "classifications": [
+            {
+                "class": "Classification",
+                "type": {"class": "InstanceType", "typeDefName": "Anchors"},
+                "properties": _props({"anchorGUID": guid}),
+            }
+        ],
+        "properties": _props(values),
+    }
+
+
+def _proxy(guid: str, type_name: str, qualified_name: str) -> dict[str, Any]:
+    return {
+        "class": "EntityProxy",
+        "type": {"class": "InstanceType", "typeDefName": type_name},
+        "guid": guid,
+        "uniqueProperties": _props({"qualifiedName": qualified_name}),
+    }
+
+
+def _rel(
+    guid: str, type_name: str, one: dict[str, Any], two: dict[str, Any], values: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "class": "Relationship",
+        "type": {"class": "InstanceType", "typeDefName": type_name},
+        **_header(),
+        "version": 1,
+        "guid": guid,
+        "entityOneProxy": one,
+        "entityTwoProxy": two,
+        "properties": _props(values),
+    }
+
+
+def _guid(kind: int, n: int) -> str:
+    return f"{kind:08x}-0000-4000-8000-{n:012d}"
+
+
+def synthetic_archive(entities: int, per_group: int = 100, connector_types: int = 10) -> str:
+    """Archive JSON text with about ``entities`` entities (see the module docstring)."""
+    units = max(1, (entities - connector_types) // 4)
+    groups = max(1, units // per_group)
+    ents: list[dict[str, Any]] = []
+    rels: list[dict[str, Any]] = []
+    ct_refs = []
+    for t in range(connector_types):
+        qn = f"bench:connector-type:{t}"
+        ents.append(
+            _entity(
+                _guid(1, t),
+                "ConnectorType",
+                {
+                    "qualifiedName": qn,
+                    "connectorProviderClassName": f"bench.Provider{t}",
+                    "recognizedConfigurationProperties": ["directory", "pattern"],
+                },
+            )
+        )
+        ct_refs.append(_proxy(_guid(1, t), "ConnectorType", qn))
+    group_refs = []
+    for gi in range(groups):
+        qn = f"bench:group:{gi:04d}"
+        ents.append(_entity(_guid(2, gi), "IntegrationGroup", {"qualifiedName": qn}))
+        group_refs.append(_proxy(_guid(2, gi), "IntegrationGroup", qn))
+    rel_n = 0
+    for u in range(units):
+        names = {
+            "IntegrationConnector": f"bench:connector:{u:06d}",
+            "Connection": f"bench:connection:{u:06d}",
+            "Endpoint": f"bench:endpoint:{u:06d}",
+            "FileFolder": f"bench:folder:{u:06d}",
+        }
+        connector = _entity(
+            _guid(3, u),
+            "IntegrationConnector",
+            {"qualifiedName": names["IntegrationConnector"], "usesBlockingCalls": False},
+        )
+        connection = _entity(
+            _guid(4, u),
+            "Connection",
+            {
+                "qualifiedName": names["Connection"],
+                "configurationProperties": {"directory": f"/data/{u}", "depth": 2},
+            },
+        )
+        endpoint = _entity(
+            _guid(5, u), "Endpoint", {"qualifiedName": names["Endpoint"], "networkAddress": "h:1"}
+        )
+        folder = _entity(
+            _guid(6, u), "FileFolder", {"qualifiedName": names["FileFolder"], "pathName": "/d"}
+        )
+        ents.extend([connector, connection, endpoint, folder])
+        c_ref = _proxy(_guid(3, u), "IntegrationConnector", names["IntegrationConnector"])
+        n_ref = _proxy(_guid(4, u), "Connection", names["Connection"])
+        for type_name, one, two, values in (
+            (
+                "RegisteredIntegrationConnector",
+                group_refs[u % groups],
+                c_ref,
+                {"connectorName": f"c{u}", "refreshTimeInterval": 60},
+            ),
+            ("AssetConnection", c_ref, n_ref, {}),
+            ("ConnectionConnectorType", n_ref, ct_refs[u % connector_types], {}),
+            (
+                "ConnectToEndpoint",
+                n_ref,
+                _proxy(_guid(5, u), "Endpoint", names["Endpoint"]),
+                {},
+            ),
+            (
+                "CatalogTarget",
+                c_ref,
+                _proxy(_guid(6, u), "FileFolder", names["FileFolder"]),
+                {"catalogTargetName": "inbox", "configurationProperties": {"pattern": "*.csv"}},
+            ),
+        ):
+            rels.append(_rel(_guid(7, rel_n), type_name, one, two, values))
+            rel_n += 1
+    doc = {
+        "class": "OpenMetadataArchive",
+        "archiveProperties": {"archiveName": "Synthetic", "originatorName": "bench"},
+        "archiveInstanceStore": {"entities": ents, "relationships": rels},
+    }
+    return json.dumps(doc)
+
+
+def one_entity_archives(archive: Archive, count: int) -> list[Archive]:
+    """``count`` one-entity archives cut from ``archive`` (no relationships)."""
+    return [
+        Archive(
+            source=f"{archive.source}#{i}",
+            name=f"{archive.name}-{i}",
+            guid=None,
+            originator=archive.originator,
+            entities=(entity,),
+            relationships=(),
+        )
+        for i, entity in enumerate(archive.entities[:count])
+    ]
+
+
+# ------------------------------------------------------------------ main
+def connect(instance: str) -> tuple[Store, LocalNeo4j | None, bool]:
+    if os.environ.get("NEO4J_URI"):
+        if os.environ.get("SWITCHBOARD_BENCH_ALLOW_WIPE") != "1":
+            raise SystemExit(
+                "NEO4J_URI is set and this benchmark wipes the database; "
+                "set SWITCHBOARD_BENCH_ALLOW_WIPE=1 if that is intended"
+            )
+        return Store.connect(Neo4jSettings.from_env()), None, False
+    local = LocalNeo4j(instance=instance)
+    result = local.start(progress=lambda m: print(f"  {m}", file=sys.stderr))
+    settings = Neo4jSettings(uri=result.uri, password=local.password(), query_timeout=600.0)
+    return Store.connect(settings), local, not result.already_running
+
+
+def wipe(store: Store) -> None:
+    store.write("wipe_all", timeout=600.0)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.egeria_import", description=__doc__)
+    parser.add_argument("--instance", default="bench-egeria", help="embedded instance to use")
+    parser.add_argument("--entities", type=int, default=50_000)
+    parser.add_argument(
+        "--per-entity-sample",
+        type=int,
+        default=1_000,
+        help="entities imported one per transaction for the baseline",
+    )
+    parser.add_argument("--sample-repeats", type=int, default=5)
+    parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument("--keep-running", action="store_true", help="leave the instance up")
+    args = parser.parse_args(argv)
+    given = argv if argv is not None else sys.argv[1:]
+    command = "python -m benchmarks.egeria_import" + (" " + shlex.join(given) if given else "")
+
+    def say(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    say(f"building a synthetic archive of ~{args.entities} entities")
+    text = synthetic_archive(args.entities)
+    started = time.perf_counter()
+    archive = parse_archive(text, source="synthetic")
+    parse_s = time.perf_counter() - started
+    n_ent, n_rel = len(archive.entities), len(archive.relationships)
+
+    store, local, started_here = connect(args.instance)
+    sample_rows: list[tuple[str, int, int, float]] = []
+    try:
+        init_schema(store)
+        wipe(store)
+        say(f"bulk import: {n_ent} entities, {n_rel} relationships, one transaction")
+        report = import_archive(store, archive)
+        bulk_s = report.seconds
+        assert report.elements_created == n_ent, report.as_dict()
+        say(f"  {bulk_s:.2f} s; re-import")
+        again = import_archive(store, archive)
+        assert not again.changed
+        reimport_s = again.seconds
+
+        wipe(store)
+        singles = one_entity_archives(archive, args.per_entity_sample)
+        say(f"baseline: {len(singles)} entities, one transaction each")
+        started = time.perf_counter()
+        for single in singles:
+            import_archive(store, single)
+        single_s = time.perf_counter() - started
+
+        folder = sample_archives_dir()
+        paths = [folder / name for name in SAMPLES]
+        if all(p.is_file() for p in paths):
+            for path in paths:
+                timings = []
+                for _ in range(args.sample_repeats):
+                    wipe(store)
+                    started = time.perf_counter()
+                    sample = read_archive(path)
+                    import_archive(store, sample)
+                    timings.append(time.perf_counter() - started)
+                sample_rows.append(
+                    (
+                        path.name,
+                        len(sample.entities),
+                        len(sample.relationships),
+                        statistics.median(timings),
+                    )
+                )
+        else:
+            say(f"Egeria samples not found in {folder}; skipping them")
+        wipe(store)
+    finally:
+        store.close()
+        if local is not None and started_here and not args.keep_running:
+            local.stop()
+
+    bulk_rate = n_ent / bulk_s
+    single_rate = len(singles) / single_s
+    lines = [
+        f"### egeria_import ({datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')})",
+        "",
+        f"Command: `.venv/bin/{command}`  ",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, Neo4j {NEO4J_VERSION} embedded (Community)  ",
+        f"Synthetic archive: {n_ent} entities, {n_rel} relationships "
+        f"({len(text) / 1e6:.1f} MB JSON); target >= 5,000 entities/s",
+        "",
+        "| measurement | entities | seconds | entities/s |",
+        "|---|---|---|---|",
+        f"| JSON parse + typed-value decoding | {n_ent} | {parse_s:.2f} | {n_ent / parse_s:,.0f} |",
+        f"| import into an empty database, one transaction (plan + write, with "
+        f"{n_rel} relationships) | {n_ent} | {bulk_s:.2f} | **{bulk_rate:,.0f}** |",
+        f"| re-import, nothing changed (plan only) | {n_ent} | {reimport_s:.2f} | "
+        f"{n_ent / reimport_s:,.0f} |",
+        f"| one entity per transaction (no relationships) | {len(singles)} | {single_s:.2f} | "
+        f"{single_rate:,.0f} |",
+    ]
+    for name, ents, rels, seconds in sample_rows:
+        lines.append(
+            f"| Egeria sample {name} ({rels} relationships), read + import, median of "
+            f"{args.sample_repeats} | {ents} | {seconds:.3f} | {ents / seconds:,.0f} |"
+        )
+    lines += [
+        "",
+        f"- bulk import / one entity per transaction: **{bulk_rate / single_rate:.1f}x** "
+        "entities per second (the bulk import also writes the relationships)",
+        "",
+    ]
+    out = "\n".join(lines)
+    print(out)
+    if not args.no_record:
+        with RESULTS.open("a", encoding="utf-8") as fh:
+            if RESULTS.stat().st_size == 0:
+                fh.write("# Benchmark results\n\n")
+            fh.write(out + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
