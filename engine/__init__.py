@@ -80,9 +80,11 @@ from engine.resolve import canonical_json, resolve_group, resolve_groups
 from engine.resolved import ResolvedGroup
 from engine.settings import Neo4jSettings, switchboard_home
 from engine.store import Store
+from engine.validate import RULES, Finding, Rule, load_snapshot, validate_graph, validate_groups
 
 __all__ = [
     "NEO4J_VERSION",
+    "RULES",
     "ApplyReport",
     "Audit",
     "CatalogTarget",
@@ -95,6 +97,7 @@ __all__ = [
     "Element",
     "EmbeddedConnection",
     "Endpoint",
+    "Finding",
     "IntegrationConnector",
     "IntegrationGroup",
     "JavaNotFoundError",
@@ -111,6 +114,7 @@ __all__ = [
     "Referenceable",
     "RegisteredIntegrationConnector",
     "ResolvedGroup",
+    "Rule",
     "SchemaError",
     "ServerStartError",
     "Store",
@@ -141,6 +145,7 @@ __all__ = [
     "get_element",
     "get_relationships",
     "load_manifests",
+    "load_snapshot",
     "manifest_json_schema",
     "register_connector",
     "remove_catalog_target",
@@ -153,5 +158,7 @@ __all__ = [
     "unregister_connector",
     "update_catalog_target",
     "update_element",
+    "validate_graph",
+    "validate_groups",
     "validate_in_transaction",
 ]
