@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from cli.main import cli
 from engine.errors import NotFoundError
 from engine.interop.egeria import export_groups, import_archive, parse_archive, read_archive
+from engine.resolve import canonical_json, resolve_group
 from engine.store import Store
 from tests.egeria_helpers import ARCHIVES, dump, guid, sample
 
@@ -145,3 +146,22 @@ def test_cli_export_archive_then_import(
     assert result.exit_code == 1
     assert "no:such:group" in result.output
     assert not (tmp_path / "x.omarchive").exists()
+
+
+@pytest.mark.parametrize(
+    ("archive", "group"),
+    [
+        ("virtual_connection.omarchive", "test:group:files"),
+        ("OpenLineageContentPack.omarchive", "Egeria:IntegrationGroup:OpenLineage"),
+    ],
+)
+def test_export_import_resolves_to_the_same_document(
+    store: Store, archive: str, group: str
+) -> None:
+    path = ARCHIVES / archive if archive.startswith("virtual") else sample(archive)
+    import_archive(store, read_archive(path))
+    before = canonical_json(resolve_group(store, group))
+    exported = export_groups(store, [group])
+    store.write("wipe_all")
+    import_archive(store, parse_archive(json.dumps(exported), source="export"))
+    assert canonical_json(resolve_group(store, group)) == before

@@ -13,7 +13,9 @@ from click.testing import CliRunner
 from cli.main import cli
 from engine.errors import ArchiveError
 from engine.interop.egeria import import_archive, import_archives, parse_archive, read_archive
+from engine.resolve import resolve_groups
 from engine.store import Store
+from engine.validate import validate_groups
 from tests.egeria_helpers import ARCHIVES, MALFORMED, checksum, dump, guid, sample
 
 T0 = datetime(2026, 1, 1, tzinfo=UTC)
@@ -440,3 +442,33 @@ def test_samples_reimport_changes_nothing(store: Store, cli_env: dict[str, str])
     assert result.exit_code == 0, result.output
     assert [r["changed"] for r in json.loads(result.output)] == [False, False, False]
     assert checksum(store) == before
+
+
+def test_samples_resolve_and_validate_with_only_proxy_findings(store: Store) -> None:
+    paths = [
+        sample("APIsContentPack.omarchive"),
+        sample("OpenLineageContentPack.omarchive"),
+        sample("OrganizationInsightContentPack.omarchive"),
+    ]
+    reports = import_archives(store, paths)
+    proxy_types = {
+        p["qualifiedName"]
+        for r in reports
+        for p in r.proxies_created
+        if p["typeName"] == "ConnectorType"
+    }
+    groups = resolve_groups(
+        store, ["Egeria:IntegrationGroup:OpenLineage", "Egeria:IntegrationGroup:OpenAPIs"]
+    )
+    lineage = groups[0]
+    assert len(lineage.connectors) == 5
+    for connector in lineage.connectors:
+        assert connector.connection is not None
+        assert connector.additionalConnections == []
+        assert connector.connection.connectorType is not None
+        assert connector.connection.connectorType.isProxy
+    findings = validate_groups(groups)
+    assert findings
+    # what is really missing: the connector types defined in Egeria's core content pack
+    assert {f.rule for f in findings} <= {"SB015", "SB029"}
+    assert {e for f in findings for e in f.elements} <= proxy_types
