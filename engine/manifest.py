@@ -37,6 +37,8 @@ from engine.elements import (
     ElementRow,
     RelationshipRow,
     WriteResult,
+    create_elements_tx,
+    create_relationships_tx,
     current_user,
     delete_relationships_tx,
     read_elements_tx,
@@ -608,6 +610,7 @@ class Plan:
     groups: list[str] = field(default_factory=list)
     unchanged_elements: set[str] = field(default_factory=set)
     unchanged_relationships: set[tuple[str, str, str, str]] = field(default_factory=set)
+    missing_relationships: set[tuple[str, str, str, str]] = field(default_factory=set)
     """Already as declared when planned: apply does not write them again."""
 
     def count(self, action: str) -> int:
@@ -653,7 +656,7 @@ def make_plan(
     """
     plan = Plan(groups=list(d.groups))
     names = list(d.elements) + [qn for qn, _, _ in d.references]
-    current = read_elements_tx(store, tx, names)
+    current = read_elements_tx(store, tx, names, timestamps=False)
     errors: list[str] = []
     for qn, where, accept in d.references:
         if qn in d.elements:
@@ -701,7 +704,7 @@ def make_plan(
     pruned: dict[str, set[str]] = {REG: set(d.groups), CAT: set(d.connectors)}
     owners = set(d.connectors) | set(d.connections) | set(d.groups)
     stored_rels: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-    for row in read_outgoing_tx(store, tx, sorted(owners)):
+    for row in read_outgoing_tx(store, tx, sorted(owners), timestamps=False):
         key = row["props"].get("catalogTargetName") or "" if row["type"] == CAT else ""
         stored_rels[(row["type"], row["from"], row["to"], key)] = row
     for identity, rel in d.relationships.items():
@@ -710,6 +713,7 @@ def make_plan(
         tname = _egeria(identity[0])
         if stored is None:
             plan.changes.append(Change("create", "relationship", name, tname))
+            plan.missing_relationships.add(identity)
             continue
         diff = _diff(stored["props"], rel.props)
         if diff:
@@ -866,27 +870,40 @@ def apply_documents(
         if plan.deletes:
             report.deleted = delete_relationships_tx(store, tx, plan.deletes)
         # What the plan found already as declared is not written again: a concurrent change
-        # made after the plan read it simply commits after this transaction.
-        rows = [r for qn, r in desired.elements.items() if qn not in plan.unchanged_elements]
-        total = len(rows) + len(desired.relationships)
-        step = 5000
-        for start in range(0, len(rows), step):
-            report.results.extend(
-                write_elements_tx(store, tx, rows[start : start + step], user=user)
-            )
-            if progress:
-                progress("elements", min(start + step, len(rows)), total)
-        rels = [
+        # made after the plan read it simply commits after this transaction. What it found
+        # missing takes the lean create path (which falls back to the upsert if a concurrent
+        # writer created it meanwhile).
+        creates = {c.name for c in plan.changes if c.kind == "element" and c.action == "create"}
+        new_rows = [r for qn, r in desired.elements.items() if qn in creates]
+        changed_rows = [
             r
-            for identity, r in desired.relationships.items()
-            if identity not in plan.unchanged_relationships
+            for qn, r in desired.elements.items()
+            if qn not in creates and qn not in plan.unchanged_elements
         ]
-        for start in range(0, len(rels), step):
-            report.results.extend(
-                write_relationships_tx(store, tx, rels[start : start + step], user=user)
-            )
+        new_rels = [r for i, r in desired.relationships.items() if i in plan.missing_relationships]
+        changed_rels = [
+            r
+            for i, r in desired.relationships.items()
+            if i not in plan.missing_relationships and i not in plan.unchanged_relationships
+        ]
+        total = len(desired.elements) + len(desired.relationships)
+        done = total - len(new_rows) - len(changed_rows) - len(new_rels) - len(changed_rels)
+        step = 5000
+        for start in range(0, len(new_rows), step):
+            chunk = new_rows[start : start + step]
+            report.results.extend(create_elements_tx(store, tx, chunk, user=user))
+            done += len(chunk)
             if progress:
-                progress("relationships", len(rows) + min(start + step, len(rels)), total)
+                progress("elements", done, total)
+        report.results.extend(write_elements_tx(store, tx, changed_rows, user=user))
+        done += len(changed_rows)
+        for start in range(0, len(new_rels), step):
+            rchunk = new_rels[start : start + step]
+            report.results.extend(create_relationships_tx(store, tx, rchunk, user=user))
+            done += len(rchunk)
+            if progress:
+                progress("relationships", done, total)
+        report.results.extend(write_relationships_tx(store, tx, changed_rels, user=user))
         if validator is not None:
             validator(store, tx, desired.groups)
         return report
@@ -947,7 +964,7 @@ def export_groups(store: Store, groups: Sequence[str]) -> dict[str, Any]:
 
     def work(tx: ManagedTransaction) -> dict[str, Any]:
         names = list(dict.fromkeys(groups))
-        found = read_elements_tx(store, tx, names)
+        found = read_elements_tx(store, tx, names, timestamps=False)
         missing = [n for n in names if n not in found or found[n]["typeName"] != "IntegrationGroup"]
         if missing:
             raise NotFoundError(
@@ -959,7 +976,7 @@ def export_groups(store: Store, groups: Sequence[str]) -> dict[str, Any]:
         frontier = names
         seen: set[str] = set(names)
         while frontier:
-            out = read_outgoing_tx(store, tx, frontier)
+            out = read_outgoing_tx(store, tx, frontier, timestamps=False)
             nxt: list[str] = []
             for row in out:
                 rels[row["from"]].append(row)
@@ -967,7 +984,7 @@ def export_groups(store: Store, groups: Sequence[str]) -> dict[str, Any]:
                 if follow and row["to"] not in seen:
                     seen.add(row["to"])
                     nxt.append(row["to"])
-            elements.update(read_elements_tx(store, tx, nxt))
+            elements.update(read_elements_tx(store, tx, nxt, timestamps=False))
             # Catalog-target elements and connector types/endpoints are leaves.
             frontier = [
                 qn
@@ -975,6 +992,10 @@ def export_groups(store: Store, groups: Sequence[str]) -> dict[str, Any]:
                 if elements.get(qn, {}).get("typeName")
                 in ("IntegrationConnector", "Connection", "VirtualConnection")
             ]
+        for rows in rels.values():
+            rows.sort(
+                key=lambda r: (r["type"], r["to"], str(r["props"].get("catalogTargetName", "")))
+            )
         return _build_export(names, elements, rels)
 
     return store.read_tx("export", work)
