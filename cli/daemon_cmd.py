@@ -182,8 +182,6 @@ def run_cmd(
     refreshes it on its refreshTimeInterval, and follows every change to
     the groups. SIGTERM/SIGINT disconnect every connector and exit 0.
     """
-    from engine.daemon.supervisor import Supervisor
-    from engine.schema import init_schema
 
     if bool(groups) == bool(config_file):
         raise UsageError(
@@ -209,6 +207,15 @@ def run_cmd(
     if api_updates:
         updates["api"] = config.api.model_copy(update=api_updates)
     config = config.model_copy(update=updates)
+    run_daemon(config, once=once, as_json=as_json, watch=watch, log_level=log_level)
+
+
+def run_daemon(
+    config: DaemonConfig, *, once: bool, as_json: bool, watch: bool, log_level: str
+) -> None:
+    """Run (or, with ``once``, run once and exit with the report's verdict) a daemon."""
+    from engine.daemon.supervisor import Supervisor
+    from engine.schema import init_schema
 
     _setup_logging(log_level, quiet=watch or (once and as_json))
     st = store(quiet=as_json)

@@ -7,6 +7,7 @@ import click
 from cli._common import console, handle_errors, store
 from cli.daemon_cmd import connectors_group, daemon_group
 from cli.db_cmd import db_group, render_status
+from cli.demo_cmd import demo_cmd
 from cli.egeria_cmd import export_archive_cmd, import_cmd
 from cli.manifest_cmd import apply_cmd, delete_cmd, export_cmd, get_cmd, schema_cmd
 from cli.neo4j_cmd import neo4j_group
@@ -57,6 +58,7 @@ cli.add_command(delete_cmd)
 cli.add_command(validate_cmd)
 cli.add_command(daemon_group)
 cli.add_command(connectors_group)
+cli.add_command(demo_cmd)
 
 
 def main() -> None:

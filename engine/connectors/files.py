@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from engine.daemon.sdk import (
     ConnectorProvider,
@@ -45,8 +45,8 @@ class DataFilesConfig(BaseModel):
     directory: str | None = None
     """Folder to scan (overrides the endpoint or the target's pathName)."""
     recursive: bool = True
-    pattern: str | None = None
-    """fnmatch pattern on file names, e.g. ``*.csv``."""
+    pattern: str | None = Field(None, validation_alias=AliasChoices("pattern", "fileGlob"))
+    """fnmatch pattern on file names, e.g. ``*.csv`` (also read as ``fileGlob``)."""
     include_hidden: bool = Field(False, alias="includeHidden")
     mass_delete_threshold: float = Field(0.5, alias="massDeleteThreshold", ge=0, le=1)
     mass_delete_minimum: int = Field(10, alias="massDeleteMinimum", ge=1)

@@ -1,7 +1,8 @@
 """SQL database cataloguer: schemas, tables and columns through SQLAlchemy inspection.
 
 The database URL is the configuration property ``databaseUrl`` (connection or
-catalog target), else the endpoint's ``networkAddress``; a plain file path
+catalog target), else the target element's ``pathName``, else the endpoint's
+``networkAddress``; a plain file path
 means SQLite, so the connector works with no server. Credentials come from
 the connection's ``userId`` and its resolved password secret (``clearPassword``
 reference or ``securedProperties.password``); they are put into the URL only
@@ -18,6 +19,7 @@ that disappeared from the database are deleted.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,6 +39,8 @@ class SqlCataloguerConfig(BaseModel):
     schemas: list[str] | None = None
     """Only these schemas (default: every schema the database reports)."""
     include_views: bool = Field(True, alias="includeViews")
+    table_name_pattern: str | None = Field(None, alias="tableNamePattern")
+    """SQL LIKE pattern (``%`` any run, ``_`` one character) on table names."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +81,11 @@ class SqlDatabaseCataloguer(IntegrationConnector):
         for target in ctx.catalog_targets:
             cfg = ctx.target_configuration(target)
             assert isinstance(cfg, SqlCataloguerConfig)
-            address = cfg.database_url or ctx.connection.network_address
+            address = (
+                cfg.database_url
+                or _text(target.element_properties.get("pathName"))
+                or ctx.connection.network_address
+            )
             if not address:
                 ctx.report.failure("no databaseUrl for this target", element=target.name)
                 continue
@@ -169,6 +177,9 @@ class SqlDatabaseCataloguer(IntegrationConnector):
                 for view in inspector.get_view_names(schema=schema):
                     kinds[view] = "view"
             tables_by_schema[schema_qn] = set()
+            if db.config.table_name_pattern:
+                like = _like(db.config.table_name_pattern)
+                kinds = {k: v for k, v in kinds.items() if like.fullmatch(k)}
             for table in sorted(kinds):
                 table_qn = f"{schema_qn}::table::{table}"
                 tables_by_schema[schema_qn].add(table_qn)
@@ -224,6 +235,12 @@ class SqlDatabaseCataloguer(IntegrationConnector):
         for engine in getattr(self, "_engines", {}).values():
             engine.dispose()
         self._engines = {}
+
+
+def _like(pattern: str) -> re.Pattern[str]:
+    """A SQL LIKE pattern as a regular expression."""
+    parts = [".*" if ch == "%" else "." if ch == "_" else re.escape(ch) for ch in pattern]
+    return re.compile("".join(parts), re.DOTALL)
 
 
 def _text(value: Any) -> str | None:
