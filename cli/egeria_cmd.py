@@ -94,7 +94,12 @@ def _render(report: ImportReport) -> None:
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Plan only: report what would change, write nothing.")
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Plan only: report what would change, write nothing (each archive is planned "
+    "against the database as it is now).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the reports as JSON.")
 @handle_errors
 def import_cmd(files: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:

@@ -472,3 +472,27 @@ def test_samples_resolve_and_validate_with_only_proxy_findings(store: Store) -> 
     # what is really missing: the connector types defined in Egeria's core content pack
     assert {f.rule for f in findings} <= {"SB015", "SB029"}
     assert {e for f in findings for e in f.elements} <= proxy_types
+
+
+def test_relationship_moved_to_another_end(store: Store) -> None:
+    load(store, "virtual_connection.omarchive")
+    doc = json.loads((ARCHIVES / "virtual_connection.omarchive").read_text())
+    for rel in doc["archiveInstanceStore"]["relationships"]:
+        if rel["guid"] == guid(107):  # the catalog target now points at the template connection
+            rel["entityTwoProxy"]["guid"] = guid(8)
+            rel["entityTwoProxy"]["type"]["typeDefName"] = "Connection"
+    report = import_archive(store, parse_archive(json.dumps(doc), source="moved"))
+    assert (report.relationships_updated, report.relationships_unchanged) == (1, 6)
+    moved = dump(store)["relationships"][guid(107)]
+    assert (moved["start"], moved["end"]) == (guid(2), guid(8))
+    assert moved["props"]["version"] == 3
+    assert moved["props"]["catalogTargetName"] == "inbox"
+
+
+def test_invalid_type_name_is_refused_before_writing(store: Store) -> None:
+    doc = json.loads((ARCHIVES / "proxy_defs.omarchive").read_text())
+    doc["archiveInstanceStore"]["entities"][0]["type"]["typeDefName"] = "Connector Type"
+    with pytest.raises(ArchiveError) as caught:
+        parse_archive(json.dumps(doc), source="bad-type")
+    assert "'Connector Type' is not a valid type name" in caught.value.message
+    assert guid(35) in caught.value.message

@@ -57,7 +57,7 @@ from neo4j import ManagedTransaction
 from engine.errors import ArchiveError, NotFoundError, UsageError
 from engine.graphmap import AUDIT_PROPERTIES, decode_properties, encode_properties, to_python
 from engine.store import Store
-from engine.typesystem import ELEMENT_SUPERTYPES, RELATIONSHIP_TYPES, labels_for
+from engine.typesystem import ELEMENT_SUPERTYPES, LABEL_PATTERN, RELATIONSHIP_TYPES, labels_for
 
 T = TypeVar("T")
 
@@ -380,6 +380,7 @@ def _parse_entity(raw: Any, where: str) -> ArchiveEntity:
     if type_name is None:
         raise ArchiveError(f"{where} has no type.typeDefName")
     where = f"{where} ({type_name})"
+    _check_type_name(type_name, where)
     properties = _decode_instance_properties(raw.get("properties"), where)
     classifications = []
     for c_index, c_raw in enumerate(_list(raw.get("classifications"), f"{where} classifications")):
@@ -397,6 +398,14 @@ def _parse_entity(raw: Any, where: str) -> ArchiveEntity:
             )
         )
     return ArchiveEntity(guid, type_name, properties, tuple(classifications), _header(raw))
+
+
+def _check_type_name(type_name: str, where: str) -> None:
+    if not LABEL_PATTERN.fullmatch(type_name):
+        raise ArchiveError(
+            f"{where}: {type_name!r} is not a valid type name",
+            hint="Egeria type names are identifiers such as 'IntegrationConnector'",
+        )
 
 
 def _peek_qualified_name(props: Any) -> str | None:
@@ -435,6 +444,8 @@ def _parse_relationship(
             )
         end_guid = str(end_raw["guid"])
         end_type = _type_name(end_raw)
+        if end_type is not None:
+            _check_type_name(end_type, f"{where} {label}")
         if end_guid not in entities and end_type is None:
             raise ArchiveError(
                 f"{where}: {label} {end_guid} is not defined in the archive and its "
