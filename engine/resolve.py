@@ -198,7 +198,9 @@ class _Context:
         fields = self._fields.get(guid)
         if fields is None:
             fields = self._fields[guid] = _element_fields(self.elements[guid]["node"])
-        return ElementView(**{**fields, "properties": dict(fields["properties"])})
+        # _element_fields gives exactly ElementView's field types, so skip validation: a
+        # connector type shared by every connection is copied, not re-validated, each time
+        return ElementView.model_construct(**{**fields, "properties": dict(fields["properties"])})
 
     def connection(
         self, guid: str, path: tuple[str, ...], *, expand: bool = True
