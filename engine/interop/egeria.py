@@ -955,8 +955,14 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
     rows = [_entity_row(e, archive, warnings) for e in sel.entities]
     proxies = [_proxy_row(ref, archive, warnings) for ref in sel.proxies.values()]
 
-    lookups = [_lookup_row(r.guid, r.properties) for r in rows]
-    lookups += [{"guid": p.guid, "properties": {}, "dates": []} for p in proxies]
+    all_guids = [r.guid for r in rows] + [p.guid for p in proxies]
+    stored_guids = {
+        row["guid"] for row in _read_batched(run, "import_existing_guids", "guids", all_guids)
+    }
+    lookups = [_lookup_row(r.guid, r.properties) for r in rows if r.guid in stored_guids]
+    lookups += [
+        {"guid": p.guid, "properties": {}, "dates": []} for p in proxies if p.guid in stored_guids
+    ]
     existing = {
         row["guid"]: row
         for row in _read_batched(
@@ -1027,7 +1033,8 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
             }
         )
 
-    _plan_relationships(run, archive, sel, remap, plan)
+    stored_ends = stored_guids | set(remap.values())
+    _plan_relationships(run, archive, sel, remap, stored_ends, plan)
     report.seconds = time.perf_counter() - started
     return plan
 
@@ -1059,8 +1066,18 @@ def _rel_write(base: Mapping[str, Any], properties: Mapping[str, Any]) -> dict[s
 
 
 def _plan_relationships(
-    run: Runner, archive: Archive, sel: _Selection, remap: Mapping[str, str], plan: _Plan
+    run: Runner,
+    archive: Archive,
+    sel: _Selection,
+    remap: Mapping[str, str],
+    stored_ends: set[str],
+    plan: _Plan,
 ) -> None:
+    """Creates, updates and moves of the archive's model relationships.
+
+    Only relationships with a stored end are looked up: one between two
+    elements this import creates cannot exist yet.
+    """
     report = plan.report
     warnings = report.warnings
     default_user = archive.originator or "egeria-archive"
@@ -1081,7 +1098,12 @@ def _plan_relationships(
             run,
             "import_existing_relationships",
             "rows",
-            [_lookup_row(rel.source.guid, props) for rel, props in wanted],
+            [
+                _lookup_row(rel.source.guid, props)
+                for rel, props in wanted
+                if remap.get(rel.start.guid, rel.start.guid) in stored_ends
+                or remap.get(rel.end.guid, rel.end.guid) in stored_ends
+            ],
             audit=list(AUDIT_PROPERTIES),
         )
     }
