@@ -397,6 +397,7 @@ class _Collector:
     def __init__(self) -> None:
         self.d = Desired()
         self.embedded_roles: list[tuple[str, str]] = []
+        self.connection_set: set[str] = set()
 
     def secrets_purposes(self) -> set[str]:
         """displayNames of embedded connections that are secrets stores."""
@@ -446,8 +447,9 @@ class _Collector:
 
     def connection(self, spec: ConnectionSpec, where: str) -> str:
         qn = self.element(spec, where)
-        if qn in self.d.connections:
+        if qn in self.connection_set:
             return qn
+        self.connection_set.add(qn)
         self.d.connections.append(qn)
         for name, value in sorted((spec.securedProperties or {}).items()):
             self.d.secrets.append((f"{where}.securedProperties.{name}", value))
