@@ -173,10 +173,36 @@ class ConnectorSpec(IntegrationConnector):
         return data
 
 
+class ConnectorRegistrationSpec(SwitchboardModel):
+    """Registers a connector declared elsewhere (in another group, another file, or
+    already stored) in this group: a connector may be in many groups."""
+
+    connector: str = Field(min_length=1, description="qualifiedName of the connector.")
+    registration: RegisteredIntegrationConnector
+
+
+def _connector_kind(value: Any) -> str:
+    if isinstance(value, ConnectorRegistrationSpec) or (
+        isinstance(value, dict) and "connector" in value
+    ):
+        return "ref"
+    return "inline"
+
+
+ConnectorEntry = Annotated[
+    Annotated[ConnectorRegistrationSpec, Tag("ref")] | Annotated[ConnectorSpec, Tag("inline")],
+    Discriminator(_connector_kind),
+]
+
+
 class GroupSpec(IntegrationGroup):
     """An integration group and its registered connectors."""
 
-    connectors: list[ConnectorSpec] = Field(default_factory=list)
+    connectors: list[ConnectorEntry] = Field(
+        default_factory=list,
+        description="Connectors declared here, or {connector: qualifiedName, registration: ...}"
+        " to register one declared elsewhere.",
+    )
 
     def graph_properties(self) -> dict[str, Any]:
         data = super().graph_properties()
@@ -282,18 +308,35 @@ def _model_in(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    if isinstance(annotation, typing.ForwardRef | str):
+        found = _model_in(annotation)
+        return [found] if found is not None else []
+    out: list[type[BaseModel]] = []
+    for arg in typing.get_args(annotation):
+        out.extend(m for m in _models_in(arg) if m not in out)
+    return out
+
+
 def _model_at(loc: Sequence[int | str]) -> type[BaseModel] | None:
-    current: type[BaseModel] | None = Manifest
+    """The model whose keys are valid at ``loc`` (union members chosen by their tag)."""
+    candidates: list[type[BaseModel]] = [Manifest]
     for part in loc:
-        if current is None:
-            return None
-        if isinstance(part, int) or part in ("ref", "inline"):
+        if isinstance(part, int):
             continue
-        info = current.model_fields.get(part)
+        if part in ("ref", "inline"):
+            if len(candidates) > 1:
+                candidates = [candidates[0] if part == "ref" else candidates[-1]]
+            continue
+        if not candidates:
+            return None
+        info = candidates[-1].model_fields.get(part)
         if info is None:
             return None
-        current = _model_in(info.annotation)
-    return current
+        candidates = _models_in(info.annotation)
+    return candidates[-1] if candidates else None
 
 
 def _message(err: Mapping[str, Any]) -> str:
@@ -508,6 +551,12 @@ class _Collector:
             self.d.groups.append(gqn)
             for ci, connector in enumerate(group.connectors):
                 cwhere = f"{gwhere}.connectors[{ci}]"
+                if isinstance(connector, ConnectorRegistrationSpec):
+                    ref = self.ref_or_inline(
+                        connector.connector, f"{cwhere}.connector", ("IntegrationConnector",)
+                    )
+                    self.rel(connector.registration, gqn, ref, f"{cwhere}.registration")
+                    continue
                 cqn = self.element(connector, cwhere)
                 self.d.connectors.append(cqn)
                 self.rel(connector.registration, gqn, cqn, f"{cwhere}.registration")
@@ -1055,6 +1104,7 @@ def _build_export(
         return connection_doc(qn, stack)
 
     groups_out: list[dict[str, Any]] = []
+    declared_connectors: set[str] = set()
     for gqn in sorted(names):
         gdoc = _element_doc(model(gqn))
         connectors: list[dict[str, Any]] = []
@@ -1062,6 +1112,10 @@ def _build_export(
             if reg["type"] != REG:
                 continue
             cqn = reg["to"]
+            if cqn in declared_connectors:
+                connectors.append({"connector": cqn, "registration": rel_doc(reg)})
+                continue
+            declared_connectors.add(cqn)
             cdoc = _element_doc(model(cqn))
             cdoc["registration"] = rel_doc(reg)
             targets: list[dict[str, Any]] = []
@@ -1077,7 +1131,7 @@ def _build_export(
                 targets.sort(key=lambda t: (t["element"], t.get("catalogTargetName", "")))
                 cdoc["catalogTargets"] = targets
             connectors.append(cdoc)
-        connectors.sort(key=lambda c: c["qualifiedName"])
+        connectors.sort(key=lambda c: str(c.get("qualifiedName") or c.get("connector")))
         if connectors:
             gdoc["connectors"] = connectors
         groups_out.append(gdoc)

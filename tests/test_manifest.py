@@ -129,6 +129,26 @@ def test_update_reports_property_diff_and_bumps_version(store: Store, tmp_path: 
     assert reg.audit.version == 2
 
 
+def test_connector_registered_in_two_groups_round_trips(store: Store, tmp_path: Path) -> None:
+    data = minimal()
+    data["integrationGroups"].append(
+        {
+            "qualifiedName": "g2",
+            "connectors": [{"connector": "c", "registration": {"connectorName": "c-in-g2"}}],
+        }
+    )
+    path = write(tmp_path, "m.yaml", data)
+    mf.apply(store, [path], validator=mf.validate_in_transaction)
+    regs = get_relationships(store, "g2", "RegisteredIntegrationConnector")
+    assert [r.to for r in regs] == ["c"]
+    first = mf.dump_document(mf.export_groups(store, ["g", "g2"]))
+    exported = yaml.safe_load(first)
+    assert exported["integrationGroups"][1]["connectors"][0]["connector"] == "c"
+    store.write("wipe_all")
+    mf.apply(store, [write(tmp_path, "export.yaml", first)])
+    assert mf.dump_document(mf.export_groups(store, ["g", "g2"])) == first
+
+
 def test_connection_links_follow_the_manifest(store: Store, tmp_path: Path) -> None:
     data = minimal()
     data["endpoints"] = [{"qualifiedName": "ep1"}, {"qualifiedName": "ep2"}]
@@ -265,6 +285,21 @@ BAD_DOCUMENTS: list[tuple[str, dict[str, Any], str]] = [
         "unknown-top-key",
         {**minimal(), "integrationGroup": []},
         "unknown key 'integrationGroup'; did you mean 'integrationGroups'?",
+    ),
+    (
+        "unknown-key-in-connector",
+        _with(lambda d: _connector(d).update(usesBlockingCall=True)),
+        "integrationGroups[0].connectors[0]: unknown key 'usesBlockingCall'; "
+        "did you mean 'usesBlockingCalls'?",
+    ),
+    (
+        "dangling-connector-registration",
+        _with(
+            lambda d: d["integrationGroups"][0]["connectors"].append(
+                {"connector": "c-missing", "registration": {"connectorName": "x"}}
+            )
+        ),
+        "connectors[1].connector: dangling reference 'c-missing'",
     ),
     (
         "missing-connector-name",
