@@ -2,7 +2,8 @@
 // :Referenceable(qualifiedName) uniqueness constraint). The node is write-locked before it is
 // compared, so concurrent writers serialise: `version` goes up by exactly 1 on a real change and
 // not at all when the stored properties already equal row.props. Nothing is written on a conflict
-// or a guid mismatch; the caller raises and the transaction rolls back.
+// or a guid mismatch; the caller raises and the transaction rolls back. Labels of the old type
+// are removed only when typeName changes (labels other tools add stay).
 // Parameters: $rows [{qualifiedName, guid, guidGiven, typeName, labels, props, expectedVersion}],
 //   $fixed (identity and audit property names, never compared), $now (datetime), $user (string).
 // Returns per row: qualifiedName, guid, version, previousVersion,
@@ -24,7 +25,8 @@ WITH n, row, created, before,
 CALL (n, row, same, conflict, guidMismatch) {
   WITH n, row WHERE NOT same AND NOT conflict AND NOT guidMismatch
   WITH n, row, n.guid AS guid, n.version AS v, n.createTime AS ct, n.createdBy AS cb,
-       [l IN labels(n) WHERE NOT l IN row.labels] AS stale
+       CASE WHEN n.typeName = row.typeName THEN []
+            ELSE [l IN labels(n) WHERE NOT l IN row.labels] END AS stale
   SET n = row.props
   SET n.guid = guid, n.qualifiedName = row.qualifiedName, n.typeName = row.typeName,
       n.version = coalesce(v, 0) + 1, n.createTime = coalesce(ct, $now), n.createdBy = coalesce(cb, $user),

@@ -33,6 +33,7 @@ from neo4j import ManagedTransaction
 from pydantic import BaseModel, Discriminator, Field, Tag, ValidationError
 
 from engine.elements import (
+    EGERIA_NAME_BY_REL_TYPE,
     FIXED_KEYS,
     ElementRow,
     RelationshipRow,
@@ -807,7 +808,7 @@ def _json_safe_diff(diff: dict[str, tuple[Any, Any]]) -> dict[str, tuple[Any, An
 
 
 def _egeria(rel_type: str) -> str:
-    return next((k for k, v in RELATIONSHIP_TYPES.items() if v == rel_type), rel_type)
+    return EGERIA_NAME_BY_REL_TYPE.get(rel_type, rel_type)
 
 
 def _rel_label(identity: tuple[str, str, str, str]) -> str:
