@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from engine.errors import ManifestError
 from engine.manifest import (
     DEFAULT_PRUNE_THRESHOLD,
     ApplyReport,
+    Plan,
     apply,
     dump_document,
     export_groups,
@@ -29,6 +31,8 @@ from engine.manifest import (
 )
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
+MAX_PLAN_ROWS = 200
+"""Longer plans are summarised by action and type (``--json`` has every change)."""
 
 
 def expand_paths(paths: tuple[str, ...]) -> list[Path]:
@@ -73,9 +77,19 @@ def _value(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def render_report(report: ApplyReport) -> None:
-    """The plan as a table (changes only) and a one-line summary."""
-    changes = [c for c in report.plan.changes if c.action != "unchanged"]
+def render_plan(plan: Plan) -> None:
+    """The plan's changes as a table (unchanged elements are only counted)."""
+    changes = [c for c in plan.changes if c.action != "unchanged"]
+    if len(changes) > MAX_PLAN_ROWS:
+        grouped = Counter((c.action, c.typeName) for c in changes)
+        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        for column in ("action", "type", "count"):
+            table.add_column(column)
+        for (action, type_name), count in sorted(grouped.items()):
+            table.add_row(action, type_name, str(count))
+        console.print(table)
+        console.print(f"({len(changes)} changes; --json lists each with its diff)")
+        return
     if changes:
         table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("action")
@@ -87,6 +101,10 @@ def render_report(report: ApplyReport) -> None:
             diff = "\n".join(f"{k}: {_value(a)} -> {_value(b)}" for k, (a, b) in c.diff.items())
             table.add_row(f"[{colour[c.action]}]{c.action}[/]", c.typeName, c.name, diff)
         console.print(table)
+
+
+def render_summary(report: ApplyReport) -> None:
+    """One line: what changed (or would change)."""
     counts = report.counts
     verb = "would change" if report.dry_run else "changed"
     console.print(
@@ -165,11 +183,14 @@ def apply_cmd(
             prune_threshold=prune_threshold,
             validator=None if no_validate else validate_in_transaction,
             progress=progress,
+            on_plan=None if as_json else render_plan,
         )
     if as_json:
         print_json(report.as_dict())
-    else:
-        render_report(report)
+        return
+    if dry_run:
+        render_plan(report.plan)
+    render_summary(report)
 
 
 @click.command("export")

@@ -895,10 +895,13 @@ def apply_documents(
     validator: Validator | None = None,
     user: str | None = None,
     progress: Progress | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> ApplyReport:
     """Plan and (unless ``dry_run``) apply parsed documents in ONE write transaction.
 
     All or nothing: any error (bad reference, conflict, validator) rolls back.
+    ``on_plan`` sees the plan inside the transaction before anything is written
+    (called again if a transient error makes the transaction retry).
     Raises :class:`ManifestError` (exit 2) for bad input.
     """
     desired = collect(docs)
@@ -919,6 +922,8 @@ def apply_documents(
             store, tx, desired, prune=prune, force=force, prune_threshold=prune_threshold
         )
         report = ApplyReport(plan, False)
+        if on_plan is not None:
+            on_plan(plan)
         if plan.deletes:
             report.deleted = delete_relationships_tx(store, tx, plan.deletes)
         # What the plan found already as declared is not written again: a concurrent change
@@ -977,6 +982,7 @@ def apply(
     validator: Validator | None = None,
     user: str | None = None,
     progress: Progress | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> ApplyReport:
     """Load manifest files and apply them (see :func:`apply_documents`)."""
     docs = load_manifests(paths)
@@ -990,6 +996,7 @@ def apply(
         validator=validator,
         user=user,
         progress=progress,
+        on_plan=on_plan,
     )
 
 

@@ -458,3 +458,31 @@ def test_secret_references_are_accepted(store: Store, tmp_path: Path) -> None:
         clearPassword="env:DB_PASSWORD",
     )
     assert mf.apply(store, [write(tmp_path, "m.yaml", data)]).counts["create"] > 0
+
+
+def test_cli_apply_shows_plan_then_summary(
+    store: Store, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    path = str(write(tmp_path, "m.yaml", minimal(refreshTimeInterval=5)))
+    dry = runner.invoke(cli, ["apply", "-f", path, "--dry-run"], env=cli_env)
+    assert dry.exit_code == 0, dry.output
+    assert "IntegrationConnector" in dry.stdout and "would change 7" in dry.stdout
+    assert mf.apply(store, [path], dry_run=True).changes == 7  # dry run wrote nothing
+    first = runner.invoke(cli, ["apply", "-f", path], env=cli_env)
+    assert "changed 7: 7 created" in first.stdout
+    again = runner.invoke(cli, ["apply", "-f", path], env=cli_env)
+    assert "changed 0:" in again.stdout and "create" not in again.stdout.split("changed")[0]
+    changed = str(write(tmp_path, "m.yaml", minimal(refreshTimeInterval=6)))
+    update = runner.invoke(cli, ["apply", "-f", changed], env=cli_env)
+    assert "refreshTimeInterval: 5 -> 6" in " ".join(update.stdout.split())
+
+
+def test_progress_is_reported(store: Store, tmp_path: Path) -> None:
+    calls: list[tuple[str, int, int]] = []
+    mf.apply(
+        store,
+        [write(tmp_path, "m.yaml", minimal())],
+        progress=lambda stage, done, total: calls.append((stage, done, total)),
+    )
+    assert calls and calls[-1][1] == calls[-1][2] == 7
