@@ -256,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    load_start = os.getloadavg()[0]
     say(f"building a synthetic archive of ~{args.entities} entities")
     text = synthetic_archive(args.entities)
     started = time.perf_counter()
@@ -312,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         if local is not None and started_here and not args.keep_running:
             local.stop()
 
+    load_end = os.getloadavg()[0]
     bulk_rate = n_ent / bulk_s
     single_rate = len(singles) / single_s
     lines = [
@@ -320,6 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Command: `.venv/bin/{command}`  ",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, Neo4j {NEO4J_VERSION} embedded (Community)  ",
+        f"Load average (1 min) at start / end: {load_start:.1f} / {load_end:.1f} (other work on "
+        "the machine inflates every figure; the ratio is measured side by side)  ",
         f"Synthetic archive: {n_ent} entities, {n_rel} relationships "
         f"({len(text) / 1e6:.1f} MB JSON); target >= 5,000 entities/s",
         "",
