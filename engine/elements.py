@@ -397,12 +397,9 @@ def write_relationships_tx(
 
 
 REL_CREATE_QUERIES: dict[str, str] = {
-    rel_type: f"rel_create_{rel_type.lower()}"
-    for rel_type in RELATIONSHIP_TYPES.values()
-    if rel_type != RELATIONSHIP_TYPES["CatalogTarget"]
+    rel_type: f"rel_create_{rel_type.lower()}" for rel_type in RELATIONSHIP_TYPES.values()
 }
-"""Neo4j relationship type -> the cypher/ file that creates it (no create-only form for
-catalog targets, whose key is not a MERGE-able pattern)."""
+"""Neo4j relationship type -> the cypher/ file that creates it when known to be missing."""
 
 
 def create_elements_tx(
@@ -445,8 +442,7 @@ def create_relationships_tx(
     when: datetime | None = None,
 ) -> list[WriteResult]:
     """Create relationships known (by a read in ``tx``) to be missing; see
-    :func:`create_elements_tx`. Catalog targets and rows found existing go through
-    :func:`write_relationships_tx`."""
+    :func:`create_elements_tx`. Rows found existing go through :func:`write_relationships_tx`."""
     user = user or current_user()
     when = when or now()
     results: list[WriteResult] = []
