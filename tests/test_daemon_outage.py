@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlparse
 
 import pytest
@@ -12,9 +13,11 @@ import pytest
 from engine.daemon import DaemonConfig, Supervisor
 from engine.neo4j_local import LocalNeo4j
 from engine.store import Store
-from tests.conftest import TestServer
 from tests.daemon_helpers import wait_for
 from tests.daemon_world import build_world
+
+if TYPE_CHECKING:
+    from tests.conftest import TestServer
 
 OUTAGE_SECONDS = 30
 
