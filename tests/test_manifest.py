@@ -217,6 +217,22 @@ def test_schema_is_generated_from_the_models() -> None:
     assert schema["additionalProperties"] is False
 
 
+def test_committed_schema_is_current() -> None:
+    """docs/manifest.schema.json is regenerated with 'switchboard schema -o ...'."""
+    committed = json.loads((ROOT / "docs" / "manifest.schema.json").read_text())
+    assert committed == mf.manifest_json_schema()
+
+
+def test_cli_prune_refusal_exits_2(store: Store, cli_env: dict[str, str], tmp_path: Path) -> None:
+    mf.apply(store, [write(tmp_path, "m.yaml", minimal())])
+    path = str(write(tmp_path, "empty.yaml", {"integrationGroups": [{"qualifiedName": "g"}]}))
+    before = checksum(store)
+    result = CliRunner().invoke(cli, ["apply", "-f", path, "--prune"], env=cli_env)
+    assert result.exit_code == 2
+    assert "--prune would delete 1 of 1" in result.stderr and "--force" in result.stderr
+    assert checksum(store) == before
+
+
 def test_cli_schema_prints_json_schema() -> None:
     result = CliRunner().invoke(cli, ["schema"])
     assert result.exit_code == 0
