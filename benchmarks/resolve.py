@@ -9,13 +9,16 @@ run, for the group ``bench.group.0000`` (100 connectors):
 * the same group walked OGM-style, one query per node and per relationship hop,
   decoded the same way (and checked to give the identical document);
 * a bare ``RETURN 1`` round trip (the floor);
-* the same resolution in a graph holding only the first 10 groups
-  (1,000 connectors), before the other 990 groups are loaded.
+* the same resolution in a second instance holding only the first 10 groups
+  (1,000 connectors), interleaved with the big-graph runs so that load on the
+  machine hits both alike.
 
-Runs against its own embedded instance (default ``bench-resolve``), which it
-wipes; results are appended to benchmarks/RESULTS.md with the command.
+Runs against its own embedded instances (``bench-resolve`` for the big graph,
+``bench-resolve-small``), which it wipes and loads (``--reuse`` keeps a graph of
+the right size already there: loading 100,000 connectors takes minutes);
+results are appended to benchmarks/RESULTS.md with the command.
 
-    .venv/bin/python -m benchmarks.resolve
+    .venv/bin/python -m benchmarks.resolve [--reuse]
 """
 
 from __future__ import annotations
@@ -162,23 +165,34 @@ def timed(fn: Callable[[], object]) -> float:
 
 @dataclass
 class Measurement:
-    resolve: Timing
+    big: Timing
+    small: Timing
     floor: Timing
     connectors: int
 
 
-def measure(store: Store, qualified_name: str, iterations: int, warmup: int) -> Measurement:
-    """Interleave resolve_group and RETURN 1 so drift hits both alike."""
-    group = resolve_group(store, qualified_name)
+def measure(
+    big: Store, small: Store, qualified_name: str, iterations: int, warmup: int
+) -> Measurement:
+    """Interleave resolve_group on the big and the small graph and RETURN 1, so that
+    whatever else the machine does hits all three alike."""
+    group = resolve_group(big, qualified_name)
+    if canonical_json(group) != canonical_json(resolve_group(small, qualified_name)):
+        raise SystemExit("the measured group differs between the two graphs; benchmark invalid")
     for _ in range(warmup):
-        resolve_group(store, qualified_name)
-        run_bench_query(store, "return_one")
-    resolve_samples: list[float] = []
+        resolve_group(big, qualified_name)
+        resolve_group(small, qualified_name)
+        run_bench_query(big, "return_one")
+    big_samples: list[float] = []
+    small_samples: list[float] = []
     floor_samples: list[float] = []
     for _ in range(iterations):
-        resolve_samples.append(timed(lambda: resolve_group(store, qualified_name)))
-        floor_samples.append(timed(lambda: run_bench_query(store, "return_one")))
-    return Measurement(Timing(resolve_samples), Timing(floor_samples), len(group.connectors))
+        big_samples.append(timed(lambda: resolve_group(big, qualified_name)))
+        small_samples.append(timed(lambda: resolve_group(small, qualified_name)))
+        floor_samples.append(timed(lambda: run_bench_query(big, "return_one")))
+    return Measurement(
+        Timing(big_samples), Timing(small_samples), Timing(floor_samples), len(group.connectors)
+    )
 
 
 def measure_ogm(store: Store, qualified_name: str, iterations: int) -> tuple[Timing, int]:
@@ -194,73 +208,86 @@ def measure_ogm(store: Store, qualified_name: str, iterations: int) -> tuple[Tim
 
 # ------------------------------------------------------------------ main
 def connect(instance: str) -> tuple[Store, LocalNeo4j | None, bool]:
+    """The store of an embedded instance (started if needed) and whether we started it."""
     if os.environ.get("NEO4J_URI"):
-        if os.environ.get("SWITCHBOARD_BENCH_ALLOW_WIPE") != "1":
-            raise SystemExit(
-                "NEO4J_URI is set and this benchmark wipes the database; "
-                "set SWITCHBOARD_BENCH_ALLOW_WIPE=1 if that is intended"
-            )
-        return Store.connect(Neo4jSettings.from_env()), None, False
+        raise SystemExit(
+            "this benchmark compares two embedded instances (big and small graph) that it "
+            "wipes and loads; unset NEO4J_URI to run it"
+        )
     local = LocalNeo4j(instance=instance)
     result = local.start(progress=lambda m: print(f"  {m}", file=sys.stderr))
     settings = Neo4jSettings(uri=result.uri, password=local.password(), query_timeout=600.0)
     return Store.connect(settings), local, not result.already_running
 
 
+def ensure_graph(
+    store: Store, spec: SyntheticSpec, groups: int, reuse: bool, say: Callable[[str], None]
+) -> str:
+    """Load the first ``groups`` groups of ``spec`` into an empty database (or keep an
+    identical graph already there when ``reuse``); returns how it came about."""
+    want = groups * spec.connectors_per_group
+    have = run_bench_query(store, "count_synthetic")[0]
+    if reuse and have["groups"] == groups and have["connectors"] == want:
+        return f"reused ({groups} groups, {want} connectors already loaded)"
+    say(f"wiping and loading {groups} groups")
+    wipe(store)
+    stats = load(store, spec, range(groups), progress=say)
+    return (
+        f"loaded {stats.nodes} nodes and {stats.relationships} relationships in "
+        f"{stats.seconds:.0f} s (UNWIND batches of 5,000)"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.resolve", description=__doc__)
-    parser.add_argument("--instance", default="bench-resolve", help="embedded instance to use")
+    parser.add_argument("--instance", default="bench-resolve", help="instance for the big graph")
+    parser.add_argument(
+        "--small-instance", default="bench-resolve-small", help="instance for the small graph"
+    )
     parser.add_argument("--groups", type=int, default=1000)
     parser.add_argument("--connectors-per-group", type=int, default=100)
     parser.add_argument("--small-groups", type=int, default=10)
     parser.add_argument("--iterations", type=int, default=500)
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--ogm-iterations", type=int, default=10)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a graph of the right size already in an instance instead of reloading it",
+    )
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     parser.add_argument(
-        "--keep-running", action="store_true", help="leave the instance and its graph up"
+        "--keep-running", action="store_true", help="leave the instances and graphs up"
     )
     args = parser.parse_args(argv)
-    command = "python -m benchmarks.resolve" + (
-        " " + shlex.join(argv if argv is not None else sys.argv[1:])
-        if (argv if argv is not None else sys.argv[1:])
-        else ""
-    )
+    given = argv if argv is not None else sys.argv[1:]
+    command = "python -m benchmarks.resolve" + (" " + shlex.join(given) if given else "")
     spec = SyntheticSpec(groups=args.groups, connectors_per_group=args.connectors_per_group)
     qn = group_qualified_name(0)
 
     def say(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    load_start = os.getloadavg()[0]
-    store, local, started_here = connect(args.instance)
+    opened: list[tuple[Store, LocalNeo4j | None, bool]] = []
     try:
-        init_schema(store)
-        say("wiping the benchmark database")
-        wipe(store)
-        small = load(store, spec, range(args.small_groups), progress=say)
-        say(
-            f"small graph: {small.nodes} nodes, {small.relationships} rels in {small.seconds:.1f} s"
-        )
-        small_m = measure(store, qn, args.iterations, args.warmup)
-        big = load(
-            store,
-            spec,
-            range(args.small_groups, args.groups),
-            with_shared=False,
-            progress=say,
-        )
-        say(f"big graph: +{big.nodes} nodes, +{big.relationships} rels in {big.seconds:.1f} s")
-        big_m = measure(store, qn, args.iterations, args.warmup)
-        ogm, ogm_queries = measure_ogm(store, qn, args.ogm_iterations)
-        nodes = small.nodes + big.nodes
-        rels = small.relationships + big.relationships
+        opened.append(connect(args.instance))
+        opened.append(connect(args.small_instance))
+        big, small = opened[0][0], opened[1][0]
+        for st in (big, small):
+            init_schema(st)
+        big_how = ensure_graph(big, spec, args.groups, args.reuse, say)
+        small_how = ensure_graph(small, spec, args.small_groups, args.reuse, say)
+        counts = run_bench_query(big, "count_synthetic")[0]
+        say("measuring")
+        load_start = os.getloadavg()[0]
+        m = measure(big, small, qn, args.iterations, args.warmup)
+        ogm, ogm_queries = measure_ogm(big, qn, args.ogm_iterations)
+        load_end = os.getloadavg()[0]
     finally:
-        if local is not None and started_here and not args.keep_running:
-            store.close()
-            local.stop()
-        else:
-            store.close()
+        for st, local, started_here in opened:
+            st.close()
+            if local is not None and started_here and not args.keep_running:
+                local.stop()
 
     small_connectors = args.small_groups * args.connectors_per_group
     lines = [
@@ -268,32 +295,33 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"Command: `.venv/bin/{command}`  ",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}, Neo4j {NEO4J_VERSION} embedded (Community)  ",
-        f"Load average during the run (1 min, at start / at end): {load_start:.1f} / "
-        f"{os.getloadavg()[0]:.1f} (other work on the machine inflates every figure; the "
-        f"ratios are measured side by side)  ",
-        f"Graph: {spec.groups} groups, {spec.connectors} connectors, {nodes} nodes, "
-        f"{rels} relationships; measured group `{qn}` with {big_m.connectors} connectors "
-        f"(20% virtual connections embedding 2 connections, 3 catalog targets each)",
+        f"{platform.python_version()}, Neo4j {NEO4J_VERSION} embedded (Community), "
+        "client and server on the same machine  ",
+        f"Load average (1 min) at the start / end of the measurements: {load_start:.1f} / "
+        f"{load_end:.1f}; other work on the machine inflates every figure, the ratios are "
+        "measured side by side (interleaved)  ",
+        f"Big graph: {spec.groups} groups, {counts['connectors']} connectors, {big_how}  ",
+        f"Small graph (another instance): {args.small_groups} groups, {small_connectors} "
+        f"connectors, {small_how}  ",
+        f"Measured group `{qn}`: {m.connectors} connectors, each with connection, connector "
+        "type and endpoint, 20% virtual connections embedding two connections, 3 catalog "
+        "targets each; identical in both graphs (checked)",
         "",
         "| measurement | p50 | p99 | mean | samples |",
         "|---|---|---|---|---|",
-        f"| resolve_group end to end, big graph | {ms(big_m.resolve.p50)} | "
-        f"{ms(big_m.resolve.p99)} | {ms(big_m.resolve.mean)} | {len(big_m.resolve.samples)} |",
-        f"| resolve_group end to end, small graph ({small_connectors} connectors) | "
-        f"{ms(small_m.resolve.p50)} | {ms(small_m.resolve.p99)} | {ms(small_m.resolve.mean)} | "
-        f"{len(small_m.resolve.samples)} |",
-        f"| OGM-style walk ({ogm_queries} queries), big graph | {ms(ogm.p50)} | {ms(ogm.p99)} | "
-        f"{ms(ogm.mean)} | {len(ogm.samples)} |",
-        f"| `RETURN 1` round trip, big graph | {ms(big_m.floor.p50)} | {ms(big_m.floor.p99)} | "
-        f"{ms(big_m.floor.mean)} | {len(big_m.floor.samples)} |",
+        f"| resolve_group end to end (query + ResolvedGroup), big graph | {ms(m.big.p50)} | "
+        f"{ms(m.big.p99)} | {ms(m.big.mean)} | {len(m.big.samples)} |",
+        f"| resolve_group end to end, small graph | {ms(m.small.p50)} | {ms(m.small.p99)} | "
+        f"{ms(m.small.mean)} | {len(m.small.samples)} |",
+        f"| OGM-style walk ({ogm_queries} queries, same document), big graph | {ms(ogm.p50)} | "
+        f"{ms(ogm.p99)} | {ms(ogm.mean)} | {len(ogm.samples)} |",
+        f"| `RETURN 1` round trip, big graph | {ms(m.floor.p50)} | {ms(m.floor.p99)} | "
+        f"{ms(m.floor.mean)} | {len(m.floor.samples)} |",
         "",
-        f"- OGM-style walk / resolve_group (p50): **{ogm.p50 / big_m.resolve.p50:.1f}x**",
-        f"- resolve_group / `RETURN 1` (p50): **{big_m.resolve.p50 / big_m.floor.p50:.1f}x**",
-        f"- big graph / small graph resolve_group (p50): "
-        f"**{big_m.resolve.p50 / small_m.resolve.p50:.2f}x** "
-        f"(p99: {big_m.resolve.p99 / small_m.resolve.p99:.2f}x)",
-        f"- load: {small.seconds + big.seconds:.0f} s for the whole graph (UNWIND batches of 5,000)",
+        f"- OGM-style walk / resolve_group (p50): **{ogm.p50 / m.big.p50:.1f}x**",
+        f"- resolve_group / `RETURN 1` (p50): **{m.big.p50 / m.floor.p50:.1f}x**",
+        f"- big graph / small graph resolve_group: **{m.big.p50 / m.small.p50:.2f}x** (p50), "
+        f"{m.big.p99 / m.small.p99:.2f}x (p99)",
         "",
     ]
     report = "\n".join(lines)
