@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -137,6 +139,29 @@ def import_cmd(files: tuple[Path, ...], dry_run: bool, as_json: bool) -> None:
         print_json([r.as_dict() for r in reports])
 
 
+def export_omarchive(
+    groups: Sequence[str], output: Path | None, *, archive_name: str | None = None
+) -> dict[str, Any]:
+    """Export ``groups`` as an open metadata archive to ``output`` (stdout when None).
+
+    Shared by ``export-archive`` and ``export --format omarchive``; returns a summary.
+    """
+    archive = export_groups(store(quiet=True), list(groups), archive_name=archive_name)
+    instances = archive["archiveInstanceStore"]
+    summary: dict[str, Any] = {
+        "file": str(output) if output else None,
+        "format": "omarchive",
+        "groups": list(groups),
+        "entities": len(instances["entities"]),
+        "relationships": len(instances["relationships"]),
+    }
+    if output is None:
+        click.echo(json.dumps(archive, indent=2, ensure_ascii=False))
+    else:
+        write_archive(archive, output)
+    return summary
+
+
 @click.command("export-archive")
 @click.argument("groups", nargs=-1, required=True)
 @click.option(
@@ -173,20 +198,11 @@ def export_archive_cmd(
     Example:
       switchboard export-archive Egeria:IntegrationGroup:OpenLineage -o lineage.omarchive
     """
-    archive = export_groups(store(quiet=as_json), list(groups), archive_name=archive_name)
-    path = write_archive(archive, output)
-    instances = archive["archiveInstanceStore"]
-    summary = {
-        "file": str(path),
-        "format": fmt,
-        "groups": list(groups),
-        "entities": len(instances["entities"]),
-        "relationships": len(instances["relationships"]),
-    }
+    summary = export_omarchive(groups, output, archive_name=archive_name)
     if as_json:
         print_json(summary)
     else:
         console.print(
-            f"wrote {path}: {summary['entities']} entities, "
+            f"wrote {output}: {summary['entities']} entities, "
             f"{summary['relationships']} relationships"
         )

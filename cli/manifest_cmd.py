@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from cli._common import console, err_console, handle_errors, print_json, store
+from cli.egeria_cmd import export_omarchive
 from engine.elements import delete_element, get_element, get_relationships
 from engine.errors import ManifestError
 from engine.manifest import (
@@ -199,9 +200,10 @@ def apply_cmd(
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["yaml", "json"]),
+    type=click.Choice(["yaml", "json", "omarchive"]),
     default=None,
-    help="Output format (default: from the -o suffix, else yaml).",
+    help="Output format (default: from the -o suffix, else yaml); omarchive writes an "
+    "Egeria open metadata archive (same as 'switchboard export-archive').",
 )
 @handle_errors
 def export_cmd(groups: tuple[str, ...], output: str | None, fmt: str | None) -> None:
@@ -214,6 +216,11 @@ def export_cmd(groups: tuple[str, ...], output: str | None, fmt: str | None) -> 
     Example:
       switchboard export Switchboard:IntegrationGroup:files -o files.yaml
     """
+    if fmt == "omarchive" or (fmt is None and output and output.lower().endswith(".omarchive")):
+        export_omarchive(groups, Path(output) if output else None)
+        if output:
+            err_console.print(f"wrote {len(groups)} group(s) to {output}")
+        return
     chosen = fmt or ("json" if output and output.lower().endswith(".json") else "yaml")
     doc = export_groups(store(quiet=True), list(groups))
     text = dump_document(doc, "json" if chosen == "json" else "yaml")

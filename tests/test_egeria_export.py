@@ -165,3 +165,24 @@ def test_export_import_resolves_to_the_same_document(
     store.write("wipe_all")
     import_archive(store, parse_archive(json.dumps(exported), source="export"))
     assert canonical_json(resolve_group(store, group)) == before
+
+
+def test_export_format_omarchive(store: Store, cli_env: dict[str, str], tmp_path: Path) -> None:
+    import_archive(store, read_archive(ARCHIVES / "old_names.omarchive"))
+    before = dump(store)
+    out = tmp_path / "legacy.omarchive"
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["export", "test:group:legacy", "--format", "omarchive", "-o", str(out)], env=cli_env
+    )
+    assert result.exit_code == 0, result.output
+    assert read_archive(out).entities  # a real archive, not a manifest
+    result = runner.invoke(
+        cli, ["export", "test:group:legacy", "--format", "omarchive"], env=cli_env
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["class"] == "OpenMetadataArchive"
+    store.write("wipe_all")
+    result = runner.invoke(cli, ["import", str(out)], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert dump(store) == before
