@@ -174,6 +174,18 @@ class Store:
         result = tx.run(query_text(name), dict(params or {}))
         return [record.data() for record in result]
 
+    def run_values(
+        self, tx: ManagedTransaction, name: str, params: Params | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Like :meth:`run`, but each row as a tuple of values in RETURN order.
+
+        For bulk reads of plain values (no nodes or relationships): it skips
+        ``Record.data()``'s per-value conversion, which dominates the client's
+        CPU time on hundreds of thousands of rows.
+        """
+        result = tx.run(query_text(name), dict(params or {}))
+        return [tuple(record.values()) for record in result]
+
     def _tx(
         self,
         operation: str,

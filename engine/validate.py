@@ -394,15 +394,21 @@ def load_snapshot(store: Store) -> nx.MultiDiGraph:
     a guid are keyed ``elementId:<id>`` and reported by rule SB003.
     """
 
-    def work(tx: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    def work(tx: Any) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         return (
-            store.run(tx, SNAPSHOT_NODES_QUERY),
-            store.run(tx, SNAPSHOT_RELATIONSHIPS_QUERY),
+            store.run_values(tx, SNAPSHOT_NODES_QUERY),
+            store.run_values(tx, SNAPSHOT_RELATIONSHIPS_QUERY),
         )
 
     with _gc_paused():
         nodes, relationships = store.read_tx("validation snapshot", work)
-        return graph_from_snapshot(nodes, relationships)
+        return graph_from_snapshot(
+            ({"elementId": e, "labels": labels, "properties": props} for e, labels, props in nodes),
+            (
+                {"type": t, "start": start, "end": end, "properties": props}
+                for t, start, end, props in relationships
+            ),
+        )
 
 
 def graph_from_snapshot(
@@ -412,7 +418,7 @@ def graph_from_snapshot(
     b = _Builder()
     keys: dict[str, str] = {}
     for row in nodes:
-        props = decode_properties(row.get("properties") or {})
+        props = decode_properties(_present(row.get("properties")))
         guid = props.pop("guid", None)
         qn = props.pop("qualifiedName", None)
         type_name = props.pop("typeName", None) or _most_specific(row.get("labels") or ())
@@ -438,13 +444,18 @@ def graph_from_snapshot(
         )
         keys[element_id] = key
     for row in relationships:
-        props = decode_properties(row.get("properties") or {})
+        props = decode_properties(_present(row.get("properties")))
         guid = props.pop("guid", None)
         start, end = keys.get(str(row["start"])), keys.get(str(row["end"]))
         if start is None or end is None:
             continue
         b.edge(start, end, str(row["type"]), str(guid) if guid else None, props)
     return b.finish("snapshot")
+
+
+def _present(stored: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The stored properties without the nulls a map projection returns for absent keys."""
+    return {k: v for k, v in (stored or {}).items() if v is not None}
 
 
 def _most_specific(labels: Sequence[str]) -> str:
