@@ -1,6 +1,7 @@
 // Archive import: replace the properties of existing integration-group relationships.
 // Parameters: $rows, each {guid, properties (complete, including guid and audit fields),
-// dates (keys of properties given as epoch microseconds, stored as DATETIME)}.
+// dates (other keys given as epoch microseconds, stored as DATETIME); the audit times
+// createTime and updateTime are always given as epoch microseconds}.
 // Returns: count of relationships updated.
 UNWIND $rows AS row
 CALL (row) {
@@ -17,5 +18,9 @@ CALL (row) {
   MATCH ()-[r:CATALOG_TARGET {guid: row.guid}]->() RETURN r
 }
 SET r = row.properties
+SET r.createTime = datetime({epochSeconds: row.properties.createTime / 1000000,
+                             nanosecond: row.properties.createTime % 1000000 * 1000}),
+    r.updateTime = datetime({epochSeconds: row.properties.updateTime / 1000000,
+                             nanosecond: row.properties.updateTime % 1000000 * 1000})
 FOREACH (k IN row.dates | SET r[k] = datetime({epochSeconds: r[k] / 1000000, nanosecond: r[k] % 1000000 * 1000}))
 RETURN count(r) AS updated

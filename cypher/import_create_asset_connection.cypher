@@ -1,0 +1,16 @@
+// Archive import: create AssetConnection relationships (ASSET_CONNECTION), known not to exist yet.
+// Parameters: $rows, each {start (guid of end 1), end (guid of end 2), properties (guid,
+// audit fields with createTime and updateTime (epoch microseconds,
+// stored as DATETIME), dates (other keys given as epoch microseconds, stored as DATETIME)}.
+// Returns: count of relationships created.
+UNWIND $rows AS row
+MATCH (a:Referenceable {guid: row.start})
+MATCH (b:Referenceable {guid: row.end})
+CREATE (a)-[r:ASSET_CONNECTION]->(b)
+SET r = row.properties
+SET r.createTime = datetime({epochSeconds: row.properties.createTime / 1000000,
+                             nanosecond: row.properties.createTime % 1000000 * 1000}),
+    r.updateTime = datetime({epochSeconds: row.properties.updateTime / 1000000,
+                             nanosecond: row.properties.updateTime % 1000000 * 1000})
+FOREACH (k IN row.dates | SET r[k] = datetime({epochSeconds: r[k] / 1000000, nanosecond: r[k] % 1000000 * 1000}))
+RETURN count(r) AS created
