@@ -194,3 +194,32 @@ def test_plain_cypher_change_is_followed(running: Supervisor, store: Store) -> N
     )
     wait_for(lambda: "sql" not in {h.name for h in sup.handlers.values()}, timeout=poll + 2)
     assert sql.state.value == "STOPPED"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        "MATCH (g:IntegrationGroup {qualifiedName: 'group.demo'}) SET g.description = 'x'",
+        "MATCH ()-[r:REGISTERED_INTEGRATION_CONNECTOR {connectorName: 'files'}]->() "
+        "SET r.refreshTimeInterval = 5",
+        "MATCH (c:IntegrationConnector {qualifiedName: 'connector.sql'}) SET c.resourceName = 'x'",
+        "MATCH (c:Connection {qualifiedName: 'conn.files'}) SET c.userId = 'someone'",
+        "MATCH (t:ConnectorType {qualifiedName: 'ct.sql'}) SET t.description = 'x'",
+        "MATCH (e:Endpoint {qualifiedName: 'ep.secrets'}) SET e.protocol = 'file'",
+        "MATCH ()-[e:EMBEDDED_CONNECTION]->() SET e.position = 2",
+        "MATCH (c:Connection {qualifiedName: 'conn.secrets'}) SET c.description = 'x'",
+        "MATCH ()-[t:CATALOG_TARGET]->() SET t.deleteMethod = 'PURGE'",
+        "MATCH (f:FileFolder {qualifiedName: 'folder.landing'}) SET f.description = 'x'",
+        "MATCH ()-[t:CATALOG_TARGET]->() DELETE t",
+        "MATCH (:Connection {qualifiedName: 'conn.sql'})-[l:CONNECT_TO_ENDPOINT]->() DELETE l",
+    ],
+)
+def test_fingerprint_sees_every_part_of_a_group(
+    store: Store, world: dict[str, Any], change: str
+) -> None:
+    sup = Supervisor(store, config())
+    before = sup._fingerprint()
+    cypher(store, "CREATE (:Referenceable:DataFile {qualifiedName: 'unrelated', guid: 'u'})")
+    assert sup._fingerprint() == before
+    cypher(store, change)
+    assert sup._fingerprint() != before

@@ -6,7 +6,7 @@ loop (:meth:`Supervisor.run`) calls :meth:`tick` a few times a second and
 connectors that are due, dispatches refreshes on a bounded worker pool,
 times out hung refreshes and retries INITIALIZE_FAILED connectors after
 their backoff. ``poll_changes`` reads a cheap fingerprint of every group's
-subgraph (``cypher/daemon_group_fingerprint.cypher``); when it changed it
+subgraph (a hash of the rows of ``cypher/resolve_groups.cypher``); when it changed it
 re-resolves and re-validates, then restarts only the connectors whose
 effective configuration changed, starts added ones, disconnects and forgets
 removed ones and hands catalog-target changes to running ones. When Neo4j
@@ -32,6 +32,7 @@ from engine.daemon.handler import ConnectorHandler, Job
 from engine.daemon.spec import ConnectorSpec, specs_from_groups
 from engine.daemon.states import ConnectorState
 from engine.errors import NotFoundError, StoreError, UsageError
+from engine.resolve import RESOLVE_GROUPS_QUERY, group_from_row
 from engine.resolved import ResolvedGroup
 from engine.store import Store
 
@@ -107,8 +108,12 @@ class Supervisor:
 
     def _load(self) -> bool:
         try:
-            fingerprint = self._fingerprint()
-            groups = self.resolver(self.store, self.config.groups)
+            rows = self._rows()
+            fingerprint = self._hash(rows)
+            if self.resolver is default_resolver and len(rows) == len(set(self.config.groups)):
+                groups = [group_from_row(row) for row in rows]  # the same query: decode it
+            else:
+                groups = self.resolver(self.store, self.config.groups)
         except NotFoundError:
             if not self._loaded:
                 raise
@@ -133,38 +138,38 @@ class Supervisor:
 
     def _mark_missing(self) -> None:
         try:
-            rows = self.store.read("daemon_group_fingerprint", {"groups": self.config.groups})
+            rows = self._rows()
         except StoreError as exc:
             self._outage(exc)
             return
         self._recovered()
-        present = [r["qualifiedName"] for r in rows if r["found"]]
-        for row in rows:
-            self.groups[row["qualifiedName"]]["found"] = bool(row["found"])
-        groups = self.resolver(self.store, present) if present else []
-        findings = list(self.validator(groups))
+        present = {str(row["group"]["qualifiedName"]) for row in rows}
+        for name, info in self.groups.items():
+            info["found"] = name in present
+        groups = [group_from_row(row) for row in rows]
+        findings = list(self.validator(groups)) if groups else []
         self.fingerprint = self._hash(rows)
         self.reconcile(specs_from_groups(groups, findings))
 
+    def _rows(self) -> list[dict[str, Any]]:
+        return self.store.read(RESOLVE_GROUPS_QUERY, {"qualifiedNames": self.config.groups})
+
     def _fingerprint(self) -> str:
-        return self._hash(
-            self.store.read("daemon_group_fingerprint", {"groups": self.config.groups})
-        )
+        """A hash of the raw rows of the one-query resolution of every configured group.
+
+        That query sees exactly what resolution sees (group, registrations,
+        connectors, connections and embedded connections, connector types,
+        endpoints, catalog targets and their elements) and nothing that
+        connectors write, whoever changed it and however (a plain Cypher ``SET``
+        bumps no version, so the properties themselves are hashed). It is the
+        resolver's query without decoding and validation.
+        """
+        return self._hash(self._rows())
 
     @staticmethod
     def _hash(rows: Sequence[dict[str, Any]]) -> str:
-        digest = hashlib.sha256()
-        for row in sorted(rows, key=lambda r: str(r["qualifiedName"])):
-            items: set[str] = set()
-            if row["group"]:
-                items.add(json.dumps(row["group"], sort_keys=True, default=str))
-            for path in row["paths"]:
-                for item in path:
-                    items.add(json.dumps(item, sort_keys=True, default=str))
-            digest.update(f"{row['qualifiedName']}|{row['found']}|".encode())
-            for item in sorted(items):
-                digest.update(item.encode())
-        return digest.hexdigest()
+        text = json.dumps(list(rows), sort_keys=True, separators=(",", ":"), default=str)
+        return hashlib.sha256(text.encode()).hexdigest()
 
     def reconcile(self, specs: Sequence[ConnectorSpec]) -> dict[str, list[str]]:
         """Bring the running connectors in line with ``specs``; returns what was done."""
