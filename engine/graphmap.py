@@ -89,22 +89,24 @@ def encode_properties(properties: Mapping[str, Any]) -> dict[str, Any]:
 
 def decode_properties(stored: Mapping[str, Any]) -> dict[str, Any]:
     """The inverse of :func:`encode_properties`: drop flattened keys, parse maps."""
-    extra = stored.get(MAP_LIST_PROPERTY) or []
-    maps = MAP_PROPERTIES.union(extra)
+    extra = stored.get(MAP_LIST_PROPERTY)
+    maps = MAP_PROPERTIES.union(extra) if extra else MAP_PROPERTIES
     out: dict[str, Any] = {}
+    # hot path of group resolution (~10^4 properties per group): cheap tests first
     for name, value in stored.items():
-        if name == MAP_LIST_PROPERTY:
+        if FLAT_SEPARATOR in name:
+            if name.partition(FLAT_SEPARATOR)[0] in maps:
+                continue
+        elif name in maps:
+            if isinstance(value, str):
+                try:
+                    out[name] = json.loads(value)
+                except ValueError:
+                    out[name] = value
+                continue
+        elif name == MAP_LIST_PROPERTY:
             continue
-        head, sep, _ = name.partition(FLAT_SEPARATOR)
-        if sep and head in maps:
-            continue
-        if name in maps and isinstance(value, str):
-            try:
-                out[name] = json.loads(value)
-            except ValueError:
-                out[name] = value
-            continue
-        out[name] = to_python(value)
+        out[name] = value if type(value) in _PLAIN else to_python(value)
     return out
 
 
