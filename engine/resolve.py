@@ -43,6 +43,8 @@ from engine.store import Store
 RESOLVE_GROUP_QUERY = "resolve_group"
 RESOLVE_GROUPS_QUERY = "resolve_groups"
 GROUP_LIST_QUERY = "groups"
+RESOLVE_COLUMNS = ("group", "connectors", "connections", "elements")
+"""The columns of both resolve queries, in RETURN order."""
 
 _IDENTITY = ("guid", "qualifiedName", "typeName", "isProxy")
 _REGISTRATION_FIELDS = tuple(
@@ -57,10 +59,10 @@ def resolve_group(store: Store, qualified_name: str) -> ResolvedGroup:
     Raises :class:`~engine.errors.NotFoundError` (``no integration group 'X'``,
     with the closest existing names as hint) when there is no such group.
     """
-    rows = store.read(RESOLVE_GROUP_QUERY, {"qualifiedName": qualified_name})
+    rows = store.read_values(RESOLVE_GROUP_QUERY, {"qualifiedName": qualified_name})
     if not rows:
         raise _not_found(store, [qualified_name])
-    return group_from_row(rows[0])
+    return group_from_row(dict(zip(RESOLVE_COLUMNS, rows[0], strict=True)))
 
 
 def resolve_groups(store: Store, qualified_names: Iterable[str]) -> list[ResolvedGroup]:
@@ -73,8 +75,9 @@ def resolve_groups(store: Store, qualified_names: Iterable[str]) -> list[Resolve
     names = list(dict.fromkeys(qualified_names))
     if not names:
         return []
-    rows = store.read(RESOLVE_GROUPS_QUERY, {"qualifiedNames": names})
-    found = {group.qualified_name: group for group in map(group_from_row, rows)}
+    rows = store.read_values(RESOLVE_GROUPS_QUERY, {"qualifiedNames": names})
+    groups = (group_from_row(dict(zip(RESOLVE_COLUMNS, row, strict=True))) for row in rows)
+    found = {group.qualified_name: group for group in groups}
     missing = [name for name in names if name not in found]
     if missing:
         raise _not_found(store, missing)

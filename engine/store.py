@@ -161,6 +161,23 @@ class Store:
         """Run the read query ``cypher/<name>.cypher``; rows as dicts."""
         return self._execute(name, params, RoutingControl.READ, timeout)
 
+    def read_values(
+        self, name: str, params: Params | None = None, *, timeout: float | None = None
+    ) -> list[tuple[Any, ...]]:
+        """Like :meth:`read`, but each row as a tuple of values in RETURN order.
+
+        For large nested results of plain values (group resolution): it skips
+        ``Record.data()``'s recursive copy, which costs as much as the query itself.
+        """
+        with translate_errors(name):
+            records, _, _ = self.driver.execute_query(
+                self._query(name, timeout=timeout),
+                dict(params or {}),
+                routing_=RoutingControl.READ,
+                database_=self.database,
+            )
+        return [tuple(record.values()) for record in records]
+
     def write(
         self, name: str, params: Params | None = None, *, timeout: float | None = None
     ) -> list[dict[str, Any]]:
