@@ -1,9 +1,11 @@
-// Archive import: which of the given integration-group relationships exist, where they point,
-// and whether each already holds exactly the wanted properties (compared here).
-// Parameters: $rows, each {guid, properties (wanted, without audit fields; DATETIMEs given as
-// epoch microseconds), dates (the keys given that way)}; $audit (audit property names).
-// Returns: guid, type, start (guid of end 1), end (guid of end 2), version, createTime (epoch
-// microseconds), createdBy, same (true when the non-audit properties equal the wanted ones).
+// Archive import: compare stored integration-group relationships with what an archive wants
+// (type, ends and non-audit properties), here rather than in the client.
+// Parameters: $rows, each {guid, type, start, end (guids of the wanted ends), properties
+// (wanted, without audit fields; DATETIMEs given as epoch microseconds), dates (the keys given
+// that way)}; $audit (audit property names).
+// Returns: one row: unchanged (guids of relationships exactly as wanted), changed (a list of
+// {guid, type, start, end, version, createTime (epoch microseconds), createdBy, same} for the
+// other stored ones).
 UNWIND $rows AS row
 CALL (row) {
   MATCH (a)-[r:REGISTERED_INTEGRATION_CONNECTOR {guid: row.guid}]->(b) RETURN r, a, b
@@ -21,12 +23,16 @@ CALL (row) {
 WITH row, r, a, b,
      [k IN keys(r) WHERE NOT k IN $audit] AS storedKeys,
      [k IN keys(row.properties) WHERE NOT k IN $audit] AS givenKeys
-RETURN row.guid AS guid, type(r) AS type, a.guid AS start, b.guid AS end, r.version AS version,
-       CASE WHEN r.createTime IS :: ZONED DATETIME
-            THEN r.createTime.epochSeconds * 1000000 + r.createTime.microsecond END AS createTime,
-       r.createdBy AS createdBy,
-       size(storedKeys) = size(givenKeys) AND all(k IN givenKeys WHERE coalesce(
+WITH row, r, a, b, size(storedKeys) = size(givenKeys) AND all(k IN givenKeys WHERE coalesce(
          CASE WHEN k IN row.dates
               THEN r[k] IS :: ZONED DATETIME
                    AND r[k].epochSeconds * 1000000 + r[k].microsecond = row.properties[k]
               ELSE r[k] = row.properties[k] END, false)) AS same
+WITH row, r, a, b, same,
+     same AND type(r) = row.type AND a.guid = row.start AND b.guid = row.end AS asWanted
+RETURN collect(CASE WHEN asWanted THEN row.guid END) AS unchanged,
+       collect(CASE WHEN NOT asWanted
+                    THEN {guid: row.guid, type: type(r), start: a.guid, end: b.guid,
+                          version: r.version, createTime: CASE WHEN r.createTime IS :: ZONED DATETIME
+                  THEN r.createTime.epochSeconds * 1000000 + r.createTime.microsecond END,
+                          createdBy: r.createdBy, same: same} END) AS changed

@@ -956,23 +956,30 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
     proxies = [_proxy_row(ref, archive, warnings) for ref in sel.proxies.values()]
 
     all_guids = [r.guid for r in rows] + [p.guid for p in proxies]
+    # The lookups answer with one row per batch (lists inside): the driver spends far
+    # more per record than per list element.
     stored_guids = {
-        row["guid"] for row in _read_batched(run, "import_existing_guids", "guids", all_guids)
+        guid
+        for row in _read_batched(run, "import_existing_guids", "guids", all_guids)
+        for guid in row["guids"]
     }
-    lookups = [_lookup_row(r.guid, r.properties) for r in rows if r.guid in stored_guids]
-    lookups += [
-        {"guid": p.guid, "properties": {}, "dates": []} for p in proxies if p.guid in stored_guids
+    lookups = [
+        {**_lookup_row(r.guid, r.properties), "typeName": r.type_name, "labels": r.labels}
+        for r in rows
+        if r.guid in stored_guids
     ]
-    existing = {
-        row["guid"]: row
+    changed = {
+        item["guid"]: item
         for row in _read_batched(
             run, "import_existing_nodes", "rows", lookups, audit=list(AUDIT_PROPERTIES)
         )
+        for item in row["changed"]
     }
     names = sorted({str(r.properties["qualifiedName"]) for r in [*rows, *proxies]})
-    holders: dict[str, dict[str, Any]] = {
-        row["qualifiedName"]: row
+    holders: dict[str, str] = {
+        qualified_name: guid
         for row in _read_batched(run, "import_nodes_by_qualified_name", "qualifiedNames", names)
+        for qualified_name, guid in row["holders"]
     }
     archive_names = {str(r.properties["qualifiedName"]): r.guid for r in rows}
 
@@ -980,17 +987,20 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
     for row in rows:
         qn = str(row.properties["qualifiedName"])
         holder = holders.get(qn)
-        if holder is not None and holder["guid"] != row.guid:
+        if holder is not None and holder != row.guid:
             raise ArchiveError(
                 f"{archive.source}: entity {row.guid} ({row.type_name}) has qualifiedName "
-                f"{qn!r}, which element {holder['guid']} already has",
+                f"{qn!r}, which element {holder} already has",
                 hint="qualifiedNames are unique; rename one of them or remove the stored element",
             )
         loaded[row.type_name] += 1
-        stored = existing.get(row.guid)
-        if stored is None:
+        if row.guid not in stored_guids:
             plan.node_rows.append(_node_write(row, row.audit, []))
             report.elements_created += 1
+            continue
+        stored = changed.get(row.guid)
+        if stored is None:  # compared equal server-side
+            report.elements_unchanged += 1
             continue
         if stored["isProxy"]:
             plan.node_rows.append(_node_write(row, row.audit, _stale(stored, row.labels)))
@@ -1008,11 +1018,10 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
     remap: dict[str, str] = {}
     proxy_names: dict[str, str] = {}
     for proxy in proxies:
-        if proxy.guid in existing:
+        if proxy.guid in stored_guids:
             continue
         qn = str(proxy.properties["qualifiedName"])
-        holder = holders.get(qn)
-        target = holder["guid"] if holder is not None else archive_names.get(qn)
+        target = holders.get(qn) or archive_names.get(qn)
         if target is None:
             target = proxy_names.get(qn)
         proxy_names.setdefault(qn, proxy.guid)
@@ -1100,27 +1109,30 @@ def _plan_relationships(
             model[key] = _storable(key, value, where, warnings)
         model["guid"] = rel.source.guid
         wanted.append((rel, encode_properties(model)))
-    existing = {
-        row["guid"]: row
-        for row in _read_batched(
-            run,
-            "import_existing_relationships",
-            "rows",
-            [
-                _lookup_row(rel.source.guid, props)
-                for rel, props in wanted
-                if remap.get(rel.start.guid, rel.start.guid) in stored_ends
-                or remap.get(rel.end.guid, rel.end.guid) in stored_ends
-            ],
-            audit=list(AUDIT_PROPERTIES),
-        )
-    }
+    lookups = []
+    for rel, props in wanted:
+        start = remap.get(rel.start.guid, rel.start.guid)
+        end = remap.get(rel.end.guid, rel.end.guid)
+        if start in stored_ends or end in stored_ends:
+            lookup = _lookup_row(rel.source.guid, props)
+            lookup.update(type=RELATIONSHIP_TYPES[rel.name], start=start, end=end)
+            lookups.append(lookup)
+    unchanged: set[str] = set()
+    existing: dict[str, dict[str, Any]] = {}
+    for row in _read_batched(
+        run, "import_existing_relationships", "rows", lookups, audit=list(AUDIT_PROPERTIES)
+    ):
+        unchanged.update(row["unchanged"])
+        existing.update((item["guid"], item) for item in row["changed"])
     loaded: Counter[str] = Counter()
     for rel, props in wanted:
         neo_type = RELATIONSHIP_TYPES[rel.name]
         start = remap.get(rel.start.guid, rel.start.guid)
         end = remap.get(rel.end.guid, rel.end.guid)
         loaded[rel.name] += 1
+        if rel.source.guid in unchanged:  # same ends and properties, compared server-side
+            report.relationships_unchanged += 1
+            continue
         stored = existing.get(rel.source.guid)
         audit = _audit(rel.source.header, default_user)
         if stored is None:
