@@ -765,3 +765,18 @@ def test_one_injected_defect_gives_exactly_its_rule(drawn: Drawn, data: st.DataO
     findings = validate_groups(drawn.groups, deep=True)
     assert {f.rule for f in findings} == {rule_id}
     assert all(f.severity == RULES[rule_id].severity for f in findings)
+
+
+def test_provider_base_is_the_daemon_sdk_connector_provider() -> None:
+    from engine.daemon.sdk import ConnectorProvider
+    from engine.validate import integration_connector_provider_base, load_provider
+
+    assert integration_connector_provider_base() is ConnectorProvider
+    assert isinstance(load_provider(GOOD_PROVIDER), ConnectorProvider)
+    with pytest.raises(Exception, match="no_such_module_xyz"):
+        load_provider("no_such_module_xyz:Provider")
+
+
+def test_validating_nothing_finds_nothing() -> None:
+    assert validate_groups([]) == []
+    assert validate_groups([group("empty", [])]) == []
