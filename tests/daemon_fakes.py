@@ -93,6 +93,9 @@ class FakeConnector(IntegrationConnector):
             + ",".join(f"-{t.name}" for t in removed)
         )
 
+    def check(self) -> str | None:
+        return "disk nearly full" if self.cfg.mode == "unhealthy" else None
+
     def disconnect(self) -> None:
         self._record("disconnect")
 

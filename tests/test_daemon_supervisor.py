@@ -409,3 +409,14 @@ def test_one_connector_name_or_guid_finds_it(store: Store) -> None:
     sup.load()
     assert sup.find(c.registration.guid)[0].name == "a"
     sup.shutdown()
+
+
+def test_health_check_is_reported_without_changing_state(store: Store) -> None:
+    holder = Holder(group("g", connector("sick", config={"mode": "unhealthy"}), connector("ok")))
+    sup = make_supervisor(store, holder)
+    sup.load()
+    wait_for(lambda: all("refresh" in CALLS[n] for n in ("sick", "ok")), sup)
+    wait_for(lambda: sup.find("sick")[0].status()["healthCheck"] == "disk nearly full", sup)
+    assert state(sup, "sick") == "WAITING"
+    assert sup.find("ok")[0].status()["healthCheck"] is None
+    sup.shutdown()

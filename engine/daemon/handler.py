@@ -93,6 +93,8 @@ class ConnectorHandler:
         self.last_refresh_duration: float | None = None
         self.last_error: str | None = None
         self.last_trace: str | None = None
+        self.last_check: str | None = None
+        """What the connector's check() last reported (None: healthy or no check)."""
         self.restart_count = 0
         self.refresh_count = 0
         self.refresh_failures = 0
@@ -408,6 +410,7 @@ class ConnectorHandler:
             connector.refresh()
             if context.generate_activity_reports and report.changed:
                 self._activity_report(context, report)
+            self._check(connector)
         except StoreUnavailableError as exc:
             event, message = Event.REFRESH_UNAVAILABLE, str(exc)
         except Exception as exc:
@@ -440,6 +443,15 @@ class ConnectorHandler:
                 self.refresh_failures += 1
                 self.last_trace = redact(trace) if trace else None
             self._move(event, message)
+
+    def _check(self, connector: IntegrationConnector) -> None:
+        """The connector's optional health check, shown in status (it changes no state)."""
+        try:
+            problem = connector.check()
+        except Exception as exc:
+            problem = f"check() raised {_describe(exc)}"
+        with self.lock:
+            self.last_check = redact(problem) if problem else None
 
     def _activity_report(self, context: ConnectorContext, report: ConnectorReport) -> None:
         started = report.started or self.clock.now()
@@ -629,6 +641,7 @@ class ConnectorHandler:
                 "refreshTimeInterval": reg.refreshTimeInterval,
                 "lastError": self.last_error,
                 "lastErrorTrace": self.last_trace,
+                "healthCheck": self.last_check,
                 "validationErrors": list(self.spec.errors),
                 "restartCount": self.restart_count,
                 "catalogTargets": [t.name or t.guid for t in self.spec.view.catalogTargets],
