@@ -223,3 +223,15 @@ def test_fingerprint_sees_every_part_of_a_group(
     assert sup._fingerprint() == before
     cypher(store, change)
     assert sup._fingerprint() != before
+
+
+def test_deleted_group_disconnects_its_connectors(running: Supervisor, store: Store) -> None:
+    sup = running
+    wait_for(lambda: len(sup.handlers) == 2 and all(h.refresh_count for h in sup.handlers.values()))
+    handlers = list(sup.handlers.values())
+    cypher(store, "MATCH (g:IntegrationGroup {qualifiedName: 'group.demo'}) DETACH DELETE g")
+    wait_for(lambda: not sup.handlers, timeout=sup.config.poll_interval + 5)
+    assert all(h.state.value == "STOPPED" for h in handlers)
+    status = sup.status()
+    assert status["groups"][0]["found"] is False
+    assert status["status"] == "ok"
