@@ -4,26 +4,15 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.validate import integration_connector_provider_base
-
-try:  # the daemon's SDK, when installed
-    from engine.daemon.sdk import ConnectorProvider as _Base
-    from engine.daemon.sdk import SecretsStoreProvider as _StoreBase
-except ImportError:  # pragma: no cover - only before the daemon package exists
-    _Base = integration_connector_provider_base() or object  # type: ignore[assignment,misc]
-    _StoreBase = object  # type: ignore[assignment,misc]
+from engine.daemon.sdk import ConnectorProvider, SecretsStoreProvider
 
 
-class GoodProvider(_Base):  # type: ignore[misc,valid-type]
+class GoodProvider(ConnectorProvider):
     """An integration connector provider that accepts any configuration."""
 
 
-class YamlSecretsStoreProvider(_StoreBase):  # type: ignore[misc,valid-type]
+class YamlSecretsStoreProvider(SecretsStoreProvider):
     """A secrets-store provider: loadable, but not an integration connector provider."""
-
-
-def not_a_class() -> None:
-    """A function, which no connectorProviderClassName should name."""
 
 
 class _StrictConfiguration(BaseModel):
