@@ -231,10 +231,9 @@ class StoredRelationship:
 
 @dataclass
 class DeleteResult:
-    """What a delete removed (guids)."""
+    """What a delete removed: the guids of the elements (their relationships went with them)."""
 
     elements: list[str] = field(default_factory=list)
-    relationships: int = 0
 
 
 # ------------------------------------------------------------ decoding reads
