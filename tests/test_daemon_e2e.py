@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from engine.daemon import DaemonConfig, Supervisor
 from engine.store import Store
 from tests.daemon_helpers import wait_for
 from tests.daemon_world import SECRET_VALUE, build_world, cypher
+from tests.graph_builder import GraphBuilder
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -235,3 +237,53 @@ def test_deleted_group_disconnects_its_connectors(running: Supervisor, store: St
     status = sup.status()
     assert status["groups"][0]["found"] is False
     assert status["status"] == "ok"
+
+
+def test_files_from_the_endpoint_without_catalog_targets(store: Store, tmp_path: Path) -> None:
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "one.csv").write_text("1")
+    (folder / "two.parquet").write_text("2")
+    (folder / "skip.txt").write_text("3")
+    b = GraphBuilder(store)
+    b.group("group.ep")
+    b.connector_type(
+        "ct.files", connectorProviderClassName="engine.connectors.files:DataFilesMonitorProvider"
+    )
+    b.connector("connector.ep")
+    b.connection("conn.ep", configurationProperties={"fileGlob": "*.[cp]*"})
+    b.connector_type_of("conn.ep", "ct.files")
+    b.endpoint("ep.drop", networkAddress=str(folder))
+    b.endpoint_of("conn.ep", "ep.drop")
+    b.asset_connection("connector.ep", "conn.ep")
+    b.register("group.ep", "connector.ep", "ep-files")
+    cfg = DaemonConfig.model_validate({"groups": ["group.ep"]})
+    report = Supervisor(store, cfg).run_once(timeout=60)
+    assert report["ok"], json.dumps(report, indent=1)
+    rows = cypher(
+        store,
+        "MATCH (d:FileFolder)-[:NESTED_FILE]->(f:DataFile) "
+        "RETURN d.qualifiedName AS folder, d.pathName AS path, collect(f.name) AS files",
+    )
+    assert len(rows) == 1
+    assert rows[0]["path"] == str(folder.resolve())
+    assert sorted(rows[0]["files"]) == ["one.csv", "two.parquet"]
+
+
+def test_dropped_table_is_removed_from_the_catalogue(store: Store, world: dict[str, Any]) -> None:
+    Supervisor(store, config()).run_once(timeout=60)
+    with sqlite3.connect(world["db"]) as conn:
+        conn.execute("DROP TABLE orders")
+        conn.execute("ALTER TABLE customers ADD COLUMN email TEXT")
+    report = Supervisor(store, config()).run_once(timeout=60)
+    assert report["ok"], json.dumps(report, indent=1)
+    rows = cypher(
+        store,
+        "MATCH (t:RelationalTable)-[:NESTED_SCHEMA_ATTRIBUTE]->(c:RelationalColumn) "
+        "RETURN t.name AS tbl, collect(c.name) AS cols",
+    )
+    assert {r["tbl"]: sorted(r["cols"]) for r in rows} == {"customers": ["email", "id", "name"]}
+    orphans = cypher(
+        store, "MATCH (c:RelationalColumn) WHERE c.qualifiedName CONTAINS 'orders' RETURN c"
+    )
+    assert orphans == []
