@@ -420,3 +420,19 @@ def test_health_check_is_reported_without_changing_state(store: Store) -> None:
     assert state(sup, "sick") == "WAITING"
     assert sup.find("ok")[0].status()["healthCheck"] is None
     sup.shutdown()
+
+
+def test_config_failed_is_retried_only_when_the_configuration_changes(store: Store) -> None:
+    holder = Holder(group("g", connector("c", provider="no.such.module:Provider")))
+    sup = make_supervisor(store, holder)
+    sup.load()
+    wait_for(lambda: state(sup, "c") == "CONFIG_FAILED", sup)
+    sup.load()  # same configuration: stays CONFIG_FAILED, not restarted
+    for _ in range(5):
+        sup.tick()
+    assert state(sup, "c") == "CONFIG_FAILED" and sup.find("c")[0].restart_count == 0
+    holder.groups = [group("g", connector("c"))]
+    sup.load()
+    wait_for(lambda: state(sup, "c") == "WAITING" and "refresh" in CALLS["c"], sup)
+    assert sup.find("c")[0].restart_count == 1
+    sup.shutdown()
