@@ -395,6 +395,12 @@ def write_relationships_tx(
     return results
 
 
+_ELEMENT_COLUMNS = ("qualifiedName", "guid", "typeName", "labels", "props")
+_RELATIONSHIP_COLUMNS = ("from", "type", "to", "toTypeName", "props")
+_CREATE_COLUMNS = ("from", "to", "key", "guid", "version", "removed", "created")
+"""RETURN columns, in order, of elements_read/_state, relationships_outgoing/_state and
+rel_create_* (read as value tuples: Record.data()'s copy dominated big applies)."""
+
 REL_CREATE_QUERIES: dict[str, str] = {
     rel_type: f"rel_create_{rel_type.lower()}" for rel_type in RELATIONSHIP_TYPES.values()
 }
@@ -420,13 +426,14 @@ def create_elements_tx(
     by_name = {row.qualifiedName: row for row in rows}
     fallback: list[ElementRow] = []
     for batch in _batches([row.params() for row in rows]):
-        for rec in store.run(tx, "element_create", {"rows": batch, "now": when, "user": user}):
-            if rec["created"]:
-                results.append(
-                    WriteResult("element", rec["qualifiedName"], rec["guid"], 1, "created")
-                )
+        created_rows = store.run_values(
+            tx, "element_create", {"rows": batch, "now": when, "user": user}
+        )
+        for qualified_name, guid, _version, created in created_rows:
+            if created:
+                results.append(WriteResult("element", qualified_name, guid, 1, "created"))
             else:
-                fallback.append(by_name[rec["qualifiedName"]])
+                fallback.append(by_name[qualified_name])
     if fallback:
         results.extend(write_elements_tx(store, tx, fallback, user=user, when=when))
     return results
@@ -455,9 +462,12 @@ def create_relationships_tx(
     for rel_type, typed in by_type.items():
         by_key = {(r.from_, r.to, r.key): r for r in typed}
         for batch in _batches([row.params() for row in typed]):
-            out = store.run(
-                tx, REL_CREATE_QUERIES[rel_type], {"rows": batch, "now": when, "user": user}
-            )
+            out = [
+                dict(zip(_CREATE_COLUMNS, values, strict=True))
+                for values in store.run_values(
+                    tx, REL_CREATE_QUERIES[rel_type], {"rows": batch, "now": when, "user": user}
+                )
+            ]
             if len(out) < len(batch):
                 seen = {(r["from"], r["to"], r["key"]) for r in out}
                 first = next(r for r in batch if (r["from"], r["to"], r["key"]) not in seen)
@@ -514,7 +524,8 @@ def read_elements_tx(
     names = list(dict.fromkeys(qualified_names))
     for start in range(0, len(names), BATCH_SIZE):
         batch = names[start : start + BATCH_SIZE]
-        for row in store.run(tx, query, {"qualifiedNames": batch}):
+        for values in store.run_values(tx, query, {"qualifiedNames": batch}):
+            row = dict(zip(_ELEMENT_COLUMNS, values, strict=True))
             row["props"] = {k: v for k, v in row["props"].items() if v is not None}
             found[row["qualifiedName"]] = row
     return found
@@ -535,12 +546,13 @@ def read_outgoing_tx(
     out: list[dict[str, Any]] = []
     names = list(dict.fromkeys(qualified_names))
     for start in range(0, len(names), BATCH_SIZE):
-        rows = store.run(
+        values = store.run_values(
             tx, query, {"qualifiedNames": names[start : start + BATCH_SIZE], "types": types}
         )
-        for row in rows:
+        for value in values:
+            row = dict(zip(_RELATIONSHIP_COLUMNS, value, strict=True))
             row["props"] = {k: v for k, v in row["props"].items() if v is not None}
-        out.extend(rows)
+            out.append(row)
     return out
 
 
