@@ -157,6 +157,18 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms"
 
 
+def calibration_ms() -> float:
+    """Best of 5: a pure-Python loop of 10^6 iterations (about 15-20 ms on an idle
+    current x86 core); shows how much CPU the machine really gave this run."""
+    best = float("inf")
+    for _ in range(5):
+        start = time.perf_counter()
+        for _ in range(1_000_000):
+            pass
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 def timed(fn: Callable[[], object]) -> float:
     start = time.perf_counter()
     fn()
@@ -168,6 +180,8 @@ class Measurement:
     big: Timing
     small: Timing
     floor: Timing
+    big_cpu: Timing
+    """Client CPU time (this process) of each big-graph resolve_group: decoding, no waiting."""
     connectors: int
 
 
@@ -186,12 +200,19 @@ def measure(
     big_samples: list[float] = []
     small_samples: list[float] = []
     floor_samples: list[float] = []
+    cpu_samples: list[float] = []
     for _ in range(iterations):
+        cpu = time.process_time()
         big_samples.append(timed(lambda: resolve_group(big, qualified_name)))
+        cpu_samples.append(time.process_time() - cpu)
         small_samples.append(timed(lambda: resolve_group(small, qualified_name)))
         floor_samples.append(timed(lambda: run_bench_query(big, "return_one")))
     return Measurement(
-        Timing(big_samples), Timing(small_samples), Timing(floor_samples), len(group.connectors)
+        Timing(big_samples),
+        Timing(small_samples),
+        Timing(floor_samples),
+        Timing(cpu_samples),
+        len(group.connectors),
     )
 
 
@@ -280,9 +301,11 @@ def main(argv: list[str] | None = None) -> int:
         counts = run_bench_query(big, "count_synthetic")[0]
         say("measuring")
         load_start = os.getloadavg()[0]
+        calib_start = calibration_ms()
         m = measure(big, small, qn, args.iterations, args.warmup)
         ogm, ogm_queries = measure_ogm(big, qn, args.ogm_iterations)
         load_end = os.getloadavg()[0]
+        calib_end = calibration_ms()
     finally:
         for st, local, started_here in opened:
             st.close()
@@ -299,7 +322,8 @@ def main(argv: list[str] | None = None) -> int:
         "client and server on the same machine  ",
         f"Load average (1 min) at the start / end of the measurements: {load_start:.1f} / "
         f"{load_end:.1f}; other work on the machine inflates every figure, the ratios are "
-        "measured side by side (interleaved)  ",
+        "measured side by side (interleaved). CPU check, a pure-Python loop of 10^6 "
+        f"iterations (15-20 ms on an idle core): {calib_start:.0f} ms / {calib_end:.0f} ms  ",
         f"Big graph: {spec.groups} groups, {counts['connectors']} connectors, {big_how}  ",
         f"Small graph (another instance): {args.small_groups} groups, {small_connectors} "
         f"connectors, {small_how}  ",
@@ -311,6 +335,8 @@ def main(argv: list[str] | None = None) -> int:
         "|---|---|---|---|---|",
         f"| resolve_group end to end (query + ResolvedGroup), big graph | {ms(m.big.p50)} | "
         f"{ms(m.big.p99)} | {ms(m.big.mean)} | {len(m.big.samples)} |",
+        f"| of which client CPU (driver + decoding), big graph | {ms(m.big_cpu.p50)} | "
+        f"{ms(m.big_cpu.p99)} | {ms(m.big_cpu.mean)} | {len(m.big_cpu.samples)} |",
         f"| resolve_group end to end, small graph | {ms(m.small.p50)} | {ms(m.small.p99)} | "
         f"{ms(m.small.mean)} | {len(m.small.samples)} |",
         f"| OGM-style walk ({ogm_queries} queries, same document), big graph | {ms(ogm.p50)} | "
