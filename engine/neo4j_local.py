@@ -136,6 +136,18 @@ class StartResult:
     seconds: float
 
 
+def generate_password() -> str:
+    """A random password that ``neo4j-admin`` cannot mistake for an option.
+
+    ``token_urlsafe`` may start with ``-``, which the admin tool would parse
+    as a flag, so such draws are discarded.
+    """
+    while True:
+        password = secrets.token_urlsafe(24)
+        if not password.startswith("-"):
+            return password
+
+
 def find_java(java_home: str | None = None) -> JavaInfo:
     """Locate ``java`` (``JAVA_HOME`` first, then ``PATH``) and check its version.
 
@@ -489,7 +501,7 @@ class LocalNeo4j:
         if self.password_file.exists() and auth_file.exists():
             return
         if not self.password_file.exists():
-            password = secrets.token_urlsafe(24)
+            password = generate_password()
             fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
                 handle.write(password + "\n")

@@ -201,3 +201,11 @@ def test_ready_time_is_reported(lifecycle: LocalNeo4j) -> None:
     result = lifecycle.start()
     assert 0 < result.seconds <= time.monotonic() - began + 0.1
     assert os.path.exists(lifecycle.console_log)
+
+
+def test_generated_passwords_never_look_like_options() -> None:
+    from engine.neo4j_local import generate_password
+
+    passwords = {generate_password() for _ in range(2000)}
+    assert len(passwords) == 2000
+    assert not any(p.startswith("-") for p in passwords)
