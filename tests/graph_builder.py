@@ -51,7 +51,7 @@ class GraphBuilder:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self._rel_counter = 0
+        self._rel_counts: dict[str, int] = {}
 
     def _run(self, text: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         records, _, _ = self.store.driver.execute_query(text, params, database_=self.store.database)
@@ -111,8 +111,9 @@ class GraphBuilder:
         time: datetime = BASE_TIME,
         **properties: Any,
     ) -> str:
-        self._rel_counter += 1
-        key = f"{relationship}:{from_qn}->{to_qn}:{self._rel_counter}"
+        base = f"{relationship}:{from_qn}->{to_qn}"
+        self._rel_counts[base] = self._rel_counts.get(base, 0) + 1
+        key = f"{base}:{self._rel_counts[base]}"  # stable when other links are added
         props = {"guid": guid or guid_for(key), **audit(time), **properties}
         rows = self._run(
             CREATE_RELATIONSHIP,
@@ -180,7 +181,7 @@ def build_fixture_world(store: Store) -> GraphBuilder:
       two catalog targets, one overriding configuration and synchronization);
       ``db-sync`` (virtual connection embedding a depth-3 chain and a secrets
       store); ``two-connections`` (two connections, the first with two connector
-      types); ``no-connection``.
+      types and two endpoints); ``no-connection``.
     * ``group.beta``: ``cycle`` (e1 -> e2 -> e1 and e2 -> e2) and the files
       watcher again under another connectorName; ``lacks-provider``
       (connector type without a provider class).
@@ -309,6 +310,8 @@ def build_fixture_world(store: Store) -> GraphBuilder:
     b.connection("conn.two.b")
     b.connector_type_of("conn.two.a", "ct.files")
     b.connector_type_of("conn.two.a", "ct.noprovider")
+    b.endpoint_of("conn.two.a", "ep.data")
+    b.endpoint_of("conn.two.a", "ep.db")
     b.asset_connection("connector.two", "conn.two.a")
     b.asset_connection("connector.two", "conn.two.b")
     b.register("group.alpha", "connector.two", "two-connections", guid=guid_for("reg.alpha.two"))

@@ -183,6 +183,9 @@ def test_two_connections_two_types_and_no_connection_stay_visible(world: Store) 
     assert two.connection.connectorType.qualifiedName == "ct.files"
     assert [t.qualifiedName for t in two.connection.additionalConnectorTypes] == ["ct.noprovider"]
     assert two.additionalConnections[0].connectorType is None
+    assert two.connection.endpoint is not None
+    assert two.connection.endpoint.qualifiedName == "ep.data"
+    assert [e.qualifiedName for e in two.connection.additionalEndpoints] == ["ep.db"]
     none = connector(group, "no-connection")
     assert none.connection is None and none.additionalConnections == []
 
