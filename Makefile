@@ -12,9 +12,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-## run: the main job on the embedded default (start Neo4j, init schema, status)
+## run: the main job on the embedded default: start Neo4j, init the schema, show
+## db status, create the demo data, apply examples/ and run the daemon until Ctrl-C
 run: $(STAMP)
 	$(BIN)/switchboard up
+	$(BIN)/switchboard demo
 
 ## test: lint, types and the whole test suite against a real Neo4j
 test: lint types pytest
