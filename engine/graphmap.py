@@ -78,13 +78,55 @@ def encode_properties(properties: Mapping[str, Any]) -> dict[str, Any]:
                 if name not in MAP_PROPERTIES:
                     extra_maps.append(name)
                 for key, item in value.items():
-                    if isinstance(item, str | int | float | bool):
+                    # the JSON text keeps every entry; flattened are those Neo4j can hold
+                    if _flattenable(key, item):
                         out[f"{name}{FLAT_SEPARATOR}{key}"] = item
             continue
         out[name] = value
     if extra_maps:
         out[MAP_LIST_PROPERTY] = sorted(extra_maps)
     return out
+
+
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
+def _flattenable(key: object, item: object) -> bool:
+    if not isinstance(key, str) or "\x00" in key:
+        return False
+    if isinstance(item, int) and not isinstance(item, bool):
+        return INT64_MIN <= item <= INT64_MAX
+    return isinstance(item, str | float | bool)
+
+
+def storable_problem(name: str, value: Any) -> str | None:
+    """Why Neo4j cannot store ``value`` as the property ``name`` (None when it can).
+
+    Property names must be non-empty without NUL characters; values must be strings,
+    booleans, 64-bit integers, floats, datetimes or lists of one of those kinds.
+    """
+    if not name or "\x00" in name:
+        return f"property name {name!r} is empty or contains a NUL character"
+    items = value if isinstance(value, list) else [value]
+    kinds: set[type] = set()
+    for item in items:
+        if isinstance(item, bool):
+            kinds.add(bool)
+        elif isinstance(item, int):
+            if not INT64_MIN <= item <= INT64_MAX:
+                return f"property {name!r}: integer {item} does not fit in 64 bits"
+            kinds.add(int)
+        elif isinstance(item, str | float | datetime):
+            kinds.add(type(item))
+        else:
+            what = "a list holding " if isinstance(value, list) else ""
+            return (
+                f"property {name!r}: {what}{type(item).__name__} values cannot be stored "
+                "(use strings, numbers, booleans or lists of one of those)"
+            )
+    if len(kinds) > 1:
+        return f"property {name!r}: a list mixing {', '.join(sorted(k.__name__ for k in kinds))}"
+    return None
 
 
 def decode_properties(stored: Mapping[str, Any]) -> dict[str, Any]:

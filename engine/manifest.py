@@ -48,7 +48,13 @@ from engine.elements import (
     write_relationships_tx,
 )
 from engine.errors import ManifestError, NotFoundError
-from engine.graphmap import decode_properties, to_python
+from engine.graphmap import (
+    FLAT_SEPARATOR,
+    MAP_PROPERTIES,
+    decode_properties,
+    storable_problem,
+    to_python,
+)
 from engine.model import (
     AssetConnection,
     CatalogTarget,
@@ -68,6 +74,7 @@ from engine.model import (
     element_from_properties,
     relationship_from_properties,
 )
+from engine.schema import too_long_to_index
 from engine.store import Store
 from engine.typesystem import RELATIONSHIP_TYPES
 
@@ -602,6 +609,37 @@ def _embedding_cycles(d: Desired) -> list[str]:
     return errors
 
 
+def _unstorable(d: Desired) -> list[str]:
+    """Values Neo4j would refuse: too long for an index, or not a property value at all."""
+    errors: list[str] = []
+    for qn, row in d.elements.items():
+        for name, value in (("qualifiedName", qn), ("guid", row.guid), *row.props.items()):
+            problem = too_long_to_index(name, value) or (
+                storable_problem(name, value) if value is not None else None
+            )
+            if problem:
+                errors.append(f"{d.where[qn]}: {problem}")
+    for qn, model in d.element_models.items():
+        if isinstance(model, Element) and model.properties:
+            maps = MAP_PROPERTIES | {k for k, v in model.properties.items() if isinstance(v, dict)}
+            for name in model.properties:
+                head, dot, _ = name.partition(FLAT_SEPARATOR)
+                if dot and head in maps:
+                    errors.append(
+                        f"{d.where[qn]}: property {name!r} has the name of an entry of the map "
+                        f"{head!r} (maps are stored as JSON plus one '{head}.<key>' property "
+                        "per entry); rename it"
+                    )
+    for identity, rel in d.relationships.items():
+        for name, value in (("guid", rel.guid), *rel.props.items()):
+            problem = too_long_to_index(name, value) or (
+                storable_problem(name, value) if value is not None else None
+            )
+            if problem:
+                errors.append(f"{_rel_label(identity)}: {problem}")
+    return errors
+
+
 def collect(docs: Sequence[Document]) -> Desired:
     """Flatten documents into the desired state and check what needs no database:
     duplicates, embedding cycles and positions, plaintext secrets.
@@ -611,6 +649,7 @@ def collect(docs: Sequence[Document]) -> Desired:
         c.document(doc)
     d = c.d
     d.errors.extend(_embedding_cycles(d))
+    d.errors.extend(_unstorable(d))
     d.purposes = c.secrets_purposes()
     for where, value in d.secrets:
         if value.startswith(SECRET_PREFIXES) and len(value.split(":", 1)[1]) > 0:
@@ -1175,7 +1214,27 @@ def dump_document(doc: Mapping[str, Any], fmt: Literal["yaml", "json"] = "yaml")
     """Serialise an exported document (stable: same input, same text)."""
     if fmt == "json":
         return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
-    return yaml.safe_dump(dict(doc), sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(
+        dict(doc), Dumper=_ExportDumper, sort_keys=False, allow_unicode=True, width=100
+    )
+
+
+_LINE_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+class _ExportDumper(yaml.SafeDumper):
+    """SafeDumper that double-quotes strings holding Unicode line breaks: with
+    ``allow_unicode`` PyYAML writes a NEL raw inside single quotes, and reading the file
+    back folds it into a space."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, data: str) -> yaml.ScalarNode:
+    if any(c in data for c in _LINE_BREAKS):
+        return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"')
+    return yaml.SafeDumper.represent_str(dumper, data)
+
+
+_ExportDumper.add_representer(str, _represent_str)
 
 
 __all__ = [

@@ -82,6 +82,27 @@ INDEXES: tuple[Index, ...] = (
 )
 
 
+INDEXED_VALUE_MAX_BYTES = 4000
+"""Longest string (UTF-8 bytes) accepted for an indexed property. Neo4j's range indexes
+refuse keys above about 8 kB, and would fail the write with a server error."""
+
+INDEXED_PROPERTIES: frozenset[str] = frozenset({"qualifiedName", "guid", *(i.key for i in INDEXES)})
+"""Properties that some constraint or index of :data:`CONSTRAINTS`/:data:`INDEXES` covers."""
+
+
+def too_long_to_index(name: str, value: object) -> str | None:
+    """Why ``value`` cannot be stored under the indexed property ``name``, or None if it can."""
+    if name not in INDEXED_PROPERTIES or not isinstance(value, str):
+        return None
+    size = len(value.encode("utf-8", "surrogatepass"))
+    if size <= INDEXED_VALUE_MAX_BYTES:
+        return None
+    return (
+        f"{name} is {size} bytes long; indexed properties are limited to "
+        f"{INDEXED_VALUE_MAX_BYTES} bytes (UTF-8)"
+    )
+
+
 @dataclass(frozen=True)
 class SchemaCheck:
     """Which expected constraints and indexes exist."""

@@ -55,7 +55,14 @@ from typing import Any, TypeVar
 from neo4j import ManagedTransaction
 
 from engine.errors import ArchiveError, NotFoundError, UsageError
-from engine.graphmap import AUDIT_PROPERTIES, decode_properties, encode_properties, to_python
+from engine.graphmap import (
+    AUDIT_PROPERTIES,
+    decode_properties,
+    encode_properties,
+    storable_problem,
+    to_python,
+)
+from engine.schema import too_long_to_index
 from engine.store import Store
 from engine.typesystem import ELEMENT_SUPERTYPES, LABEL_PATTERN, RELATIONSHIP_TYPES, labels_for
 
@@ -333,6 +340,7 @@ def parse_archive(data: str | bytes | Mapping[str, Any], *, source: str = "<arch
         seen_rel[rel.guid] = rel
         relationships.append(rel)
 
+    _check_indexable(source, entities, relationships)
     name = props.get("archiveName")
     return Archive(
         source=source,
@@ -342,6 +350,37 @@ def parse_archive(data: str | bytes | Mapping[str, Any], *, source: str = "<arch
         entities=tuple(entities),
         relationships=tuple(relationships),
     )
+
+
+def _scalar_problem(name: str, value: Any) -> str | None:
+    """What Neo4j would refuse in a property (maps and lists are made storable later)."""
+    if isinstance(value, Mapping | list):
+        return storable_problem(name, "") if not name or "\x00" in name else None
+    return storable_problem(name, value) if value is not None else None
+
+
+def _check_indexable(
+    source: str, entities: Sequence[ArchiveEntity], relationships: Sequence[ArchiveRelationship]
+) -> None:
+    """Refuse values of indexed properties that Neo4j's indexes cannot hold."""
+    problems: list[str] = []
+    for e in entities:
+        for name, value in (("guid", e.guid), *e.properties.items()):
+            problem = too_long_to_index(name, value) or _scalar_problem(name, value)
+            if problem:
+                problems.append(f"{source}: entity {e.guid[:80]} ({e.type_name}): {problem}")
+    for r in relationships:
+        values = [("guid", r.guid), *r.properties.items()]
+        for end in (r.end1, r.end2):
+            values.extend([("guid", end.guid), *end.unique_properties.items()])
+        for name, value in values:
+            problem = too_long_to_index(name, value) or _scalar_problem(name, value)
+            if problem:
+                problems.append(f"{source}: relationship {r.guid[:80]} ({r.type_name}): {problem}")
+    if problems:
+        raise ArchiveError(
+            "\n".join(dict.fromkeys(problems)), hint="shorten these values; nothing was written"
+        )
 
 
 def _list(value: Any, where: str) -> list[Any]:

@@ -1,0 +1,300 @@
+"""Shared pieces of the reliability tests: hostile strings, builders, graph checksums."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from hypothesis import strategies as st
+
+from engine.graphmap import to_python
+from engine.store import Store
+
+FRAGMENTS = [
+    "'",
+    '"',
+    "`",
+    "{",
+    "}",
+    "\\",
+    "$qn",
+    "${x}",
+    "{{x}}",
+    "'}) MATCH (n) DETACH DELETE n //",
+    '"}) RETURN 1 //',
+    "` ) SET n:Hacked //",
+    "n.`qualifiedName` = 'x'",
+    "CALL db.clearQueryCaches()",
+    "; DROP CONSTRAINT x",
+    "/*",
+    "*/",
+    "//",
+    ":",
+    "::",
+    ".",
+    "- ",
+    "? ",
+    "&anchor",
+    "*alias",
+    "!!python/object:os.system",
+    "%TAG",
+    "#",
+    "\n",
+    "\r\n",
+    "\t",
+    "\x00",
+    "\u2028",
+    "\u202e",
+    "\ufeff",
+    "é",
+    "名前",
+    "🔥",
+    "null",
+    "true",
+    "NaN",
+    "0x1F",
+    "1e999",
+    "env:",
+    "file:",
+]
+"""Pieces that break naive quoting in Cypher, YAML, JSON, terminals and shells."""
+
+
+def hostile_text(min_size: int = 1, *, huge: bool = True) -> st.SearchStrategy[str]:
+    """Adversarial strings: fragments glued together, arbitrary unicode, or (``huge``)
+    20-120 thousand characters."""
+    glued = st.lists(
+        st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=4)), min_size=1, max_size=6
+    ).map("".join)
+    big = st.tuples(st.sampled_from(FRAGMENTS), st.integers(20_000, 120_000)).map(
+        lambda t: (t[0] * (t[1] // max(len(t[0]), 1)))[: t[1]]
+    )
+    options = [glued, glued, st.text(min_size=min_size, max_size=30)]
+    if huge:
+        options.append(big)
+    return st.one_of(*options).filter(lambda s: len(s) >= min_size)
+
+
+def json_values(max_leaves: int = 8) -> st.SearchStrategy[Any]:
+    """Arbitrary JSON values (what a YAML or JSON file can hold), including wrong types."""
+    scalars = st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-(2**70), 2**70),
+        st.floats(allow_nan=False, allow_infinity=False),
+        hostile_text(min_size=0),
+    )
+    return st.recursive(
+        scalars,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3), st.dictionaries(hostile_text(), inner, max_size=3)
+        ),
+        max_leaves=max_leaves,
+    )
+
+
+def deep(depth: int, kind: str) -> Any:
+    """A value nested ``depth`` levels deep (lists or maps)."""
+    value: Any = "bottom"
+    for i in range(depth):
+        value = [value] if kind == "list" else {f"k{i}": value}
+    return value
+
+
+def dump(store: Store) -> dict[str, Any]:
+    """Every node and relationship keyed by guid, values made JSON-comparable."""
+    nodes: dict[str, Any] = {}
+    rels: dict[str, Any] = {}
+    for row in store.read("graph_dump_by_guid"):
+        props = {k: _plain(to_python(v)) for k, v in row["props"].items()}
+        if row["kind"] == "node":
+            nodes[str(row["guid"])] = {"labels": sorted(row["labelsOrType"]), "props": props}
+        else:
+            rels[str(row["guid"])] = {
+                "type": row["labelsOrType"][0],
+                "start": row["start"],
+                "end": row["end"],
+                "props": props,
+            }
+    return {"nodes": nodes, "relationships": rels}
+
+
+def canonical(store: Store, *, volatile: tuple[str, ...] = ()) -> str:
+    """The dump as canonical JSON text, leaving out the property names in ``volatile``."""
+    data = dump(store)
+    for part in data.values():
+        for item in part.values():
+            for name in volatile:
+                item["props"].pop(name, None)
+    return json.dumps(data, sort_keys=True, default=str, ensure_ascii=False)
+
+
+def checksum(store: Store) -> str:
+    """A hash of every node and relationship (labels/type, ends, properties)."""
+    rows = store.read("db_snapshot")
+    text = json.dumps(rows, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+# ---------------------------------------------------------------- archives
+T0 = 1767225600000
+
+
+def prim(value: Any) -> dict[str, Any]:
+    type_name = {bool: "boolean", int: "long", float: "double", str: "string"}[type(value)]
+    return {
+        "class": "PrimitivePropertyValue",
+        "instancePropertyCategory": "PRIMITIVE",
+        "typeName": type_name,
+        "primitiveDefCategory": "OM_PRIMITIVE_TYPE_" + type_name.upper(),
+        "primitiveValue": value,
+    }
+
+
+def typed(value: Any) -> dict[str, Any]:
+    if isinstance(value, dict):
+        return {
+            "class": "MapPropertyValue",
+            "instancePropertyCategory": "MAP",
+            "mapValues": {
+                "class": "InstanceProperties",
+                "instanceProperties": {k: typed(v) for k, v in value.items()},
+            },
+        }
+    if isinstance(value, list):
+        return {
+            "class": "ArrayPropertyValue",
+            "instancePropertyCategory": "ARRAY",
+            "arrayCount": len(value),
+            "arrayValues": {
+                "class": "InstanceProperties",
+                "instanceProperties": {str(i): typed(v) for i, v in enumerate(value)},
+            },
+        }
+    return prim(value)
+
+
+def entity(guid: str, type_name: str, values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "class": "EntityDetail",
+        "type": {"class": "InstanceType", "typeDefName": type_name},
+        "guid": guid,
+        "createdBy": "archive",
+        "createTime": T0,
+        "version": 1,
+        "properties": {
+            "class": "InstanceProperties",
+            "instanceProperties": {k: typed(v) for k, v in values.items()},
+        },
+        "status": "ACTIVE",
+    }
+
+
+def proxy_of(e: dict[str, Any]) -> dict[str, Any]:
+    qn = e["properties"]["instanceProperties"]["qualifiedName"]
+    return {
+        "class": "EntityProxy",
+        "guid": e["guid"],
+        "type": dict(e["type"]),
+        "uniqueProperties": {
+            "class": "InstanceProperties",
+            "instanceProperties": {"qualifiedName": qn},
+        },
+    }
+
+
+def relationship(
+    guid: str, type_name: str, one: dict[str, Any], two: dict[str, Any], values: dict[str, Any]
+) -> dict[str, Any]:
+    return {
+        "class": "Relationship",
+        "type": {"class": "InstanceType", "typeDefName": type_name},
+        "guid": guid,
+        "createdBy": "archive",
+        "createTime": T0,
+        "version": 1,
+        "entityOneProxy": proxy_of(one),
+        "entityTwoProxy": proxy_of(two),
+        "properties": {
+            "class": "InstanceProperties",
+            "instanceProperties": {k: typed(v) for k, v in values.items()},
+        },
+        "status": "ACTIVE",
+    }
+
+
+def archive(entities: list[Any], relationships: list[Any], name: str = "hostile") -> dict[str, Any]:
+    return {
+        "class": "OpenMetadataArchive",
+        "archiveProperties": {
+            "class": "OpenMetadataArchiveProperties",
+            "archiveGUID": "00000000-0000-4000-8000-00000000a000",
+            "archiveName": name,
+            "archiveType": "CONTENT_PACK",
+            "creationDate": T0,
+        },
+        "archiveInstanceStore": {
+            "class": "OpenMetadataArchiveInstanceStore",
+            "entities": entities,
+            "relationships": relationships,
+        },
+    }
+
+
+def group_archive(values: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """A group with one connector, its connection, connector type and a catalog target.
+
+    ``values`` holds the strings to carry: qn_* (qualifiedNames), display, config (a map),
+    connector_name, target_name, folder_props (a map of scalars).
+    """
+
+    def g(n: int) -> str:
+        return f"{prefix}00000000-0000-4000-8000-{n:012d}"
+
+    group = entity(
+        g(1),
+        "IntegrationGroup",
+        {"qualifiedName": values["qn_group"], "displayName": values["display"]},
+    )
+    connector = entity(
+        g(2),
+        "IntegrationConnector",
+        {"qualifiedName": values["qn_connector"], "description": values["display"]},
+    )
+    connection = entity(
+        g(3),
+        "Connection",
+        {"qualifiedName": values["qn_connection"], "configurationProperties": values["config"]},
+    )
+    ctype = entity(
+        g(4),
+        "ConnectorType",
+        {"qualifiedName": values["qn_ctype"], "connectorProviderClassName": "m:P"},
+    )
+    folder = entity(
+        g(5), "FileFolder", {"qualifiedName": values["qn_folder"], **values["folder_props"]}
+    )
+    rels = [
+        relationship(
+            g(101),
+            "RegisteredIntegrationConnector",
+            group,
+            connector,
+            {"connectorName": values["connector_name"]},
+        ),
+        relationship(g(102), "AssetConnection", connector, connection, {}),
+        relationship(g(103), "ConnectionConnectorType", connection, ctype, {}),
+        relationship(
+            g(104), "CatalogTarget", connector, folder, {"catalogTargetName": values["target_name"]}
+        ),
+    ]
+    return archive([group, connector, connection, ctype, folder], rels)
