@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -18,8 +19,17 @@ from engine.store import Store, get_store
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+
+def _width(stream: object) -> int | None:
+    """Let rich size tables to the terminal; when piped, prefer long lines to wrapped names."""
+    isatty = getattr(stream, "isatty", None)
+    if "COLUMNS" in os.environ or (callable(isatty) and isatty()):
+        return None
+    return 200
+
+
+console = Console(highlight=False, width=_width(sys.stdout))
+err_console = Console(stderr=True, highlight=False, width=_width(sys.stderr))
 
 
 def fail(message: str, *, hint: str | None = None, code: int = 1) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 import yaml
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 from rich.tree import Tree
 
@@ -330,13 +330,13 @@ def groups_list(as_json: bool) -> None:
     if not rows:
         console.print("no integration groups (create one with a manifest or the API)")
         return
-    table = Table("group", "display name", "connectors", "last update")
+    table = Table(Column("group", overflow="fold"), "display name", "connectors", "last update")
     for row in rows:
         table.add_row(
             str(row["qualifiedName"]),
             str(row["displayName"] or ""),
             str(row["connectors"]),
-            _cell(row["lastUpdate"]),
+            _cell(row["lastUpdate"])[:19].replace("T", " "),
         )
     console.print(table)
 
@@ -452,7 +452,7 @@ def _print_library(fmt: str) -> None:
             )
         click.echo(buffer.getvalue(), nl=False)
         return
-    table = Table("query", "parameters", "what it finds")
+    table = Table(Column("query", overflow="fold"), "parameters", "what it finds")
     for q in queries:
         table.add_row(
             q.name,
