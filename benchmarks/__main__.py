@@ -1,0 +1,207 @@
+"""The benchmark suite: every benchmark of this folder at a modest size, one table.
+
+    make bench                       # = .venv/bin/python -m benchmarks
+    .venv/bin/python -m benchmarks --only apply,resolve --no-record
+
+Runs ``apply``, ``resolve``, ``validate``, ``egeria_import`` and ``daemon_poll`` (each
+builds its data from the seeded synthetic generators, so two runs measure the same graphs)
+against two embedded instances it starts once (``bench-suite`` and ``bench-suite-small``,
+wiped by the benchmarks) and stops at the end. Each benchmark's own report is collected;
+the suite prints one table of every figure and ratio and appends it, with the command and
+the machine, to benchmarks/RESULTS.md. The full-size runs are the modules themselves
+(``python -m benchmarks.<name>``, defaults as documented there).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import io
+import os
+import platform
+import re
+import shlex
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
+
+RESULTS = Path(__file__).parent / "RESULTS.md"
+INSTANCE = "bench-suite"
+SMALL_INSTANCE = "bench-suite-small"
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    name: str
+    args: list[str]
+    run: Callable[[list[str]], object]
+
+
+def _benchmarks() -> list[Benchmark]:
+    from benchmarks import apply, daemon_poll, egeria_import, resolve, validate
+
+    return [
+        Benchmark(
+            "apply",
+            ["--groups", "10", "--per-group", "100", "--single", "100", "--instance", INSTANCE],
+            apply.main,
+        ),
+        Benchmark(
+            "resolve",
+            [
+                *("--groups", "100", "--small-groups", "10", "--iterations", "100"),
+                *("--warmup", "20", "--ogm-iterations", "5"),
+                *("--instance", INSTANCE, "--small-instance", SMALL_INSTANCE),
+            ],
+            resolve.main,
+        ),
+        Benchmark(
+            "validate",
+            [
+                *("--groups", "100", "--iterations", "50", "--big-iterations", "2"),
+                *("--instance", INSTANCE),
+            ],
+            validate.main,
+        ),
+        Benchmark(
+            "egeria_import",
+            [
+                *("--entities", "10000", "--per-entity-sample", "200", "--sample-repeats", "2"),
+                *("--instance", INSTANCE),
+            ],
+            egeria_import.main,
+        ),
+        Benchmark(
+            "daemon_poll",
+            [
+                *("--groups", "20", "--daemon-groups", "5", "--iterations", "30"),
+                *("--warmup", "5", "--instance", INSTANCE),
+            ],
+            daemon_poll.main,
+        ),
+    ]
+
+
+_MARKDOWN = re.compile(r"\*\*|`")
+
+
+def figures(report: str) -> list[tuple[str, str]]:
+    """(figure, value) pairs from a benchmark's printed report.
+
+    Table rows give the measurement and its columns; list items and plain lines (ratios,
+    rates) are kept whole. Headings, commands and machine lines are left out.
+    """
+    out: list[tuple[str, str]] = []
+    header: list[str] = []
+    lines = [_MARKDOWN.sub("", raw).strip() for raw in report.splitlines()]
+    for index, line in enumerate(lines):
+        if not line or line.startswith(("#", "Command:", "Machine:", "Load average")):
+            continue
+        if line.startswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if set("".join(cells)) <= set("-: "):
+                continue
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if following.startswith("|") and set(following) <= set("|-: "):
+                header = cells  # the row above a |---| separator names the columns
+                continue
+            values = ", ".join(
+                f"{h} {v}" if h else v
+                for h, v in zip(header[1:] or [""] * 9, cells[1:], strict=False)
+            )
+            out.append((cells[0], values))
+            continue
+        if line.startswith("- "):
+            line = line[2:]
+        name, sep, value = line.partition(": ")
+        if sep and len(name) < 90:
+            out.append((name, value))
+        elif line[:1].islower() or line[:1].isdigit():
+            out.append((line, ""))
+    return out
+
+
+def table(rows: list[tuple[str, str, str]]) -> str:
+    lines = ["| benchmark | figure | value |", "|---|---|---|"]
+    for bench, name, value in rows:
+        lines.append(f"| {bench} | {name.replace('|', '/')} | {value.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--only", help="comma-separated benchmark names (default: all)")
+    parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument("--keep-running", action="store_true", help="leave the instances up")
+    args = parser.parse_args(argv)
+    given = argv if argv is not None else sys.argv[1:]
+    command = "python -m benchmarks" + (" " + shlex.join(given) if given else "")
+    if os.environ.get("NEO4J_URI"):
+        raise SystemExit("the suite runs on embedded instances it wipes; unset NEO4J_URI")
+    chosen = _benchmarks()
+    if args.only:
+        names = {n.strip() for n in args.only.split(",")}
+        unknown = names - {b.name for b in chosen}
+        if unknown:
+            raise SystemExit(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
+        chosen = [b for b in chosen if b.name in names]
+
+    locals_ = [LocalNeo4j(instance=INSTANCE), LocalNeo4j(instance=SMALL_INSTANCE)]
+    started = [not local.start().already_running for local in locals_]
+    rows: list[tuple[str, str, str]] = []
+    load_start = os.getloadavg()[0]
+    suite_start = time.perf_counter()
+    try:
+        for bench in chosen:
+            print(f"== {bench.name}", file=sys.stderr, flush=True)
+            out = io.StringIO()
+            began = time.perf_counter()
+            with contextlib.redirect_stdout(out):
+                bench.run([*bench.args, "--no-record"])
+            seconds = time.perf_counter() - began
+            print(out.getvalue(), file=sys.stderr, flush=True)
+            found = figures(out.getvalue())
+            if not found:
+                raise SystemExit(f"{bench.name}: no figures in its report")
+            rows.extend((bench.name, name, value) for name, value in found)
+            rows.append(
+                (bench.name, "benchmark wall time (setup and data included)", f"{seconds:.0f} s")
+            )
+    finally:
+        if not args.keep_running:
+            for local, here in zip(locals_, started, strict=True):
+                if here:
+                    local.stop()
+
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    section = "\n".join(
+        [
+            f"## Benchmark suite ({when})",
+            "",
+            f"Command: `make bench` (`.venv/bin/{command}`)  ",
+            f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}, Neo4j {NEO4J_VERSION} "
+            "embedded (Community), client and server on the same machine  ",
+            f"Load average (1 min) at start / end: {load_start:.1f} / {os.getloadavg()[0]:.1f}; "
+            f"suite wall time {time.perf_counter() - suite_start:.0f} s. Sizes are the suite's "
+            "modest defaults (see benchmarks/__main__.py); ratios are measured side by side "
+            "within each benchmark.",
+            "",
+            table(rows),
+            "",
+        ]
+    )
+    print(section)
+    if not args.no_record:
+        with RESULTS.open("a", encoding="utf-8") as fh:
+            fh.write("\n" + section)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
