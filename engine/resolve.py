@@ -24,7 +24,9 @@ import difflib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from engine.errors import NotFoundError
 from engine.graphmap import decode_properties
@@ -132,16 +134,69 @@ def json_schema_text() -> str:
 
 
 # ------------------------------------------------------------------ assembly
+# Views are built with _new (no validation) from values whose types this module
+# produced itself (str(...), bool(...), freshly built views); fields copied from
+# stored properties go through _typed first, and any value of an unexpected type
+# sends that one view through pydantic's validation, which coerces or rejects
+# exactly as before. A resolved group holds ~900 views; validating each costs more
+# than the query.
+_V = TypeVar("_V", bound=BaseModel)
+_set_attribute = object.__setattr__
+
+
+def _new(cls: type[_V], fields: dict[str, Any]) -> _V:
+    """``cls`` holding ``fields`` (every field of ``cls``, of its declared type), unvalidated.
+
+    What ``cls.model_construct(**fields)`` does, without its per-field default handling.
+    """
+    view = cls.__new__(cls)
+    _set_attribute(view, "__dict__", fields)
+    _set_attribute(view, "__pydantic_fields_set__", set(fields))
+    _set_attribute(view, "__pydantic_extra__", None)
+    _set_attribute(view, "__pydantic_private__", None)
+    return view
+
+
+def _typed(fields: Mapping[str, Any], types: Mapping[str, type | tuple[type, ...]]) -> bool:
+    """Whether every value of ``fields`` named in ``types`` has exactly such a type."""
+    for name, allowed in types.items():
+        if type(fields[name]) not in (allowed if isinstance(allowed, tuple) else (allowed,)):
+            return False
+    return True
+
+
+_OPTIONAL_STR = (str, type(None))
+_REGISTRATION_TYPES: dict[str, type | tuple[type, ...]] = {
+    "connectorName": _OPTIONAL_STR,
+    "connectorUserId": _OPTIONAL_STR,
+    "metadataSourceQualifiedName": _OPTIONAL_STR,
+    "metadataCollectionQualifiedName": _OPTIONAL_STR,
+    "startDate": (datetime, type(None)),
+    "connectorShutdownDate": (datetime, type(None)),
+    "refreshTimeInterval": (int, type(None)),
+    "generateConnectorActivityReports": bool,
+    "permittedSynchronization": _OPTIONAL_STR,
+}
+_REGISTRATION_DEFAULTS = {
+    name: RegistrationView.model_fields[name].default for name in _REGISTRATION_FIELDS
+}
+_EMBEDDED_TYPES: dict[str, type | tuple[type, ...]] = {
+    "displayName": _OPTIONAL_STR,
+    "arguments": dict,
+}
+_TARGET_TYPES: dict[str, type | tuple[type, ...]] = {"effectivePermittedSynchronization": str}
+
+
 def group_from_row(row: Mapping[str, Any]) -> ResolvedGroup:
     """Decode one row of ``resolve_group``/``resolve_groups`` into a :class:`ResolvedGroup`."""
     ctx = _Context(row)
     built = [ctx.connector(entry) for entry in row["connectors"] or []]
-    return ResolvedGroup(group=element_view(row["group"]), connectors=built)
+    return _new(ResolvedGroup, {"group": ctx.element_view(row["group"]), "connectors": built})
 
 
 def element_view(stored: Mapping[str, Any]) -> ElementView:
     """A node's stored properties -> :class:`ElementView`."""
-    return ElementView(**_element_fields(stored))
+    return _new(ElementView, _element_fields(stored, {}))
 
 
 TIME_PROPERTIES = frozenset({"createTime", "updateTime"})
@@ -156,20 +211,27 @@ def _parse_time(text: str) -> datetime | str:
         return text
 
 
-def _decode(stored: Mapping[str, Any]) -> dict[str, Any]:
-    """Stored properties as the resolve queries return them -> Python values."""
+def _decode(stored: Mapping[str, Any], times: dict[str, datetime | str]) -> dict[str, Any]:
+    """Stored properties as the resolve queries return them -> Python values.
+
+    ``times`` caches parsed audit times by their text (datetimes are immutable, and
+    elements written together share them).
+    """
     props = decode_properties(stored)
     for key in TIME_PROPERTIES:
         value = props.get(key)
         if isinstance(value, str):
-            props[key] = _parse_time(value)
+            parsed = times.get(value)
+            if parsed is None:
+                parsed = times[value] = _parse_time(value)
+            props[key] = parsed
         elif value is None:
             props.pop(key, None)  # absent: the query's map projection adds it as null
     return props
 
 
-def _element_fields(stored: Mapping[str, Any]) -> dict[str, Any]:
-    props = _decode(stored)
+def _element_fields(stored: Mapping[str, Any], times: dict[str, datetime | str]) -> dict[str, Any]:
+    props = _decode(stored, times)
     return {
         "guid": str(props.pop("guid", "")),
         "qualifiedName": str(props.pop("qualifiedName", "")),
@@ -179,16 +241,6 @@ def _element_fields(stored: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _registration(stored: Mapping[str, Any]) -> RegistrationView:
-    props = _decode(stored)
-    fields: dict[str, Any] = {"guid": str(props.pop("guid", ""))}
-    for name in _REGISTRATION_FIELDS:
-        if name in props:
-            fields[name] = props.pop(name)
-    fields["properties"] = props
-    return RegistrationView(**fields)
-
-
 class _Context:
     """The flat lists of one row, indexed by guid, decoded at most once each."""
 
@@ -196,14 +248,28 @@ class _Context:
         self.connections = {str(e["node"]["guid"]): e for e in row["connections"] or []}
         self.elements = {str(e["node"]["guid"]): e for e in row.get("elements") or []}
         self._fields: dict[str, dict[str, Any]] = {}
+        self.times: dict[str, datetime | str] = {}
+
+    def element_view(self, stored: Mapping[str, Any]) -> ElementView:
+        return _new(ElementView, _element_fields(stored, self.times))
 
     def element(self, guid: str) -> ElementView:
         fields = self._fields.get(guid)
         if fields is None:
-            fields = self._fields[guid] = _element_fields(self.elements[guid]["node"])
-        # _element_fields gives exactly ElementView's field types, so skip validation: a
-        # connector type shared by every connection is copied, not re-validated, each time
-        return ElementView.model_construct(**{**fields, "properties": dict(fields["properties"])})
+            fields = self._fields[guid] = _element_fields(self.elements[guid]["node"], self.times)
+        # a connector type shared by every connection is decoded once; each view gets
+        # its own properties dict
+        return _new(ElementView, {**fields, "properties": dict(fields["properties"])})
+
+    def registration(self, stored: Mapping[str, Any]) -> RegistrationView:
+        props = _decode(stored, self.times)
+        fields: dict[str, Any] = {"guid": str(props.pop("guid", ""))}
+        for name, default in _REGISTRATION_DEFAULTS.items():
+            fields[name] = props.pop(name) if name in props else default
+        fields["properties"] = props
+        if _typed(fields, _REGISTRATION_TYPES):
+            return _new(RegistrationView, fields)
+        return RegistrationView(**fields)  # a stored value of another type: coerce or reject
 
     def connection(
         self, guid: str, path: tuple[str, ...], *, expand: bool = True
@@ -217,61 +283,69 @@ class _Context:
             for link in entry["embedded"] or []:
                 child = str(link["child"])
                 cycle = child in here
-                rel = _decode(link["relationship"])
+                rel = _decode(link["relationship"], self.times)
+                fields: dict[str, Any] = {
+                    "guid": str(rel.get("guid", "")),
+                    "position": int(rel.get("position") or 0),
+                    "displayName": rel.get("displayName"),
+                    "arguments": rel.get("arguments") or {},
+                    "connection": self.connection(child, here, expand=not cycle),
+                    "cycle": cycle,
+                }
                 embedded.append(
-                    EmbeddedConnectionView(
-                        guid=str(rel.get("guid", "")),
-                        position=int(rel.get("position") or 0),
-                        displayName=rel.get("displayName"),
-                        arguments=rel.get("arguments") or {},
-                        connection=self.connection(child, here, expand=not cycle),
-                        cycle=cycle,
-                    )
+                    _new(EmbeddedConnectionView, fields)
+                    if _typed(fields, _EMBEDDED_TYPES)
+                    else EmbeddedConnectionView(**fields)
                 )
-        return ConnectionView(
-            **_element_fields(entry["node"]),
-            connectorType=types[0] if types else None,
-            additionalConnectorTypes=types[1:],
-            endpoint=endpoints[0] if endpoints else None,
-            additionalEndpoints=endpoints[1:],
-            embeddedConnections=embedded,
-            assetQualifiedNames=[str(a) for a in entry["assets"] or []],
-        )
+        fields = _element_fields(entry["node"], self.times)
+        fields["connectorType"] = types[0] if types else None
+        fields["additionalConnectorTypes"] = types[1:]
+        fields["endpoint"] = endpoints[0] if endpoints else None
+        fields["additionalEndpoints"] = endpoints[1:]
+        fields["embeddedConnections"] = embedded
+        fields["assetQualifiedNames"] = [str(a) for a in entry["assets"] or []]
+        return _new(ConnectionView, fields)
 
     def connector(self, entry: Mapping[str, Any]) -> ConnectorView:
-        registration = _registration(entry["registration"])
-        connector = element_view(entry["connector"])
+        registration = self.registration(entry["registration"])
+        connector = self.element_view(entry["connector"])
         linked = [self.connection(str(g), ()) for g in entry["connections"] or []]
         first = linked[0] if linked else None
         base_config = first.configuration_properties if first else {}
         inherited = registration.permittedSynchronization or DEFAULT_PERMITTED_SYNCHRONIZATION
         targets: list[CatalogTargetView] = []
         for target in entry["catalogTargets"] or []:
-            rel = _decode(target["relationship"])
+            rel = _decode(target["relationship"], self.times)
             element_guid = str(target["element"])
             overrides = rel.get("configurationProperties")
             effective = dict(base_config)
             if isinstance(overrides, Mapping):
                 effective.update(overrides)
+            fields: dict[str, Any] = {
+                "relationship": rel,
+                "element": self.element(element_guid),
+                "elementConnectionNames": [
+                    str(n) for n in self.elements[element_guid]["connectionNames"] or []
+                ],
+                "effectiveConfiguration": effective,
+                "effectivePermittedSynchronization": rel.get("permittedSynchronization")
+                or inherited,
+            }
             targets.append(
-                CatalogTargetView(
-                    relationship=rel,
-                    element=self.element(element_guid),
-                    elementConnectionNames=[
-                        str(n) for n in self.elements[element_guid]["connectionNames"] or []
-                    ],
-                    effectiveConfiguration=effective,
-                    effectivePermittedSynchronization=rel.get("permittedSynchronization")
-                    or inherited,
-                )
+                _new(CatalogTargetView, fields)
+                if _typed(fields, _TARGET_TYPES)
+                else CatalogTargetView(**fields)
             )
-        return ConnectorView(
-            registration=registration,
-            connector=connector,
-            usesBlockingCalls=bool(connector.properties.get("usesBlockingCalls", False)),
-            connection=first,
-            additionalConnections=linked[1:],
-            catalogTargets=targets,
+        return _new(
+            ConnectorView,
+            {
+                "registration": registration,
+                "connector": connector,
+                "usesBlockingCalls": bool(connector.properties.get("usesBlockingCalls", False)),
+                "connection": first,
+                "additionalConnections": linked[1:],
+                "catalogTargets": targets,
+            },
         )
 
 

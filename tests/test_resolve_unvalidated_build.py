@@ -1,0 +1,88 @@
+"""Group resolution builds its views without pydantic validation (for speed); these
+tests prove the result is exactly what validation would have produced, and that a
+stored value of an unexpected type still goes through validation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from engine.resolve import group_from_row, group_names, resolve_groups
+from engine.resolved import ResolvedGroup
+from engine.store import Store
+from tests.graph_builder import build_fixture_world
+
+
+def test_every_fixture_group_equals_its_validated_copy(store: Store) -> None:
+    build_fixture_world(store)
+    names = group_names(store)
+    assert len(names) >= 2
+    for group in resolve_groups(store, names):
+        validated = ResolvedGroup.model_validate(group.model_dump())
+        assert validated == group  # a value of the wrong type would have been coerced
+        assert validated.model_dump_json() == group.model_dump_json()
+
+
+def _row(registration: dict[str, Any], embedded_arguments: Any = None) -> dict[str, Any]:
+    relationship: dict[str, Any] = {"guid": "em-1", "position": 1}
+    if embedded_arguments is not None:
+        relationship["arguments"] = embedded_arguments
+    return {
+        "group": {"guid": "g-1", "qualifiedName": "group", "typeName": "IntegrationGroup"},
+        "connectors": [
+            {
+                "registration": {"guid": "r-1", **registration},
+                "connector": {"guid": "c-1", "qualifiedName": "connector"},
+                "connections": ["conn-1"],
+                "catalogTargets": [],
+            }
+        ],
+        "connections": [
+            {
+                "node": {"guid": "conn-1", "qualifiedName": "conn", "typeName": "Connection"},
+                "connectorTypes": [],
+                "endpoints": [],
+                "embedded": [{"relationship": relationship, "child": "conn-2"}],
+                "assets": [],
+            },
+            {
+                "node": {"guid": "conn-2", "qualifiedName": "conn2", "typeName": "Connection"},
+                "connectorTypes": [],
+                "endpoints": [],
+                "embedded": [],
+                "assets": [],
+            },
+        ],
+        "elements": [],
+    }
+
+
+def test_registration_values_of_exact_types_are_kept() -> None:
+    group = group_from_row(_row({"connectorName": "a", "refreshTimeInterval": 5}))
+    registration = group.connectors[0].registration
+    assert registration.connectorName == "a"
+    assert registration.refreshTimeInterval == 5
+    assert registration.generateConnectorActivityReports is True
+    assert group.connectors[0].connection is not None
+    assert group.connectors[0].connection.embeddedConnections[0].arguments == {}
+
+
+def test_a_registration_value_of_another_type_is_coerced_by_validation() -> None:
+    group = group_from_row(_row({"refreshTimeInterval": 60.0, "startDate": "2026-01-02T03:04:05Z"}))
+    registration = group.connectors[0].registration
+    assert type(registration.refreshTimeInterval) is int
+    assert registration.refreshTimeInterval == 60
+    assert registration.startDate is not None
+    assert registration.startDate.year == 2026
+
+
+def test_a_registration_value_validation_rejects_still_fails() -> None:
+    with pytest.raises(ValidationError, match="refreshTimeInterval"):
+        group_from_row(_row({"refreshTimeInterval": "every hour"}))
+
+
+def test_embedded_arguments_that_are_not_a_map_still_fail_validation() -> None:
+    with pytest.raises(ValidationError, match="arguments"):
+        group_from_row(_row({}, embedded_arguments="[1, 2]"))
