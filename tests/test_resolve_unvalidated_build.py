@@ -1,15 +1,18 @@
 """Group resolution builds its views without pydantic validation (for speed); these
 tests prove the result is exactly what validation would have produced, and that a
-stored value of an unexpected type still goes through validation."""
+stored value of an unexpected type still goes through validation. It also pauses
+garbage collection while it decodes, and must leave it as it found it."""
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import pytest
 from pydantic import ValidationError
 
-from engine.resolve import group_from_row, group_names, resolve_groups
+from engine.errors import NotFoundError
+from engine.resolve import gc_paused, group_from_row, group_names, resolve_group, resolve_groups
 from engine.resolved import ResolvedGroup
 from engine.store import Store
 from tests.graph_builder import build_fixture_world
@@ -86,3 +89,22 @@ def test_a_registration_value_validation_rejects_still_fails() -> None:
 def test_embedded_arguments_that_are_not_a_map_still_fail_validation() -> None:
     with pytest.raises(ValidationError, match="arguments"):
         group_from_row(_row({}, embedded_arguments="[1, 2]"))
+
+
+def test_resolution_leaves_garbage_collection_as_it_found_it(store: Store) -> None:
+    build_fixture_world(store)
+    names = group_names(store)
+    assert gc.isenabled()
+    assert resolve_group(store, names[0]).qualified_name == names[0]
+    assert gc.isenabled()
+    with pytest.raises(NotFoundError):
+        resolve_group(store, "no.such.group")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert [g.qualified_name for g in resolve_groups(store, names)] == names
+        with gc_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # a caller's choice to run without collection stays
+    finally:
+        gc.enable()
