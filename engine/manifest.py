@@ -393,12 +393,36 @@ def schema_errors(source: str, exc: ValidationError) -> list[str]:
     return lines
 
 
+MAX_NESTING = 64
+"""Deepest nesting of maps and lists accepted in a manifest (serialisers give up near 255)."""
+
+
+def _too_deep(data: Any) -> list[int | str] | None:
+    """The path of the first value nested deeper than :data:`MAX_NESTING`, if any."""
+    stack: list[tuple[Any, list[int | str]]] = [(data, [])]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_NESTING:
+            return path[: MAX_NESTING + 1]
+        if isinstance(value, dict):
+            stack.extend((v, [*path, str(k)]) for k, v in value.items())
+        elif isinstance(value, list):
+            stack.extend((v, [*path, i]) for i, v in enumerate(value))
+    return None
+
+
 def parse_document(source: str, data: Any) -> Document:
     """Validate one raw document against :class:`Manifest`; raises :class:`ManifestError`."""
     if not isinstance(data, dict):
         raise ManifestError(
             f"{source}: a manifest must be a mapping with keys such as 'integrationGroups'",
             hint="see docs/manifests.md or 'switchboard schema'",
+        )
+    too_deep = _too_deep(data)
+    if too_deep is not None:
+        raise ManifestError(
+            f"{source}: {_format_loc(too_deep)}: nested more than {MAX_NESTING} levels deep",
+            hint="flatten the value; manifests need only a few levels",
         )
     try:
         return Document(source, Manifest.model_validate(data))

@@ -436,3 +436,26 @@ def test_malformed_archives_fail_cleanly_or_import(session_store: Store, doc: An
     again = import_archive(store, parse_archive(json.dumps(doc), source="mutated"))
     assert (again.elements_created, again.elements_updated) == (0, 0)
     assert (again.relationships_created, again.relationships_updated) == (0, 0)
+
+
+# ------------------------------------------- cases the generated runs found
+def test_deep_nesting_is_refused_before_writing(session_store: Store, tmp_path: Path) -> None:
+    store = session_store
+    store.write("wipe_all")
+    data = base_manifest()
+    data["elements"][0]["properties"]["tree"] = deep(300, "map")
+    before = checksum(store)
+    with pytest.raises(UsageError) as caught:
+        mf.apply(store, [write_manifest(tmp_path, data, "json")])
+    assert "nested more than" in caught.value.message
+    assert checksum(store) == before
+
+
+def test_archive_entities_sharing_a_qualified_name_are_refused(session_store: Store) -> None:
+    store = session_store
+    store.write("wipe_all")
+    values = {**BASE_VALUES, "qn_folder": BASE_VALUES["qn_group"]}
+    with pytest.raises(UsageError) as caught:
+        import_archive(store, parse_archive(json.dumps(group_archive(values)), source="dup"))
+    assert "same qualifiedName" in caught.value.message
+    assert not dump(store)["nodes"]

@@ -341,6 +341,7 @@ def parse_archive(data: str | bytes | Mapping[str, Any], *, source: str = "<arch
         relationships.append(rel)
 
     _check_indexable(source, entities, relationships)
+    _check_unique_names(source, entities)
     name = props.get("archiveName")
     return Archive(
         source=source,
@@ -357,6 +358,22 @@ def _scalar_problem(name: str, value: Any) -> str | None:
     if isinstance(value, Mapping | list):
         return storable_problem(name, "") if not name or "\x00" in name else None
     return storable_problem(name, value) if value is not None else None
+
+
+def _check_unique_names(source: str, entities: Sequence[ArchiveEntity]) -> None:
+    """Two entities of one archive may not share a qualifiedName (it is unique in the graph)."""
+    first: dict[str, ArchiveEntity] = {}
+    for e in entities:
+        qn = e.properties.get("qualifiedName")
+        if not isinstance(qn, str):
+            continue
+        other = first.setdefault(qn, e)
+        if other is not e:
+            raise ArchiveError(
+                f"{source}: entities {other.guid} ({other.type_name}) and {e.guid} "
+                f"({e.type_name}) have the same qualifiedName {qn[:200]!r}",
+                hint="qualifiedNames are unique; rename one of them",
+            )
 
 
 def _check_indexable(
