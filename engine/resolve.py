@@ -96,8 +96,28 @@ def group_names(store: Store) -> list[str]:
 
 
 def closest_names(name: str, candidates: Sequence[str], n: int = 3) -> list[str]:
-    """The candidates that look most like ``name`` (difflib ratio >= 0.4)."""
-    return difflib.get_close_matches(name, candidates, n=n, cutoff=0.4)
+    """The candidates that look most like ``name``, best first.
+
+    Operators often type only the last part of a qualifiedName (``mixed`` for
+    ``Switchboard:IntegrationGroup:mixed``) or get its case wrong, so
+    candidates that contain the name (ignoring case) come first, then those
+    whose last ``:``-separated part is close to a part of the name, then whole-name
+    matches (difflib ratio >= 0.4).
+    """
+    wanted = name.casefold()
+
+    def tail(qualified_name: str) -> str:
+        return qualified_name.rsplit(":", 1)[-1].casefold()
+
+    found = [c for c in candidates if wanted and wanted in c.casefold()]
+    tails: dict[str, list[str]] = {}
+    for candidate in candidates:
+        tails.setdefault(tail(candidate), []).append(candidate)
+    for part in reversed(wanted.split(":")):
+        for close in difflib.get_close_matches(part, list(tails), n=n, cutoff=0.6):
+            found.extend(tails[close])
+    found.extend(difflib.get_close_matches(name, candidates, n=n, cutoff=0.4))
+    return list(dict.fromkeys(found))[:n]
 
 
 def canonical_document(group: ResolvedGroup) -> dict[str, Any]:

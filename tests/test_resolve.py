@@ -415,3 +415,18 @@ def test_audit_times_keep_their_precision(store: Store) -> None:
     assert reg.properties["createTime"] == precise
     assert reg.startDate == precise
     assert group.connectors[0].connector.properties["updateTime"] == precise
+
+
+def test_closest_names_match_the_last_part_and_ignore_case() -> None:
+    from engine.resolve import closest_names
+
+    names = [
+        "Switchboard:IntegrationGroup:files",
+        "Switchboard:IntegrationGroup:mixed",
+        "Switchboard:IntegrationGroup:sql-databases",
+    ]
+    assert closest_names("mixed", names)[0] == "Switchboard:IntegrationGroup:mixed"
+    assert closest_names("Mixed:group", names)[0] == "Switchboard:IntegrationGroup:mixed"
+    assert closest_names("switchboard:integrationgroup:FILES", names)[0] == names[0]
+    assert closest_names("sql-database", names)[0] == names[2]
+    assert closest_names("zzzz", names) == []
