@@ -101,10 +101,24 @@ def test_token_guards_every_endpoint_but_health(supervisor: Supervisor) -> None:
         assert right.status_code < 500, (method, path, right.text)
 
 
+def test_token_also_guards_the_api_documents(supervisor: Supervisor) -> None:
+    client = TestClient(create_app(supervisor, token=TOKEN))
+    for path in ("/openapi.json", "/docs", "/redoc", "/no-such-path"):
+        assert client.get(path).status_code == 401, path
+        assert client.get(path, headers={"Authorization": "Bearer nope"}).status_code == 401
+    authorised = {"Authorization": f"Bearer {TOKEN}"}
+    assert client.get("/openapi.json", headers=authorised).json()["paths"]
+    assert client.get("/docs", headers=authorised).status_code == 200
+    open_client = TestClient(create_app(supervisor))
+    assert open_client.get("/openapi.json").status_code == 200
+
+
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
 def test_schemathesis_finds_no_server_error(supervisor: Supervisor, mode: GenerationMode) -> None:
     app = create_app(supervisor, token=TOKEN)
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+    schema = schemathesis.openapi.from_asgi(
+        "/openapi.json", app, headers={"Authorization": f"Bearer {TOKEN}"}
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 10
     calls: list[int] = []

@@ -23,13 +23,13 @@ import hmac
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import datetime
 from typing import Annotated, Any
 
 import uvicorn
 from fastapi import APIRouter, Body, Depends, FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
@@ -157,15 +157,33 @@ def create_app(sup: Supervisor, *, token: str | None = None) -> FastAPI:
     registry = CollectorRegistry()
     registry.register(_Metrics(sup))
 
-    def authorise(request: Request) -> None:
+    def token_ok(request: Request) -> bool:
         if token is None:
-            return
+            return True
         header = request.headers.get("authorization", "")
         scheme, _, given = header.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip(), token):
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token)
+
+    def authorise(request: Request) -> None:
+        if not token_ok(request):
             raise HTTPException(
                 401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"}
             )
+
+    if token is not None:
+        # Routes FastAPI adds itself (/openapi.json, /docs, /redoc) take no
+        # dependencies, so the token is also enforced here for every path.
+        @app.middleware("http")
+        async def require_token(
+            request: Request, call_next: Callable[[Request], Awaitable[Response]]
+        ) -> Response:
+            if request.url.path != "/health" and not token_ok(request):
+                return JSONResponse(
+                    {"detail": "missing or wrong bearer token"},
+                    status_code=401,
+                    headers={"WWW-Authenticate": "Bearer"},
+                )
+            return await call_next(request)
 
     guarded = APIRouter(dependencies=[Depends(authorise)])
 
