@@ -529,6 +529,13 @@ class ConnectorHandler:
             self.connector, self._engage_thread = None, None
             self._stop_event.set()
             self._move(Event.DISCONNECT, reason)
+        self._wind_down(connector, thread)
+
+    def _wind_down(
+        self, connector: IntegrationConnector | None, thread: threading.Thread | None
+    ) -> None:
+        """Disconnect a detached connector and join its engage thread, each within
+        the disconnect timeout, then forget its resolved secrets."""
         if connector is not None:
             worker = threading.Thread(
                 target=_safe_disconnect, args=(connector, self.name), daemon=True
@@ -559,15 +566,7 @@ class ConnectorHandler:
             self.last_trace = None
             self._move(Event.RESTART)
             log.info("[%s/%s] restarting: %s", self.group, self.name, reason)
-        if connector is not None:
-            worker = threading.Thread(
-                target=_safe_disconnect, args=(connector, self.name), daemon=True
-            )
-            worker.start()
-            worker.join(self.config.disconnect_timeout)
-        if thread is not None:
-            thread.join(self.config.disconnect_timeout)
-        self._release_secrets()
+        self._wind_down(connector, thread)
 
     def update_targets(self, spec: ConnectorSpec) -> None:
         """Hand added, changed and removed catalog targets to the running connector."""
