@@ -8,8 +8,8 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from engine.graphmap import to_python
 from engine.store import Store
+from tests.egeria_helpers import dump
 
 FRAGMENTS = [
     "'",
@@ -102,24 +102,6 @@ def deep(depth: int, kind: str) -> Any:
     return value
 
 
-def dump(store: Store) -> dict[str, Any]:
-    """Every node and relationship keyed by guid, values made JSON-comparable."""
-    nodes: dict[str, Any] = {}
-    rels: dict[str, Any] = {}
-    for row in store.read("graph_dump_by_guid"):
-        props = {k: _plain(to_python(v)) for k, v in row["props"].items()}
-        if row["kind"] == "node":
-            nodes[str(row["guid"])] = {"labels": sorted(row["labelsOrType"]), "props": props}
-        else:
-            rels[str(row["guid"])] = {
-                "type": row["labelsOrType"][0],
-                "start": row["start"],
-                "end": row["end"],
-                "props": props,
-            }
-    return {"nodes": nodes, "relationships": rels}
-
-
 def canonical(store: Store, *, volatile: tuple[str, ...] = ()) -> str:
     """The dump as canonical JSON text, leaving out the property names in ``volatile``."""
     data = dump(store)
@@ -135,14 +117,6 @@ def checksum(store: Store) -> str:
     rows = store.read("db_snapshot")
     text = json.dumps(rows, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 # ---------------------------------------------------------------- archives
