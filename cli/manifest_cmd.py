@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -117,6 +118,23 @@ def render_summary(report: ApplyReport) -> None:
     )
 
 
+def render_warnings(report: ApplyReport) -> None:
+    """The validator's warnings: applied anyway, but worth fixing."""
+    if not report.warnings:
+        return
+    console.print(
+        f"[yellow]{len(report.warnings)} warning(s)[/yellow] "
+        "(applied anyway; 'switchboard validate' shows them again):"
+    )
+    for w in report.warnings:
+        where = " ".join(str(w[k]) for k in ("group", "connector") if w.get(k))
+        console.print(
+            f"  [yellow]{w['rule']}[/yellow] {escape(where)}: {escape(str(w['message']))}",
+            highlight=False,
+        )
+        console.print(f"    fix: {escape(str(w['fix']))}", highlight=False)
+
+
 @click.command("apply")
 @click.option(
     "-f",
@@ -192,6 +210,7 @@ def apply_cmd(
     if dry_run:
         render_plan(report.plan)
     render_summary(report)
+    render_warnings(report)
 
 
 @click.command("export")

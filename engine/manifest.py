@@ -880,9 +880,11 @@ def _rel_label(identity: tuple[str, str, str, str]) -> str:
 
 
 # ------------------------------------------------------------------- apply
-Validator = Callable[[Store, ManagedTransaction, Sequence[str]], None]
+Validator = Callable[[Store, ManagedTransaction, Sequence[str]], Sequence[Mapping[str, Any]] | None]
 """Called inside the apply transaction, after every write and before commit, with the
-qualifiedNames of the applied groups; raise a SwitchboardError to roll everything back."""
+qualifiedNames of the applied groups; raise a SwitchboardError to roll everything back.
+What it returns (findings that do not block the apply, e.g. warnings, as dicts) ends up in
+:attr:`ApplyReport.warnings`."""
 
 Progress = Callable[[str, int, int], None]
 """progress(stage, done, total), called as batches are written."""
@@ -896,6 +898,8 @@ class ApplyReport:
     dry_run: bool
     results: list[WriteResult] = field(default_factory=list)
     deleted: int = 0
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    """Findings of the validator that did not block the apply (warnings)."""
 
     @property
     def counts(self) -> dict[str, int]:
@@ -923,19 +927,23 @@ class ApplyReport:
             "counts": self.counts,
             "changes": self.changes,
             "plan": [c.as_dict() for c in self.plan.changes if c.action != "unchanged"],
+            "warnings": self.warnings,
         }
 
 
-def validate_in_transaction(store: Store, tx: ManagedTransaction, groups: Sequence[str]) -> None:
+def validate_in_transaction(
+    store: Store, tx: ManagedTransaction, groups: Sequence[str]
+) -> list[dict[str, Any]]:
     """The structural rules (engine.validate) on the groups as they are about to be committed.
 
-    Raises :class:`ManifestError` listing every error finding (warnings pass).
+    Raises :class:`ManifestError` listing every error finding; returns the other findings
+    (warnings), as dicts, for the report.
     """
     from engine.resolve import RESOLVE_GROUPS_QUERY, group_from_row
     from engine.validate import validate_groups
 
     if not groups:
-        return
+        return []
     rows = store.run(tx, RESOLVE_GROUPS_QUERY, {"qualifiedNames": list(dict.fromkeys(groups))})
     findings = validate_groups([group_from_row(r) for r in rows])
     errors = [f for f in findings if f.is_error]
@@ -945,6 +953,7 @@ def validate_in_transaction(store: Store, tx: ManagedTransaction, groups: Sequen
             "validation failed; nothing was written:\n" + "\n".join(lines),
             hint="fix the findings (see 'switchboard validate'), or apply with --no-validate",
         )
+    return [f.model_dump(mode="json") for f in findings if not f.is_error]
 
 
 def apply_documents(
@@ -1025,7 +1034,7 @@ def apply_documents(
                 progress("relationships", done, total)
         report.results.extend(write_relationships_tx(store, tx, changed_rels, user=user))
         if validator is not None:
-            validator(store, tx, desired.groups)
+            report.warnings = [dict(w) for w in validator(store, tx, desired.groups) or ()]
         return report
 
     try:

@@ -209,6 +209,48 @@ def test_validator_runs_inside_the_transaction_and_rolls_back(store: Store, tmp_
     assert checksum(store) == before
 
 
+def _repeated_target_names() -> dict[str, Any]:
+    doc = minimal()
+    doc["elements"] = [
+        {"typeName": "FileFolder", "qualifiedName": "folder-a"},
+        {"typeName": "FileFolder", "qualifiedName": "folder-b"},
+    ]
+    doc["integrationGroups"][0]["connectors"][0]["catalogTargets"] = [
+        {"element": "folder-a", "catalogTargetName": "landing"},
+        {"element": "folder-b", "catalogTargetName": "landing"},
+    ]
+    return doc
+
+
+def test_apply_reports_validator_warnings(store: Store, tmp_path: Path) -> None:
+    path = write(tmp_path, "m.yaml", _repeated_target_names())
+    report = mf.apply(store, [path], validator=mf.validate_in_transaction)
+    assert report.counts["create"] > 0  # a warning does not block the apply
+    assert [(w["rule"], w["severity"], w["connector"]) for w in report.warnings] == [
+        ("SB023", "warning", "c")
+    ]
+    assert report.as_dict()["warnings"] == report.warnings
+    # Without a validator there is nothing to report.
+    assert mf.apply(store, [path]).warnings == []
+
+
+def test_cli_apply_prints_warnings(store: Store, cli_env: dict[str, str], tmp_path: Path) -> None:
+    path = str(write(tmp_path, "m.yaml", _repeated_target_names()))
+    runner = CliRunner()
+    result = runner.invoke(cli, ["apply", "-f", path], env=cli_env)
+    assert result.exit_code == 0, result.output
+    assert "1 warning(s)" in result.output
+    assert "SB023 g c:" in result.output
+    assert "fix:" in result.output
+    again = runner.invoke(cli, ["apply", "-f", path, "--json"], env=cli_env)
+    assert again.exit_code == 0, again.output
+    data = json.loads(again.output)
+    assert data["changes"] == 0
+    assert [w["rule"] for w in data["warnings"]] == ["SB023"]
+    quiet = runner.invoke(cli, ["apply", "-f", path, "--no-validate"], env=cli_env)
+    assert quiet.exit_code == 0 and "warning" not in quiet.output
+
+
 def test_schema_is_generated_from_the_models() -> None:
     schema = mf.manifest_json_schema()
     registration = schema["$defs"]["RegisteredIntegrationConnector"]["properties"]
