@@ -35,6 +35,8 @@ T = TypeVar("T")
 Params = Mapping[str, Any]
 
 APP_NAME = "switchboard"
+READ_ATTEMPTS = 3
+"""Tries of an auto-commit read (:meth:`Store.read_values`) that fails transiently."""
 
 
 @cache
@@ -168,15 +170,27 @@ class Store:
 
         For large nested results of plain values (group resolution): it skips
         ``Record.data()``'s recursive copy, which costs as much as the query itself.
+        The statement runs as an auto-commit transaction (one statement is one
+        transaction either way): one round trip instead of ``execute_query``'s two
+        (its COMMIT waits for a second one), retried like ``execute_query`` when the
+        failure is transient, and causally chained to ``execute_query``'s writes
+        through the driver's query bookmark manager.
         """
+        query = self._query(name, timeout=timeout)
+        parameters = dict(params or {})
         with translate_errors(name):
-            records, _, _ = self.driver.execute_query(
-                self._query(name, timeout=timeout),
-                dict(params or {}),
-                routing_=RoutingControl.READ,
-                database_=self.database,
-            )
-        return [tuple(record.values()) for record in records]
+            for attempt in range(READ_ATTEMPTS):
+                try:
+                    with self.driver.session(
+                        database=self.database,
+                        default_access_mode=neo4j.READ_ACCESS,
+                        bookmark_manager=self.driver.execute_query_bookmark_manager,
+                    ) as session:
+                        return [tuple(record.values()) for record in session.run(query, parameters)]
+                except (neo4j_exc.Neo4jError, neo4j_exc.DriverError) as exc:
+                    if not exc.is_retryable() or attempt + 1 == READ_ATTEMPTS:
+                        raise
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     def write(
         self, name: str, params: Params | None = None, *, timeout: float | None = None
