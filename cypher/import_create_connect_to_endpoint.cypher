@@ -1,11 +1,12 @@
 // Archive import: create ConnectToEndpoint relationships (CONNECT_TO_ENDPOINT), known not to exist yet.
-// Parameters: $rows, each {start (guid of end 1), end (guid of end 2), properties (guid,
+// Parameters: $rows, each {start, end (elementIds of end 1 and end 2, read or created in the
+// same transaction), properties (guid,
 // audit fields with createTime and updateTime (epoch microseconds,
 // stored as DATETIME), dates (other keys given as epoch microseconds, stored as DATETIME)}.
 // Returns: count of relationships created.
 UNWIND $rows AS row
-MATCH (a:Referenceable {guid: row.start})
-MATCH (b:Referenceable {guid: row.end})
+MATCH (a) WHERE elementId(a) = row.start
+MATCH (b) WHERE elementId(b) = row.end
 CREATE (a)-[r:CONNECT_TO_ENDPOINT]->(b)
 SET r = row.properties
 SET r.createTime = datetime({epochSeconds: row.properties.createTime / 1000000,

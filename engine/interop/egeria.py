@@ -54,7 +54,7 @@ from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction
 
-from engine.errors import ArchiveError, NotFoundError, UsageError
+from engine.errors import ArchiveError, NotFoundError, StoreError, UsageError
 from engine.graphmap import (
     AUDIT_PROPERTIES,
     decode_properties,
@@ -114,6 +114,9 @@ RESERVED_PROPERTIES: frozenset[str] = frozenset(
     }
 )
 """Node properties the engine keeps; archive properties of these names are dropped."""
+
+CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
+"""Neo4j's status code when a write breaks a uniqueness constraint."""
 
 TEMPLATE_LABEL = "Template"
 DERIVED_QN_FLAG = "qualifiedNameDerived"
@@ -953,8 +956,10 @@ Runner = Callable[[str, Mapping[str, Any]], list[dict[str, Any]]]
 @dataclass
 class _Plan:
     report: ImportReport
-    node_rows: list[dict[str, Any]] = field(default_factory=list)
-    proxy_rows: list[dict[str, Any]] = field(default_factory=list)
+    node_creates: list[dict[str, Any]] = field(default_factory=list)  # proved absent
+    node_updates: list[dict[str, Any]] = field(default_factory=list)  # stored, to replace
+    proxy_rows: list[dict[str, Any]] = field(default_factory=list)  # proved absent
+    element_ids: dict[str, str] = field(default_factory=dict)  # guid -> elementId, stored ones
     rel_deletes: list[str] = field(default_factory=list)
     rel_creates: list[dict[str, Any]] = field(default_factory=list)
     rel_updates: list[dict[str, Any]] = field(default_factory=list)
@@ -1012,13 +1017,24 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
     proxies = [_proxy_row(ref, archive, warnings) for ref in sel.proxies.values()]
 
     all_guids = [r.guid for r in rows] + [p.guid for p in proxies]
-    # The lookups answer with one row per batch (lists inside): the driver spends far
-    # more per record than per list element.
-    stored_guids = {
-        guid
-        for row in _read_batched(run, "import_existing_guids", "guids", all_guids)
-        for guid in row["guids"]
-    }
+    names = sorted({str(r.properties["qualifiedName"]) for r in [*rows, *proxies]})
+    # One lookup per batch answers both questions with one row (lists inside): the driver
+    # spends far more per record than per list element.
+    element_ids = plan.element_ids
+    holders: dict[str, str] = {}
+    for start in range(0, max(len(all_guids), len(names)), BATCH_SIZE):
+        for found in run(
+            "import_lookup_nodes",
+            {
+                "guids": all_guids[start : start + BATCH_SIZE],
+                "qualifiedNames": names[start : start + BATCH_SIZE],
+            },
+        ):
+            element_ids.update(found["stored"])
+            for qualified_name, guid, element_id in found["holders"]:
+                holders[qualified_name] = guid
+                element_ids[guid] = element_id
+    stored_guids = {guid for guid in all_guids if guid in element_ids}
     lookups = [
         {**_lookup_row(r.guid, r.properties), "typeName": r.type_name, "labels": r.labels}
         for r in rows
@@ -1030,12 +1046,6 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
             run, "import_existing_nodes", "rows", lookups, audit=list(AUDIT_PROPERTIES)
         )
         for item in row["changed"]
-    }
-    names = sorted({str(r.properties["qualifiedName"]) for r in [*rows, *proxies]})
-    holders: dict[str, str] = {
-        qualified_name: guid
-        for row in _read_batched(run, "import_nodes_by_qualified_name", "qualifiedNames", names)
-        for qualified_name, guid in row["holders"]
     }
     archive_names = {str(r.properties["qualifiedName"]): r.guid for r in rows}
 
@@ -1051,7 +1061,7 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
             )
         loaded[row.type_name] += 1
         if row.guid not in stored_guids:
-            plan.node_rows.append(_node_write(row, row.audit, []))
+            plan.node_creates.append(_node_write(row, row.audit, []))
             report.elements_created += 1
             continue
         stored = changed.get(row.guid)
@@ -1059,7 +1069,7 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
             report.elements_unchanged += 1
             continue
         if stored["isProxy"]:
-            plan.node_rows.append(_node_write(row, row.audit, _stale(stored, row.labels)))
+            plan.node_updates.append(_node_write(row, row.audit, _stale(stored, row.labels)))
             report.proxies_filled += 1
             continue
         stale = _stale(stored, row.labels)
@@ -1067,7 +1077,7 @@ def _plan(run: Runner, archive: Archive, dry_run: bool) -> _Plan:
             report.elements_unchanged += 1
             continue
         audit = _carried_audit(stored, row.header, row.audit)
-        plan.node_rows.append(_node_write(row, audit, stale))
+        plan.node_updates.append(_node_write(row, audit, stale))
         report.elements_updated += 1
     report.loaded = dict(loaded)
 
@@ -1220,32 +1230,89 @@ def _noop(_phase: str, _done: int, _total: int) -> None:
     return None
 
 
-def _write(store: Store, tx: ManagedTransaction, plan: _Plan, progress: Progress) -> None:
-    steps: list[tuple[str, str, str, Sequence[Any]]] = [
-        ("elements", "import_upsert_nodes", "rows", plan.node_rows),
-        ("proxies", "import_create_proxies", "rows", plan.proxy_rows),
-        ("relationships", "import_delete_relationships", "guids", plan.rel_deletes),
-        ("relationships", "import_create_relationships", "rows", plan.rel_creates),
-        ("relationships", "import_update_relationships", "rows", plan.rel_updates),
-    ]
-    total = sum(len(items) for _, _, _, items in steps)
+def _write(
+    store: Store, tx: ManagedTransaction, plan: _Plan, progress: Progress, *, lean: bool = True
+) -> None:
+    """Carry out ``plan`` in ``tx``.
+
+    ``lean``: elements and proxies that the plan proved absent are made with CREATE, one
+    statement per label set (a static label set and no MERGE lock or lookup per row), and
+    relationships are created between ends found by the elementId that the lookup or the
+    create returned (no second index seek by guid). Without ``lean`` -- the fallback when
+    another transaction committed one of those elements meanwhile -- every element is
+    written with MERGE on guid.
+    """
+    ids = dict(plan.element_ids)
+    total = (
+        len(plan.node_creates)
+        + len(plan.node_updates)
+        + len(plan.proxy_rows)
+        + len(plan.rel_deletes)
+        + len(plan.rel_creates)
+        + len(plan.rel_updates)
+    )
     done = 0
-    for phase, query, key, items in steps:
-        if query == "import_create_relationships":
-            # one statement per relationship type: a static type plans faster than $(type)
-            by_type: dict[str, list[dict[str, Any]]] = {}
-            for row in items:
-                by_type.setdefault(row["type"], []).append(row)
-            for neo_type, rows in sorted(by_type.items()):
-                for batch in _batches(rows):
-                    store.run(tx, f"import_create_{neo_type.lower()}", {key: list(batch)})
-                    done += len(batch)
-                    progress(phase, done, total)
-            continue
-        for batch in _batches(items):
-            store.run(tx, query, {key: list(batch)})
-            done += len(batch)
-            progress(phase, done, total)
+
+    def step(phase: str, query: str, params: dict[str, Any], count: int) -> list[dict[str, Any]]:
+        nonlocal done
+        result = store.run(tx, query, params)
+        done += count
+        progress(phase, done, total)
+        return result
+
+    def remember(result: list[dict[str, Any]]) -> None:
+        for row in result:
+            ids.update(row["ids"])
+
+    if lean:
+        for phase, rows in (("elements", plan.node_creates), ("proxies", plan.proxy_rows)):
+            by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+            for row in rows:
+                by_labels.setdefault(tuple(row["labels"]), []).append(
+                    {"guid": row["guid"], "properties": row["properties"], "dates": row["dates"]}
+                )
+            for labels, same in sorted(by_labels.items()):
+                for batch in _batches(same):
+                    remember(
+                        step(
+                            phase,
+                            "import_create_nodes",
+                            {"labels": list(labels), "rows": list(batch)},
+                            len(batch),
+                        )
+                    )
+        upserts: list[dict[str, Any]] = plan.node_updates
+    else:
+        upserts = plan.node_creates + plan.node_updates
+    for batch in _batches(upserts):
+        remember(step("elements", "import_upsert_nodes", {"rows": list(batch)}, len(batch)))
+    if not lean:
+        for batch in _batches(plan.proxy_rows):
+            remember(step("proxies", "import_create_proxies", {"rows": list(batch)}, len(batch)))
+
+    for guids in _batches(plan.rel_deletes):
+        step("relationships", "import_delete_relationships", {"guids": list(guids)}, len(guids))
+    # one statement per relationship type: a static type plans faster than $(type)
+    by_type: dict[str, list[dict[str, Any]]] = {}
+    for row in plan.rel_creates:
+        by_type.setdefault(row["type"], []).append(
+            {
+                "start": ids[row["start"]],
+                "end": ids[row["end"]],
+                "properties": row["properties"],
+                "dates": row["dates"],
+            }
+        )
+    for neo_type, rows in sorted(by_type.items()):
+        for batch in _batches(rows):
+            step(
+                "relationships",
+                f"import_create_{neo_type.lower()}",
+                {"rows": list(batch)},
+                len(batch),
+            )
+    for batch in _batches(plan.rel_updates):
+        step("relationships", "import_update_relationships", {"rows": list(batch)}, len(batch))
 
 
 def _timeout(store: Store, archive: Archive) -> float:
@@ -1280,12 +1347,21 @@ def import_archive(
     report_progress = progress or _noop
     started = time.perf_counter()
 
-    def work(tx: ManagedTransaction) -> ImportReport:
+    def work(tx: ManagedTransaction, lean: bool) -> ImportReport:
         plan = _plan(lambda name, params: store.run(tx, name, params), archive, False)
-        _write(store, tx, plan, report_progress)
+        _write(store, tx, plan, report_progress, lean=lean)
         return plan.report
 
-    report = store.write_tx(f"egeria-import:{archive.name}", work, timeout=_timeout(store, archive))
+    operation = f"egeria-import:{archive.name}"
+    timeout = _timeout(store, archive)
+    try:
+        report = store.write_tx(operation, lambda tx: work(tx, True), timeout=timeout)
+    except StoreError as exc:
+        if CONSTRAINT_FAILED not in str(exc):
+            raise
+        # Another transaction committed an element or relationship this one proved absent:
+        # plan again (it is now stored) and write with MERGE.
+        report = store.write_tx(operation, lambda tx: work(tx, False), timeout=timeout)
     report.seconds = time.perf_counter() - started
     return report
 
