@@ -496,3 +496,36 @@ def test_invalid_type_name_is_refused_before_writing(store: Store) -> None:
         parse_archive(json.dumps(doc), source="bad-type")
     assert "'Connector Type' is not a valid type name" in caught.value.message
     assert guid(35) in caught.value.message
+
+
+def test_element_committed_meanwhile_falls_back_to_merge(store: Store) -> None:
+    """Another import commits the archive's elements between this one's lookup and its
+    writes: the lean path's CREATE hits the uniqueness constraint, and the import plans
+    again and writes with MERGE instead of failing."""
+    archive = read_archive(ARCHIVES / "virtual_connection.omarchive")
+    plain_run = store.run
+    interleaved: list[str] = []
+
+    def run(tx: Any, name: str, params: Any = None) -> list[dict[str, Any]]:
+        rows = plain_run(tx, name, params)
+        if name == "import_lookup_nodes" and not interleaved:
+            interleaved.append(name)
+            store.run = plain_run  # type: ignore[method-assign]
+            try:
+                import_archive(store, archive)  # commits in its own session meanwhile
+            finally:
+                store.run = run  # type: ignore[method-assign]
+        return rows
+
+    store.run = run  # type: ignore[method-assign]
+    try:
+        report = import_archive(store, archive)
+    finally:
+        store.run = plain_run  # type: ignore[method-assign]
+    assert interleaved == ["import_lookup_nodes"]
+    assert not report.changed
+    assert report.elements_unchanged == 8 and report.relationships_unchanged == 7
+    after = dump(store)
+    store.write("wipe_all")
+    import_archive(store, archive)
+    assert dump(store) == after
