@@ -201,16 +201,13 @@ def _new(cls: type[_V], fields: dict[str, Any]) -> _V:
     return view
 
 
-def _typed(fields: Mapping[str, Any], types: Mapping[str, type | tuple[type, ...]]) -> bool:
+def _typed(fields: Mapping[str, Any], types: Mapping[str, tuple[type, ...]]) -> bool:
     """Whether every value of ``fields`` named in ``types`` has exactly such a type."""
-    for name, allowed in types.items():
-        if type(fields[name]) not in (allowed if isinstance(allowed, tuple) else (allowed,)):
-            return False
-    return True
+    return all(type(fields[name]) in allowed for name, allowed in types.items())
 
 
 _OPTIONAL_STR = (str, type(None))
-_REGISTRATION_TYPES: dict[str, type | tuple[type, ...]] = {
+_REGISTRATION_TYPES: dict[str, tuple[type, ...]] = {
     "connectorName": _OPTIONAL_STR,
     "connectorUserId": _OPTIONAL_STR,
     "metadataSourceQualifiedName": _OPTIONAL_STR,
@@ -218,17 +215,16 @@ _REGISTRATION_TYPES: dict[str, type | tuple[type, ...]] = {
     "startDate": (datetime, type(None)),
     "connectorShutdownDate": (datetime, type(None)),
     "refreshTimeInterval": (int, type(None)),
-    "generateConnectorActivityReports": bool,
+    "generateConnectorActivityReports": (bool,),
     "permittedSynchronization": _OPTIONAL_STR,
 }
 _REGISTRATION_DEFAULTS = {
     name: RegistrationView.model_fields[name].default for name in _REGISTRATION_FIELDS
 }
-_EMBEDDED_TYPES: dict[str, type | tuple[type, ...]] = {
+_EMBEDDED_TYPES: dict[str, tuple[type, ...]] = {
     "displayName": _OPTIONAL_STR,
-    "arguments": dict,
+    "arguments": (dict,),
 }
-_TARGET_TYPES: dict[str, type | tuple[type, ...]] = {"effectivePermittedSynchronization": str}
 
 
 def group_from_row(row: Mapping[str, Any]) -> ResolvedGroup:
@@ -293,6 +289,7 @@ class _Context:
         self.connections = {str(e["node"]["guid"]): e for e in row["connections"] or []}
         self.elements = {str(e["node"]["guid"]): e for e in row.get("elements") or []}
         self._fields: dict[str, dict[str, Any]] = {}
+        self._names: dict[str, list[str]] = {}
         self.times: dict[str, datetime | str] = {}
 
     def element_view(self, stored: Mapping[str, Any]) -> ElementView:
@@ -310,7 +307,7 @@ class _Context:
         props = _decode(stored, self.times)
         fields: dict[str, Any] = {"guid": str(props.pop("guid", ""))}
         for name, default in _REGISTRATION_DEFAULTS.items():
-            fields[name] = props.pop(name) if name in props else default
+            fields[name] = props.pop(name, default)
         fields["properties"] = props
         if _typed(fields, _REGISTRATION_TYPES):
             return _new(RegistrationView, fields)
@@ -366,19 +363,22 @@ class _Context:
             effective = dict(base_config)
             if isinstance(overrides, Mapping):
                 effective.update(overrides)
+            names = self._names.get(element_guid)
+            if names is None:
+                names = self._names[element_guid] = [
+                    str(n) for n in self.elements[element_guid]["connectionNames"] or []
+                ]
+            synchronization = rel.get("permittedSynchronization") or inherited
             fields: dict[str, Any] = {
                 "relationship": rel,
                 "element": self.element(element_guid),
-                "elementConnectionNames": [
-                    str(n) for n in self.elements[element_guid]["connectionNames"] or []
-                ],
+                "elementConnectionNames": list(names),
                 "effectiveConfiguration": effective,
-                "effectivePermittedSynchronization": rel.get("permittedSynchronization")
-                or inherited,
+                "effectivePermittedSynchronization": synchronization,
             }
             targets.append(
                 _new(CatalogTargetView, fields)
-                if _typed(fields, _TARGET_TYPES)
+                if type(synchronization) is str
                 else CatalogTargetView(**fields)
             )
         return _new(
