@@ -11,7 +11,11 @@ run, for the group ``bench.group.0000`` (100 connectors):
 * a bare ``RETURN 1`` round trip (the floor);
 * the same resolution in a second instance holding only the first 10 groups
   (1,000 connectors), interleaved with the big-graph runs so that load on the
-  machine hits both alike.
+  machine hits both alike;
+* where the time goes, interleaved again: the query alone (Neo4j's CPU from
+  /proc, the driver receiving and unpacking the row), decoding alone, and two
+  floors: the same traversal returning guids instead of property maps, and the
+  same subgraph as flat lists of guids (no nested subqueries).
 
 Runs against its own embedded instances (``bench-resolve`` for the big graph,
 ``bench-resolve-small``), which it wipes and loads (``--reuse`` keeps a graph of
@@ -36,15 +40,27 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import neo4j
+from neo4j import Query
+
+from benchmarks.proc import cpu_seconds, server_pid
 from benchmarks.synthetic import (
     SyntheticSpec,
+    bench_query_text,
     group_qualified_name,
     load,
     run_bench_query,
     wipe,
 )
 from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
-from engine.resolve import canonical_json, group_from_row, resolve_group
+from engine.resolve import (
+    RESOLVE_COLUMNS,
+    RESOLVE_GROUP_QUERY,
+    canonical_json,
+    gc_paused,
+    group_from_row,
+    resolve_group,
+)
 from engine.resolved import ResolvedGroup
 from engine.schema import init_schema
 from engine.settings import Neo4jSettings
@@ -182,11 +198,19 @@ class Measurement:
     floor: Timing
     big_cpu: Timing
     """Client CPU time (this process) of each big-graph resolve_group: decoding, no waiting."""
+    big_server_cpu: float
+    """Mean CPU time of the big graph's Neo4j process per resolve_group (/proc, 10 ms ticks
+    summed over every run; includes whatever else reads that instance meanwhile)."""
     connectors: int
 
 
 def measure(
-    big: Store, small: Store, qualified_name: str, iterations: int, warmup: int
+    big: Store,
+    small: Store,
+    qualified_name: str,
+    iterations: int,
+    warmup: int,
+    big_pid: int | None = None,
 ) -> Measurement:
     """Interleave resolve_group on the big and the small graph and RETURN 1, so that
     whatever else the machine does hits all three alike."""
@@ -201,10 +225,13 @@ def measure(
     small_samples: list[float] = []
     floor_samples: list[float] = []
     cpu_samples: list[float] = []
+    server = 0.0
     for _ in range(iterations):
+        server_before = cpu_seconds(big_pid)
         cpu = time.process_time()
         big_samples.append(timed(lambda: resolve_group(big, qualified_name)))
         cpu_samples.append(time.process_time() - cpu)
+        server += cpu_seconds(big_pid) - server_before
         small_samples.append(timed(lambda: resolve_group(small, qualified_name)))
         floor_samples.append(timed(lambda: run_bench_query(big, "return_one")))
     return Measurement(
@@ -212,8 +239,76 @@ def measure(
         Timing(small_samples),
         Timing(floor_samples),
         Timing(cpu_samples),
+        server / iterations,
         len(group.connectors),
     )
+
+
+def run_bench_values(store: Store, name: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
+    """``benchmarks/cypher/<name>.cypher`` run the way Store.read_values runs the resolve
+    query (one auto-commit round trip, rows as value tuples), for a like-for-like floor."""
+    with store.driver.session(
+        database=store.database, default_access_mode=neo4j.READ_ACCESS
+    ) as session:
+        query = Query(bench_query_text(name), metadata={"operation": f"bench:{name}"})
+        return [tuple(record.values()) for record in session.run(query, params)]
+
+
+@dataclass
+class Part:
+    """One step of the breakdown: wall and client CPU samples, mean Neo4j CPU per run."""
+
+    wall: Timing
+    client: Timing
+    server: float
+
+
+def measure_breakdown(
+    store: Store, pid: int | None, qualified_name: str, iterations: int
+) -> dict[str, Part]:
+    """Interleaved: resolve_group, its query alone (fetch + unpack, no decoding), decoding
+    alone (group_from_row on a row fetched once), the two guid-only floors and RETURN 1."""
+    params = {"qualifiedName": qualified_name}
+    row = dict(zip(RESOLVE_COLUMNS, store.read_values(RESOLVE_GROUP_QUERY, params)[0], strict=True))
+
+    def fetch() -> None:
+        with gc_paused():
+            store.read_values(RESOLVE_GROUP_QUERY, params)
+
+    def decode() -> None:
+        group_from_row(row)
+
+    steps: dict[str, Callable[[], object]] = {
+        "resolve_group (query + decoding)": lambda: resolve_group(store, qualified_name),
+        "query alone (Neo4j + driver unpacking)": fetch,
+        "decoding alone (group_from_row)": decode,
+        "floor: same traversal, guids instead of properties": lambda: run_bench_values(
+            store, "resolve_structure_nested", params
+        ),
+        "floor: flat lists of guids, no nested subqueries": lambda: run_bench_values(
+            store, "resolve_structure_flat", params
+        ),
+        "`RETURN 1` (auto-commit, like resolve_group)": lambda: run_bench_values(
+            store, "return_one", {}
+        ),
+    }
+    for step in steps.values():
+        for _ in range(5):
+            step()
+    walls: dict[str, list[float]] = {name: [] for name in steps}
+    clients: dict[str, list[float]] = {name: [] for name in steps}
+    servers = dict.fromkeys(steps, 0.0)
+    for _ in range(iterations):
+        for name, step in steps.items():
+            server_before = cpu_seconds(pid)
+            cpu = time.process_time()
+            walls[name].append(timed(step))
+            clients[name].append(time.process_time() - cpu)
+            servers[name] += cpu_seconds(pid) - server_before
+    return {
+        name: Part(Timing(walls[name]), Timing(clients[name]), servers[name] / iterations)
+        for name in steps
+    }
 
 
 def measure_ogm(store: Store, qualified_name: str, iterations: int) -> tuple[Timing, int]:
@@ -272,6 +367,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=100)
     parser.add_argument("--ogm-iterations", type=int, default=10)
     parser.add_argument(
+        "--breakdown-iterations",
+        type=int,
+        default=200,
+        help="interleaved runs of each step of the breakdown (0: skip it)",
+    )
+    parser.add_argument(
         "--reuse",
         action="store_true",
         help="keep a graph of the right size already in an instance instead of reloading it",
@@ -302,8 +403,18 @@ def main(argv: list[str] | None = None) -> int:
         say("measuring")
         load_start = os.getloadavg()[0]
         calib_start = calibration_ms()
-        m = measure(big, small, qn, args.iterations, args.warmup)
+        big_pid = server_pid(opened[0][1]) if opened[0][1] is not None else None
+        m = measure(big, small, qn, args.iterations, args.warmup, big_pid)
         ogm, ogm_queries = measure_ogm(big, qn, args.ogm_iterations)
+        small_pid = server_pid(opened[1][1]) if opened[1][1] is not None else None
+        breakdowns = (
+            {
+                "big graph": measure_breakdown(big, big_pid, qn, args.breakdown_iterations),
+                "small graph": measure_breakdown(small, small_pid, qn, args.breakdown_iterations),
+            }
+            if args.breakdown_iterations > 0
+            else {}
+        )
         load_end = os.getloadavg()[0]
         calib_end = calibration_ms()
     finally:
@@ -337,6 +448,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{ms(m.big.p99)} | {ms(m.big.mean)} | {len(m.big.samples)} |",
         f"| of which client CPU (driver + decoding), big graph | {ms(m.big_cpu.p50)} | "
         f"{ms(m.big_cpu.p99)} | {ms(m.big_cpu.mean)} | {len(m.big_cpu.samples)} |",
+        f"| Neo4j CPU per resolve_group (/proc), big graph | | | {ms(m.big_server_cpu)} | "
+        f"{len(m.big.samples)} |",
         f"| resolve_group end to end, small graph | {ms(m.small.p50)} | {ms(m.small.p99)} | "
         f"{ms(m.small.mean)} | {len(m.small.samples)} |",
         f"| OGM-style walk ({ogm_queries} queries, same document), big graph | {ms(ogm.p50)} | "
@@ -348,8 +461,26 @@ def main(argv: list[str] | None = None) -> int:
         f"- resolve_group / `RETURN 1` (p50): **{m.big.p50 / m.floor.p50:.1f}x**",
         f"- big graph / small graph resolve_group: **{m.big.p50 / m.small.p50:.2f}x** (p50), "
         f"{m.big.p99 / m.small.p99:.2f}x (p99)",
+        f"- target p50 <= 10 ms / p99 <= 25 ms end to end: "
+        f"**{'met' if m.big.p50 <= 0.010 and m.big.p99 <= 0.025 else 'not met'}** "
+        f"(p50 {ms(m.big.p50)}, p99 {ms(m.big.p99)})",
         "",
     ]
+    for graph, parts in breakdowns.items():
+        lines += [
+            f"Where the time goes ({graph}, {args.breakdown_iterations} interleaved runs of "
+            "each step; Neo4j CPU is the mean per run over all runs, and what it shows for "
+            "'decoding alone', which sends no query, is other work on that server):",
+            "",
+            "| step | wall p50 | wall p99 | client CPU p50 | Neo4j CPU per run |",
+            "|---|---|---|---|---|",
+            *(
+                f"| {name} | {ms(part.wall.p50)} | {ms(part.wall.p99)} | "
+                f"{ms(part.client.p50)} | {ms(part.server)} |"
+                for name, part in parts.items()
+            ),
+            "",
+        ]
     report = "\n".join(lines)
     print(report)
     if not args.no_record:
