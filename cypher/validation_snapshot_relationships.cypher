@@ -1,12 +1,13 @@
 // Library: validation
-// Every relationship of the integration-group model (the six types of SPEC.md §2), for
+// The relationships of the integration-group model that carry no property the validation
+// rules read (AssetConnection, ConnectionConnectorType, ConnectToEndpoint), for
 // `switchboard validate --all` (engine/validate.py load_snapshot).
 // Parameters: none.
-// Returns one row per relationship:
-//   type        the relationship type, e.g. EMBEDDED_CONNECTION
-//   start, end  elementId of the start and end node (as in validation_snapshot_nodes)
-//   properties  every stored property, guid included (maps as JSON text), except the audit
-//               times createTime/updateTime (null here; the rules do not read them)
-MATCH (a)-[r:REGISTERED_INTEGRATION_CONNECTOR|ASSET_CONNECTION|CONNECTION_CONNECTOR_TYPE|CONNECT_TO_ENDPOINT|EMBEDDED_CONNECTION|CATALOG_TARGET]->(b)
-RETURN type(r) AS type, elementId(a) AS start, elementId(b) AS end,
-       r {.*, createTime: null, updateTime: null} AS properties
+// Returns one row per relationship type, each column a list with one entry per relationship:
+//   type          e.g. CONNECT_TO_ENDPOINT
+//   starts, ends  internal ids of the start and end nodes (as in validation_snapshot_nodes)
+//   guids         the relationships' guids
+MATCH ()-[r:ASSET_CONNECTION|CONNECTION_CONNECTOR_TYPE|CONNECT_TO_ENDPOINT]->()
+WITH type(r) AS type, collect(r) AS rels
+RETURN type, [r IN rels | id(startNode(r))] AS starts, [r IN rels | id(endNode(r))] AS ends,
+       [r IN rels | r.guid] AS guids

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import atexit
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
@@ -223,12 +223,19 @@ class Store:
         work: Callable[[ManagedTransaction], T],
         write: bool,
         timeout: float | None,
+        quiet: Sequence[str] = (),
     ) -> T:
         unit = neo4j.unit_of_work(
             timeout=timeout if timeout is not None else self.query_timeout,
             metadata={"app": APP_NAME, "operation": operation},
         )(work)
-        with translate_errors(operation), self.driver.session(database=self.database) as session:
+        config: dict[str, Any] = (
+            {"notifications_disabled_classifications": list(quiet)} if quiet else {}
+        )
+        with (
+            translate_errors(operation),
+            self.driver.session(database=self.database, **config) as session,
+        ):
             if write:
                 return session.execute_write(unit)
             return session.execute_read(unit)
@@ -252,9 +259,15 @@ class Store:
         work: Callable[[ManagedTransaction], T],
         *,
         timeout: float | None = None,
+        quiet: Sequence[str] = (),
     ) -> T:
-        """Run ``work`` in one managed read transaction."""
-        return self._tx(operation, work, False, timeout)
+        """Run ``work`` in one managed read transaction.
+
+        ``quiet`` names notification classifications the server should not send (e.g.
+        ``("DEPRECATION",)`` for a query that knowingly uses ``id()``); the driver logs
+        the others as warnings.
+        """
+        return self._tx(operation, work, False, timeout, quiet)
 
     def run_ddl(self, operation: str, statement: str) -> None:
         """Run a schema statement (auto-commit; DDL cannot share a transaction).

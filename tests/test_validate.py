@@ -780,3 +780,22 @@ def test_provider_base_is_the_daemon_sdk_connector_provider() -> None:
 def test_validating_nothing_finds_nothing() -> None:
     assert validate_groups([]) == []
     assert validate_groups([group("empty", [])]) == []
+
+
+def test_graph_filled_in_bulk_equals_one_built_through_the_public_api() -> None:
+    graph = build_graph(clean_groups())
+    public = nx.MultiDiGraph(**graph.graph)
+    public.add_nodes_from(graph.nodes(data=True))
+    public.add_edges_from(graph.edges(keys=True, data=True))
+    assert nx.utils.graphs_equal(graph, public)
+    assert graph.number_of_edges() == public.number_of_edges() > 10
+    for node in graph:
+        assert graph.pred[node] == public.pred[node]
+        for succ in graph.adj[node]:
+            assert graph._adj[node][succ] is graph._pred[succ][node]  # one key dict per pair
+    # later changes through the public API keep both directions in step
+    u, v = next(iter(graph.edges()))
+    graph.add_edge(u, v, key="extra", type=EMBEDDED, guid="extra", properties={})
+    assert "extra" in graph.pred[v][u]
+    graph.remove_node(v)
+    assert all(v not in graph.adj[n] for n in graph)
