@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -225,6 +226,19 @@ def test_fingerprint_sees_every_part_of_a_group(
     assert sup._fingerprint() == before
     cypher(store, change)
     assert sup._fingerprint() != before
+
+
+def test_fingerprint_query_is_the_resolution_query_without_audit_times() -> None:
+    folder = Path(__file__).parent.parent / "cypher"
+
+    def statement(name: str) -> str:
+        text = (folder / f"{name}.cypher").read_text()
+        return "\n".join(line for line in text.splitlines() if not line.startswith("//"))
+
+    resolution = statement("resolve_groups")
+    expected = re.sub(r"toString\((\w+)\.(createTime|updateTime)\)", "null", resolution)
+    assert expected != resolution
+    assert statement("group_fingerprint") == expected
 
 
 def test_deleted_group_disconnects_its_connectors(running: Supervisor, store: Store) -> None:

@@ -5,8 +5,9 @@ loop (:meth:`Supervisor.run`) calls :meth:`tick` a few times a second and
 :meth:`poll_changes` every ``pollInterval`` seconds. ``tick`` starts
 connectors that are due, dispatches refreshes on a bounded worker pool,
 times out hung refreshes and retries INITIALIZE_FAILED connectors after
-their backoff. ``poll_changes`` reads a cheap fingerprint of every group's
-subgraph (a hash of the rows of ``cypher/resolve_groups.cypher``); when it changed it
+their backoff. ``poll_changes`` reads a fingerprint of every group's subgraph (a hash of
+the rows of ``cypher/group_fingerprint.cypher``: the resolution query's rows without the
+audit times); when it changed it
 re-resolves and re-validates, then restarts only the connectors whose
 effective configuration changed, starts added ones, disconnects and forgets
 removed ones and hands catalog-target changes to running ones. When Neo4j
@@ -19,7 +20,6 @@ resolver and validator are injectable callables (tests, alternative stores).
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -32,7 +32,7 @@ from engine.daemon.handler import ConnectorHandler, Job
 from engine.daemon.spec import ConnectorSpec, specs_from_groups
 from engine.daemon.states import ConnectorState
 from engine.errors import NotFoundError, StoreError, UsageError
-from engine.resolve import RESOLVE_GROUPS_QUERY, group_from_row
+from engine.resolve import RESOLVE_GROUPS_QUERY, gc_paused, group_from_row
 from engine.resolved import ResolvedGroup
 from engine.store import Store
 
@@ -40,6 +40,8 @@ log = logging.getLogger("switchboard.daemon")
 
 Resolver = Callable[[Store, Sequence[str]], list[ResolvedGroup]]
 Validator = Callable[[Sequence[ResolvedGroup]], Sequence[Any]]
+
+FINGERPRINT_QUERY = "group_fingerprint"
 
 TERMINAL = {ConnectorState.FAILED, ConnectorState.CONFIG_FAILED, ConnectorState.STOPPED}
 
@@ -108,8 +110,10 @@ class Supervisor:
 
     def _load(self) -> bool:
         try:
+            # the fingerprint first: a change landing between the two queries is then seen
+            # again by the next poll instead of being taken as already loaded
+            fingerprint = self._fingerprint()
             rows = self._rows()
-            fingerprint = self._hash(rows)
             if self.resolver is default_resolver and len(rows) == len(set(self.config.groups)):
                 groups = [group_from_row(row) for row in rows]  # the same query: decode it
             else:
@@ -138,6 +142,7 @@ class Supervisor:
 
     def _mark_missing(self) -> None:
         try:
+            fingerprint = self._fingerprint()
             rows = self._rows()
         except StoreError as exc:
             self._outage(exc)
@@ -148,28 +153,27 @@ class Supervisor:
             info["found"] = name in present
         groups = [group_from_row(row) for row in rows]
         findings = list(self.validator(groups)) if groups else []
-        self.fingerprint = self._hash(rows)
+        self.fingerprint = fingerprint
         self.reconcile(specs_from_groups(groups, findings))
 
     def _rows(self) -> list[dict[str, Any]]:
         return self.store.read(RESOLVE_GROUPS_QUERY, {"qualifiedNames": self.config.groups})
 
     def _fingerprint(self) -> str:
-        """A hash of the raw rows of the one-query resolution of every configured group.
+        """A hash of the rows of ``cypher/group_fingerprint.cypher`` for every configured group.
 
-        That query sees exactly what resolution sees (group, registrations,
-        connectors, connections and embedded connections, connector types,
-        endpoints, catalog targets and their elements) and nothing that
-        connectors write, whoever changed it and however (a plain Cypher ``SET``
-        bumps no version, so the properties themselves are hashed). It is the
-        resolver's query without decoding and validation.
+        That query is the one-query resolution without the audit times: it sees exactly
+        what resolution sees (group, registrations, connectors, connections and embedded
+        connections, connector types, endpoints, catalog targets and their elements) and
+        nothing that connectors write, whoever changed it and however (a plain Cypher
+        ``SET`` bumps no version, so the properties themselves are hashed). The rows are
+        hashed as the driver returns them (``repr`` of plain values, key order included):
+        equal data gives equal text, and an order that differed would cost one needless
+        reload, never a missed change.
         """
-        return self._hash(self._rows())
-
-    @staticmethod
-    def _hash(rows: Sequence[dict[str, Any]]) -> str:
-        text = json.dumps(list(rows), sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(text.encode()).hexdigest()
+        with gc_paused():
+            rows = self.store.read_values(FINGERPRINT_QUERY, {"qualifiedNames": self.config.groups})
+            return hashlib.sha256(repr(rows).encode()).hexdigest()
 
     def reconcile(self, specs: Sequence[ConnectorSpec]) -> dict[str, list[str]]:
         """Bring the running connectors in line with ``specs``; returns what was done."""
