@@ -2,14 +2,82 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+from collections.abc import Iterator
 from typing import Any
 
 from hypothesis import strategies as st
 
+from engine.neo4j_local import LocalNeo4j
+from engine.schema import init_schema
+from engine.settings import Neo4jSettings
 from engine.store import Store
 from tests.egeria_helpers import dump
+
+
+class DedicatedServer:
+    """An embedded instance of its own that a test may kill, stop and restart, with a
+    store that is reconnected after each restart. Restarts keep the Bolt port (a test
+    process pointed at it, such as a daemon, must find the server again)."""
+
+    def __init__(self, local: LocalNeo4j) -> None:
+        self.local = local
+        self.port = local.status().port
+        self.store = self._connect()
+
+    def _settings(self) -> Neo4jSettings:
+        return Neo4jSettings(uri=self.local.uri, password=self.local.password())
+
+    def _connect(self) -> Store:
+        store = Store.connect(self._settings(), start_embedded=False)
+        init_schema(store)
+        return store
+
+    def env(self) -> dict[str, str]:
+        """The process environment pointed at this server."""
+        return {
+            **os.environ,
+            "NEO4J_URI": self.local.uri,
+            "NEO4J_USERNAME": "neo4j",
+            "NEO4J_PASSWORD": self.local.password(),
+        }
+
+    def _start(self) -> None:
+        LocalNeo4j(instance=self.local.instance, port=self.port).start()
+        self.store = self._connect()
+
+    def kill_and_restart(self) -> None:
+        """SIGKILL the server, then start it again."""
+        self.store.close()
+        self.local.kill()
+        self._start()
+
+    def stop(self) -> None:
+        """Stop the server cleanly (the store is closed until :meth:`start`)."""
+        self.store.close()
+        self.local.stop()
+
+    def start(self) -> None:
+        self._start()
+
+
+@contextlib.contextmanager
+def dedicated_server(suffix: str) -> Iterator[DedicatedServer]:
+    """Start the instance ``<SWITCHBOARD_TEST_INSTANCE>-<suffix>`` (``pytest-<suffix>`` by
+    default), yield it, stop it."""
+    name = os.environ.get("SWITCHBOARD_TEST_INSTANCE", "pytest") + "-" + suffix
+    local = LocalNeo4j(instance=name)
+    local.start()
+    server = DedicatedServer(local)
+    try:
+        yield server
+    finally:
+        server.store.close()
+        local.stop()
+
 
 FRAGMENTS = [
     "'",

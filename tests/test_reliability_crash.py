@@ -22,60 +22,20 @@ from benchmarks.apply import write_files
 from benchmarks.egeria_import import synthetic_archive
 from engine import manifest as mf
 from engine.interop.egeria import import_archive, read_archive
-from engine.neo4j_local import LocalNeo4j
-from engine.schema import init_schema
-from engine.settings import Neo4jSettings
 from engine.store import Store
-from tests.reliability_helpers import dump
+from tests.reliability_helpers import DedicatedServer, dedicated_server, dump
 
 ROOT = Path(__file__).resolve().parent.parent
 VOLATILE = ("guid", "createTime", "updateTime")
 """Left out of comparisons: apply generates guids, and times are the moment of writing."""
 
 
-class CrashServer:
-    """The dedicated instance, with a store that is reconnected after each restart."""
-
-    def __init__(self, local: LocalNeo4j) -> None:
-        self.local = local
-        self.store = self._connect()
-
-    def _settings(self) -> Neo4jSettings:
-        return Neo4jSettings(uri=self.local.uri, password=self.local.password())
-
-    def _connect(self) -> Store:
-        store = Store.connect(self._settings(), start_embedded=False)
-        init_schema(store)
-        return store
-
-    def env(self) -> dict[str, str]:
-        return {
-            **os.environ,
-            "NEO4J_URI": self.local.uri,
-            "NEO4J_USERNAME": "neo4j",
-            "NEO4J_PASSWORD": self.local.password(),
-        }
-
-    def kill_and_restart(self) -> None:
-        self.store.close()
-        self.local.kill()
-        self.local.start()
-        self.store = self._connect()
-
-
 @pytest.fixture(scope="module")
-def crash_server() -> Iterator[CrashServer]:
+def crash_server() -> Iterator[DedicatedServer]:
     if os.environ.get("NEO4J_URI"):
         pytest.skip("needs the embedded server to kill it; NEO4J_URI points elsewhere")
-    name = os.environ.get("SWITCHBOARD_TEST_INSTANCE", "pytest") + "-crash"
-    local = LocalNeo4j(instance=name)
-    local.start()
-    server = CrashServer(local)
-    try:
+    with dedicated_server("crash") as server:
         yield server
-    finally:
-        server.store.close()
-        local.stop()
 
 
 def canonical(store: Store) -> dict[str, Any]:
@@ -99,7 +59,7 @@ def canonical(store: Store) -> dict[str, Any]:
     return {"nodes": nodes, "relationships": rels}
 
 
-def run_and_kill(server: CrashServer, operation: str, paths: list[Path], after: int) -> str:
+def run_and_kill(server: DedicatedServer, operation: str, paths: list[Path], after: int) -> str:
     """Run the operation in a worker; SIGKILL the server at its ``after``-th progress step.
 
     Returns the worker's output; fails if the operation committed before the kill.
@@ -141,7 +101,7 @@ def assert_all_or_nothing(store: Store, full: dict[str, Any]) -> str:
 
 
 def test_apply_killed_mid_transaction_is_all_or_nothing_and_converges(
-    crash_server: CrashServer, tmp_path: Path
+    crash_server: DedicatedServer, tmp_path: Path
 ) -> None:
     # 5 groups x 400 connectors: ~7,000 elements and ~10,000 relationships in one transaction
     paths = write_files(tmp_path, 5, 400)
@@ -166,7 +126,7 @@ def test_apply_killed_mid_transaction_is_all_or_nothing_and_converges(
 
 
 def test_import_killed_mid_transaction_is_all_or_nothing_and_converges(
-    crash_server: CrashServer, tmp_path: Path
+    crash_server: DedicatedServer, tmp_path: Path
 ) -> None:
     archive_path = tmp_path / "big.omarchive"
     archive_path.write_text(synthetic_archive(9_000), encoding="utf-8")
