@@ -3,6 +3,8 @@ created by plain Cypher (tests/graph_builder.py), and agreement with the resolve
 
 from __future__ import annotations
 
+import networkx as nx
+
 from engine.resolve import resolve_groups
 from engine.store import Store
 from engine.validate import Finding, load_snapshot, validate_graph, validate_groups
@@ -68,6 +70,14 @@ def test_clean_database_has_no_findings(store: Store) -> None:
     assert graph.number_of_edges() == 14
     assert validate_graph(graph, deep=True) == []
     assert validate_groups(resolve_groups(store, ["g1"]), deep=True) == []
+
+
+def test_parallel_loading_gives_the_same_graph(store: Store) -> None:
+    clean_world(store)
+    one_transaction = load_snapshot(store)
+    parallel = load_snapshot(store, parallel=True)
+    assert nx.utils.graphs_equal(one_transaction, parallel)
+    assert parallel.number_of_edges() == 14
 
 
 def test_snapshot_node_and_edge_data(store: Store) -> None:
