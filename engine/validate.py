@@ -558,9 +558,19 @@ def _property_dicts(
         if column.count(None) == count:
             continue
         if name in MAP_PROPERTIES:
+            scan = _scan_json
             for props, value in zip(out, column, strict=True):
-                if value is not None:
-                    props[name] = _decoded(name, value)
+                if value is None:
+                    continue
+                if type(value) is str and value[:1] == "{" and value[-1:] == "}":
+                    try:  # the common case inline: a JSON object without surrounding blanks
+                        decoded, end = scan(value, 0)
+                        if end == len(value):
+                            props[name] = decoded
+                            continue
+                    except (StopIteration, ValueError):
+                        pass
+                props[name] = _decoded(name, value)
             continue
         for props, value in zip(out, column, strict=True):
             if value is not None:
@@ -802,14 +812,17 @@ class Context:
         if self._runtime is None:
             seen: dict[str, None] = {}
             stack: list[str] = []
+            assets, embeds = self.out[ASSET_CONNECTION], self.out[EMBEDDED]
             for connector in {v for _, v, _, _ in self.edges[REGISTERED]}:
-                stack.extend(v for v, _, _ in self.out[ASSET_CONNECTION].get(connector, ()))
+                stack.extend(v for v, _, _ in assets.get(connector, ()))
             while stack:
                 conn = stack.pop()
                 if conn in seen:
                     continue
                 seen[conn] = None
-                stack.extend(v for v, _, _ in self.out[EMBEDDED].get(conn, ()))
+                embedded = embeds.get(conn)
+                if embedded:
+                    stack.extend(v for v, _, _ in embedded)
             self._runtime = seen
         return self._runtime
 
@@ -1339,8 +1352,9 @@ def _several_endpoints(ctx: Context) -> Iterator[Hit]:
 def _virtual_empty(ctx: Context) -> Iterator[Hit]:
     """A VirtualConnection exists to hold embedded connections; an empty one gives its
     connector nothing to delegate to."""
+    embeds = ctx.out[EMBEDDED]
     for key in ctx.virtual:
-        if not ctx.out[EMBEDDED].get(key):
+        if not embeds.get(key):
             yield Hit(
                 f"virtual connection {ctx.name(key)} embeds no connection",
                 "embed at least one connection with EmbeddedConnection, or make it a plain Connection",
@@ -1526,12 +1540,13 @@ def _target_name_repeated(ctx: Context) -> Iterator[Hit]:
 def _target_connection_name(ctx: Context) -> Iterator[Hit]:
     """connectionName picks one of the target element's own connections (by
     qualifiedName or displayName); a name that matches none is ignored."""
+    assets = ctx.out[ASSET_CONNECTION]
     for u, v, _, data in ctx.edges[CATALOG_TARGET]:
         wanted = data["properties"].get("connectionName")
         if wanted is None or _blank(wanted):
             continue
         names = set(ctx.node(v)["connectionNames"])
-        for conn, _, _ in ctx.out[ASSET_CONNECTION].get(v, ()):
+        for conn, _, _ in assets.get(v, ()):
             names.add(ctx.node(conn)["qualifiedName"])
             names.add(ctx.props(conn).get("displayName"))
         if wanted not in names:
@@ -1722,7 +1737,7 @@ _SECRET_KEY_MEMO: dict[str, bool] = {}
 def _has_secret_key(value: Any) -> bool:
     """Whether a map has a string key :func:`_is_secret_key` accepts (memoised per key:
     called for every map of the graph)."""
-    if not value or not isinstance(value, Mapping):
+    if not value or (type(value) is not dict and not isinstance(value, Mapping)):
         return False
     memo = _SECRET_KEY_MEMO
     for key in value:
