@@ -157,6 +157,33 @@ def test_connectors_own_writes_are_not_group_changes(store: Store, world: dict[s
     sup.shutdown()
 
 
+def test_reload_resolves_again_only_the_groups_that_changed(
+    store: Store, world: dict[str, Any]
+) -> None:
+    b: GraphBuilder = world["builder"]
+    b.group("group.other")
+    b.connector("connector.other")
+    b.connection("conn.other", configurationProperties={"recursive": False})
+    b.connector_type_of("conn.other", "ct.files")
+    b.asset_connection("connector.other", "conn.other")
+    b.register("group.other", "connector.other", "other", refreshTimeInterval=60)
+    sup = Supervisor(store, config(groups=["group.demo", "group.other"]))
+    assert sup.load()
+    demo, other = sup._resolved["group.demo"][1], sup._resolved["group.other"][1]
+    specs = {h.name: h.spec for h in sup.handlers.values()}
+    cypher(store, "MATCH (c:Connection {qualifiedName: 'conn.other'}) SET c.userId = 'someone'")
+    assert sup.poll_changes()
+    assert sup._resolved["group.demo"][1] is demo  # not resolved again
+    assert sup._resolved["group.other"][1] is not other
+    assert sup.find("other")[0].spec.view.connection is not None
+    assert sup.find("other")[0].spec.view.connection.properties["userId"] == "someone"
+    assert sup.find("other")[0].restart_count == 1
+    assert all(sup.find(n)[0].spec is specs[n] for n in ("files", "sql"))
+    assert all(sup.find(n)[0].restart_count == 0 for n in ("files", "sql"))
+    assert not sup.poll_changes()
+    sup.shutdown()
+
+
 def test_plain_cypher_change_is_followed(running: Supervisor, store: Store) -> None:
     sup = running
     wait_for(

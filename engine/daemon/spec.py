@@ -70,15 +70,14 @@ class ConnectorSpec:
         )
 
 
-def specs_from_groups(
-    groups: Sequence[ResolvedGroup], findings: Sequence[Any] = ()
-) -> list[ConnectorSpec]:
-    """A spec per registration, with the error findings that concern it.
+def blocking_errors(
+    findings: Sequence[Any],
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The error findings that keep connectors from starting: (by registration guid, by
+    group qualifiedName for errors that name a group but no registration).
 
     ``findings`` are :class:`engine.validate.Finding` objects (anything with
-    ``severity``, ``registration``, ``group``, ``rule``, ``message``); an
-    error naming a group but no registration blocks every connector of that
-    group.
+    ``severity``, ``registration``, ``group``, ``rule``, ``message``).
     """
     by_reg: dict[str, list[str]] = {}
     by_group: dict[str, list[str]] = {}
@@ -92,10 +91,33 @@ def specs_from_groups(
             by_reg.setdefault(str(reg), []).append(text)
         elif grp:
             by_group.setdefault(str(grp), []).append(text)
+    return by_reg, by_group
+
+
+def group_specs(
+    group: ResolvedGroup,
+    by_reg: Mapping[str, Sequence[str]],
+    by_group: Mapping[str, Sequence[str]],
+) -> list[ConnectorSpec]:
+    """A spec per registration of one group, with the errors of :func:`blocking_errors`
+    that concern it (an error naming the group blocks every connector of the group)."""
+    qn = group.qualified_name
     specs = []
-    for group in groups:
-        qn = group.qualified_name
-        for view in group.connectors:
-            errors = by_group.get(qn, []) + by_reg.get(view.registration.guid, [])
-            specs.append(ConnectorSpec.build(qn, view, sorted(set(errors))))
+    for view in group.connectors:
+        errors = [*by_group.get(qn, []), *by_reg.get(view.registration.guid, [])]
+        specs.append(ConnectorSpec.build(qn, view, sorted(set(errors))))
     return specs
+
+
+def specs_from_groups(
+    groups: Sequence[ResolvedGroup], findings: Sequence[Any] = ()
+) -> list[ConnectorSpec]:
+    """A spec per registration, with the error findings that concern it.
+
+    ``findings`` are :class:`engine.validate.Finding` objects (anything with
+    ``severity``, ``registration``, ``group``, ``rule``, ``message``); an
+    error naming a group but no registration blocks every connector of that
+    group.
+    """
+    by_reg, by_group = blocking_errors(findings)
+    return [spec for group in groups for spec in group_specs(group, by_reg, by_group)]

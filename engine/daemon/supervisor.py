@@ -29,7 +29,7 @@ from typing import Any
 from engine.daemon.clock import Clock, SystemClock
 from engine.daemon.config import DaemonConfig
 from engine.daemon.handler import ConnectorHandler, Job
-from engine.daemon.spec import ConnectorSpec, specs_from_groups
+from engine.daemon.spec import ConnectorSpec, blocking_errors, group_specs, specs_from_groups
 from engine.daemon.states import ConnectorState
 from engine.errors import NotFoundError, StoreError, UsageError
 from engine.resolve import RESOLVE_GROUPS_QUERY, gc_paused, group_from_row
@@ -58,6 +58,11 @@ def default_validator(groups: Sequence[ResolvedGroup]) -> Sequence[Any]:
     return validate_groups(groups)
 
 
+def _combined(fingerprints: dict[str, str]) -> str:
+    text = repr(sorted(fingerprints.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class Supervisor:
     """Runs every registered connector of the configured groups."""
 
@@ -84,6 +89,11 @@ class Supervisor:
             for name in config.groups
         }
         self.fingerprint: str | None = None
+        self._resolved: dict[str, tuple[str, ResolvedGroup]] = {}
+        """group qualifiedName -> (its fingerprint, its resolution), for reloads that
+        resolve only the groups whose fingerprint changed."""
+        self._group_specs: dict[str, tuple[Any, list[ConnectorSpec]]] = {}
+        """group qualifiedName -> (fingerprint and blocking errors, its specs)."""
         self.degraded = False
         self.degraded_reason: str | None = None
         self.degraded_since: datetime | None = None
@@ -108,16 +118,14 @@ class Supervisor:
         with self._reload_lock:
             return self._load()
 
-    def _load(self) -> bool:
+    def _load(self, fingerprints: dict[str, str] | None = None) -> bool:
+        """``fingerprints``: per group, as just read by the poll that called (not read again)."""
         try:
-            # the fingerprint first: a change landing between the two queries is then seen
+            # the fingerprints first: a change landing between the two queries is then seen
             # again by the next poll instead of being taken as already loaded
-            fingerprint = self._fingerprint()
-            rows = self._rows()
-            if self.resolver is default_resolver and len(rows) == len(set(self.config.groups)):
-                groups = [group_from_row(row) for row in rows]  # the same query: decode it
-            else:
-                groups = self.resolver(self.store, self.config.groups)
+            if fingerprints is None:
+                fingerprints = self._fingerprints()
+            groups = self._resolve(fingerprints)
         except NotFoundError:
             if not self._loaded:
                 raise
@@ -128,21 +136,61 @@ class Supervisor:
             return False
         findings = list(self.validator(groups))
         self._recovered()
-        self.fingerprint = fingerprint
+        self.fingerprint = _combined(fingerprints)
         for group in groups:
             self.groups[group.qualified_name].update(
                 found=True,
                 displayName=group.group.properties.get("displayName"),
                 guid=group.group.guid,
             )
-        self.reconcile(specs_from_groups(groups, findings))
+        self.reconcile(self._specs(groups, findings, fingerprints))
         self._loaded = True
         self.reloads += 1
         return True
 
+    def _resolve(self, fingerprints: dict[str, str]) -> list[ResolvedGroup]:
+        """Every configured group, resolving again only those whose fingerprint changed
+        (with the default resolver; an injected resolver is asked for all of them)."""
+        names = list(dict.fromkeys(self.config.groups))
+        if self.resolver is not default_resolver or any(n not in fingerprints for n in names):
+            self._resolved.clear()
+            return self.resolver(self.store, self.config.groups)
+        stale = [n for n in names if self._resolved.get(n, ("", None))[0] != fingerprints[n]]
+        if stale:
+            rows = self.store.read(RESOLVE_GROUPS_QUERY, {"qualifiedNames": stale})
+            fresh = {str(row["group"]["qualifiedName"]): group_from_row(row) for row in rows}
+            if set(fresh) != set(stale):  # deleted since the fingerprint was read
+                self._resolved.clear()
+                return self.resolver(self.store, self.config.groups)
+            for name in stale:
+                self._resolved[name] = (fingerprints[name], fresh[name])
+        return [self._resolved[n][1] for n in names]
+
+    def _specs(
+        self, groups: Sequence[ResolvedGroup], findings: Sequence[Any], fingerprints: dict[str, str]
+    ) -> list[ConnectorSpec]:
+        """The connector specs, reusing a group's specs while its fingerprint and the
+        errors that block its connectors stay the same."""
+        by_reg, by_group = blocking_errors(findings)
+        specs: list[ConnectorSpec] = []
+        for group in groups:
+            qn = group.qualified_name
+            regs = {view.registration.guid for view in group.connectors}
+            key = (
+                fingerprints.get(qn),
+                tuple(by_group.get(qn, ())),
+                tuple(sorted((r, tuple(by_reg[r])) for r in regs if r in by_reg)),
+            )
+            cached = self._group_specs.get(qn)
+            if cached is None or cached[0] != key or key[0] is None:
+                cached = (key, group_specs(group, by_reg, by_group))
+                self._group_specs[qn] = cached
+            specs.extend(cached[1])
+        return specs
+
     def _mark_missing(self) -> None:
         try:
-            fingerprint = self._fingerprint()
+            fingerprint = _combined(self._fingerprints())
             rows = self._rows()
         except StoreError as exc:
             self._outage(exc)
@@ -154,26 +202,34 @@ class Supervisor:
         groups = [group_from_row(row) for row in rows]
         findings = list(self.validator(groups)) if groups else []
         self.fingerprint = fingerprint
+        self._resolved.clear()
         self.reconcile(specs_from_groups(groups, findings))
 
     def _rows(self) -> list[dict[str, Any]]:
         return self.store.read(RESOLVE_GROUPS_QUERY, {"qualifiedNames": self.config.groups})
 
-    def _fingerprint(self) -> str:
-        """A hash of the rows of ``cypher/group_fingerprint.cypher`` for every configured group.
+    def _fingerprints(self) -> dict[str, str]:
+        """Per configured group found, a hash of its row of ``cypher/group_fingerprint.cypher``.
 
         That query is the one-query resolution without the audit times: it sees exactly
         what resolution sees (group, registrations, connectors, connections and embedded
         connections, connector types, endpoints, catalog targets and their elements) and
         nothing that connectors write, whoever changed it and however (a plain Cypher
-        ``SET`` bumps no version, so the properties themselves are hashed). The rows are
+        ``SET`` bumps no version, so the properties themselves are hashed). Rows are
         hashed as the driver returns them (``repr`` of plain values, key order included):
         equal data gives equal text, and an order that differed would cost one needless
         reload, never a missed change.
         """
         with gc_paused():
             rows = self.store.read_values(FINGERPRINT_QUERY, {"qualifiedNames": self.config.groups})
-            return hashlib.sha256(repr(rows).encode()).hexdigest()
+            return {
+                str(row[0]["qualifiedName"]): hashlib.sha256(repr(row).encode()).hexdigest()
+                for row in rows
+            }
+
+    def _fingerprint(self) -> str:
+        """One hash of every configured group's fingerprint (see :meth:`_fingerprints`)."""
+        return _combined(self._fingerprints())
 
     def reconcile(self, specs: Sequence[ConnectorSpec]) -> dict[str, list[str]]:
         """Bring the running connectors in line with ``specs``; returns what was done."""
@@ -227,24 +283,32 @@ class Supervisor:
 
     def _poll_changes(self) -> bool:
         self.polls += 1
+        began = self.clock.monotonic()
         try:
-            fingerprint = self._fingerprint()
+            fingerprints = self._fingerprints()
         except StoreError as exc:
             self._outage(exc)
             return False
         was_degraded = self.degraded
         self._recovered()
-        if fingerprint == self.fingerprint and not was_degraded and self._loaded:
-            self.next_poll_mono = self.clock.monotonic() + self.config.poll_interval
+        if _combined(fingerprints) == self.fingerprint and not was_degraded and self._loaded:
+            self._next_poll(began)
             return False
         try:
-            ok = self.load()
+            ok = self._load(fingerprints)
         except NotFoundError as exc:
             log.warning("%s", exc.message)
             ok = False
         if ok:
-            self.next_poll_mono = self.clock.monotonic() + self.config.poll_interval
+            self._next_poll(began)
         return ok
+
+    def _next_poll(self, began: float) -> None:
+        """Polls start every ``pollInterval`` seconds (the time a poll takes does not add
+        to the delay before a change is noticed), but never closer than half an interval
+        after the previous one ended."""
+        interval = self.config.poll_interval
+        self.next_poll_mono = max(began + interval, self.clock.monotonic() + interval / 2)
 
     def _outage(self, exc: StoreError) -> None:
         self.store_failures += 1
