@@ -30,8 +30,6 @@ WITH row, r, a, b, size(storedKeys) = size(givenKeys) AND all(k IN givenKeys WHE
               ELSE r[k] = row.properties[k] END, false)) AS same
 WITH row, r, a, b, same,
      same AND type(r) = row.type AND a.guid = row.start AND b.guid = row.end AS asWanted
-// (The description of a changed one is built before collect(): the same expression inside
-// collect(CASE ...) costs Neo4j 5.26 about 40 times as much CPU.)
 WITH row, asWanted, CASE WHEN NOT asWanted
        THEN {guid: row.guid, type: type(r), start: a.guid, end: b.guid, version: r.version,
              createTime: CASE WHEN r.createTime IS :: ZONED DATETIME
