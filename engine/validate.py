@@ -35,6 +35,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any, Literal
 
 import networkx as nx
@@ -522,6 +523,8 @@ SNAPSHOT_EDGE_PROPERTIES: dict[str, tuple[str, ...]] = {
 """The relationship properties a snapshot carries, by type: those the rules read."""
 
 _NO_NAMES: frozenset[str] = frozenset()
+_NO_PROPERTIES: Mapping[str, Any] = MappingProxyType({})
+"""The properties of every snapshot element that has none of those loaded (read only)."""
 
 
 _scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
@@ -551,30 +554,34 @@ _PLAIN_TYPES: frozenset[type] = frozenset({str, int, float, bool})
 def _property_dicts(
     count: int, names: Sequence[str], columns: Sequence[list[Any]]
 ) -> list[dict[str, Any]]:
-    """One properties dict per element from parallel columns (None = absent)."""
-    out: list[dict[str, Any]] = [{} for _ in range(count)]
+    """One properties dict per element from parallel columns (None = absent); elements
+    without any share one read-only empty mapping (most elements: no allocation)."""
+    empty: dict[str, Any] = _NO_PROPERTIES  # type: ignore[assignment]
+    out: list[dict[str, Any]] = [empty] * count
     plain = _PLAIN_TYPES
+    scan = _scan_json
     for name, column in zip(names, columns, strict=True):
         if column.count(None) == count:
             continue
-        if name in MAP_PROPERTIES:
-            scan = _scan_json
-            for props, value in zip(out, column, strict=True):
-                if value is None:
-                    continue
-                if type(value) is str and value[:1] == "{" and value[-1:] == "}":
-                    try:  # the common case inline: a JSON object without surrounding blanks
-                        decoded, end = scan(value, 0)
-                        if end == len(value):
-                            props[name] = decoded
-                            continue
-                    except (StopIteration, ValueError):
-                        pass
-                props[name] = _decoded(name, value)
-            continue
-        for props, value in zip(out, column, strict=True):
-            if value is not None:
+        is_map = name in MAP_PROPERTIES
+        for i, value in enumerate(column):
+            if value is None:
+                continue
+            props = out[i]
+            if props is empty:
+                props = out[i] = {}
+            if not is_map:
                 props[name] = value if type(value) in plain else to_python(value)
+                continue
+            if type(value) is str and value[:1] == "{" and value[-1:] == "}":
+                try:  # the common case inline: a JSON object without surrounding blanks
+                    decoded, end = scan(value, 0)
+                    if end == len(value):
+                        props[name] = decoded
+                        continue
+                except (StopIteration, ValueError):
+                    pass
+            props[name] = _decoded(name, value)
     return out
 
 
@@ -592,7 +599,7 @@ def graph_from_snapshot(
         for node_id, guid, qn, type_name, proxy, props in zip(
             ids, guids, names, type_names, proxies, props_of, strict=True
         ):
-            key = guid if guid and type(guid) is str else None
+            key = (guid if type(guid) is str else str(guid)) if guid else None
             if key is None:
                 b.missing_guids.append(
                     {"kind": "element", "name": str(qn) if qn else f"nodeId:{node_id}"}
@@ -728,7 +735,10 @@ class Context:
         if self._kinds is None:
             kinds: dict[tuple[frozenset[str], str], list[str]] = defaultdict(list)
             for key, data in self.nodes.items():
-                kinds[(data["labels"], data["typeName"])].append(key)
+                labels = data["labels"]
+                if type(labels) is not frozenset:
+                    labels = frozenset(labels)
+                kinds[(labels, data["typeName"])].append(key)
             self._kinds = kinds
         return self._kinds
 
