@@ -81,6 +81,10 @@ def _benchmarks() -> list[Benchmark]:
             [
                 *("--groups", "20", "--daemon-groups", "5", "--iterations", "30"),
                 *("--warmup", "5", "--instance", INSTANCE),
+                # the issue-8 daemon at its full size (1,000 connectors in 100 groups),
+                # shorter CPU windows and fewer timed changes than the module's defaults
+                *("--scale-groups", "100", "--scale-per-group", "10", "--window", "20"),
+                *("--repeats", "2", "--default-window", "30", "--trials", "4"),
             ],
             daemon_poll.main,
         ),

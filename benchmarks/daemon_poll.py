@@ -1,15 +1,30 @@
-"""Benchmark: the daemon's change check (issue 6).
+"""Benchmark: the daemon's change check (issues 6 and 8).
 
-Every ``pollInterval`` seconds the daemon hashes the raw rows of the one-query
-resolution of its groups (``cypher/resolve_groups.cypher``) and only decodes,
-validates and reconciles when the hash changed. This measures, side by side in one run, on
-the synthetic graph of benchmarks/synthetic.py, for a daemon running
-``--daemon-groups`` groups of 100 connectors:
+Every ``pollInterval`` seconds the daemon hashes, per group, the rows of
+``cypher/group_fingerprint.cypher`` (the one-query resolution without the audit times)
+and only resolves again, validates and reconciles when a group's hash changed. This
+measures, side by side in one run, on the synthetic graph of benchmarks/synthetic.py, for
+a daemon running ``--daemon-groups`` groups of 100 connectors:
 
-* one change check (resolution query + hash), what every quiet poll costs;
+* one change check (fingerprint query + hash), what every quiet poll costs;
 * what a poll would cost without it: resolve_groups (query + decoding) +
   validate_groups + building the per-connector specs the supervisor compares;
 * a bare ``RETURN 1`` round trip (the floor).
+
+Then, at the scale of issue 8 (``--scale-groups`` 100 groups of ``--scale-per-group`` 10
+= 1,000 registered connectors, all running a no-op provider through the daemon's alias
+map), a real :class:`Supervisor` runs in this process (so this process *is* the daemon):
+
+* (a) the CPU cost of the change-following poll when nothing changes, as a share of one
+  core at the default poll interval (10 s): the CPU of this process and of the Neo4j
+  server (``/proc/<pid>/stat``) over windows that poll every ``--fast-poll`` seconds,
+  interleaved with windows that do not poll at all (what the daemon costs just keeping
+  1,000 connectors scheduled); the difference divided by the polls is the cost of one
+  poll. A window at the default interval measures the whole idle daemon directly.
+* (b) after a plain Cypher ``SET`` of one connection's configuration (no version bump),
+  the time until that connector's ``start()`` has returned with the new configuration,
+  over ``--trials`` changes made at random moments of the poll cycle, against the target
+  poll interval + 2 s.
 
 Runs against its own embedded instance (default ``bench-daemon``), which it
 wipes; results are appended to benchmarks/RESULTS.md with the command.
@@ -20,24 +35,300 @@ wipes; results are appended to benchmarks/RESULTS.md with the command.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
 import platform
+import random
 import shlex
+import statistics
 import sys
+import threading
+import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+from benchmarks.idle_connectors import PROVIDER, STARTED, STARTED_LOCK
 from benchmarks.resolve import Timing, connect, ms, timed
 from benchmarks.synthetic import SyntheticSpec, group_qualified_name, load, run_bench_query, wipe
 from engine.daemon.config import DaemonConfig
 from engine.daemon.spec import specs_from_groups
 from engine.daemon.supervisor import Supervisor
-from engine.neo4j_local import NEO4J_VERSION
-from engine.resolve import resolve_groups
+from engine.graphmap import encode_properties
+from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
+from engine.resolve import RESOLVE_GROUPS_QUERY, resolve_groups
 from engine.schema import init_schema
+from engine.store import Store
 from engine.validate import validate_groups
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
+DEFAULT_POLL = DaemonConfig.model_fields["poll_interval"].default
+TARGET_SHARE = 0.05
+"""Issue 8: the quiet poll costs at most 5% of one core (daemon + Neo4j)."""
+TARGET_SLACK = 2.0
+"""Issue 8: one changed connection is running within poll interval + 2 s."""
+
+
+# ------------------------------------------------------------------ the previous check
+def previous_check(store: Store, names: list[str]) -> str:
+    """The change check before issue 8: the resolution query's rows as dicts, hashed as
+    sorted JSON (kept here to measure the current one against it in the same run)."""
+    rows = store.read(RESOLVE_GROUPS_QUERY, {"qualifiedNames": names})
+    text = json.dumps(rows, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def per_call_cpu(
+    calls: dict[str, Any], neo4j_pid: int, rounds: int
+) -> dict[str, tuple[float, float]]:
+    """Client and Neo4j CPU seconds per call of each function, the calls interleaved."""
+    totals = {name: [0.0, 0.0] for name in calls}
+    for _ in range(rounds):
+        for name, fn in calls.items():
+            client, server = time.process_time(), cpu_seconds(neo4j_pid)
+            fn()
+            totals[name][0] += time.process_time() - client
+            totals[name][1] += cpu_seconds(neo4j_pid) - server
+    return {name: (c / rounds, s / rounds) for name, (c, s) in totals.items()}
+
+
+# ------------------------------------------------------------------ CPU accounting
+def cpu_seconds(pid: int | str) -> float:
+    """User + system CPU seconds of a process so far (all its threads)."""
+    text = Path(f"/proc/{pid}/stat").read_text()
+    fields = text[text.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def pct(share: float) -> str:
+    return f"{share * 100:.2f}%"
+
+
+class ScaleResult:
+    """What the issue-8 daemon measurement found."""
+
+    def __init__(self) -> None:
+        self.connectors = 0
+        self.states: dict[str, int] = {}
+        self.warmup_seconds = 0.0
+        self.windows: list[tuple[str, float, float, float, int]] = []
+        """(kind, seconds, daemon CPU, Neo4j CPU, polls) per window."""
+        self.reloads = 0
+        self.default_window: tuple[float, float, float, int] | None = None
+        self.latencies: list[float] = []
+        self.restarted_others = 0
+        self.methods: dict[str, tuple[float, float]] = {}
+        """Per call (client CPU, Neo4j CPU) of the current and the previous change check."""
+
+
+def _switch_polling(sup: Supervisor, interval: float | None) -> None:
+    """Poll every ``interval`` seconds from now on (None: stop polling)."""
+    value = interval if interval is not None else 1e9
+    sup.config = sup.config.model_copy(update={"poll_interval": value})
+    sup.next_poll_mono = sup.clock.monotonic() + value
+
+
+def _window(
+    sup: Supervisor, neo4j_pid: int, seconds: float, interval: float | None
+) -> tuple[float, float, float, int]:
+    _switch_polling(sup, interval)
+    time.sleep(min(2.0, seconds / 10))  # let a poll in flight finish
+    polls, reloads = sup.polls, sup.reloads
+    began, daemon0, neo0 = time.monotonic(), cpu_seconds("self"), cpu_seconds(neo4j_pid)
+    time.sleep(seconds)
+    elapsed = time.monotonic() - began
+    daemon, neo = cpu_seconds("self") - daemon0, cpu_seconds(neo4j_pid) - neo0
+    if sup.reloads != reloads:
+        raise SystemExit("the daemon reloaded although nothing changed; benchmark invalid")
+    return elapsed, daemon, neo, sup.polls - polls
+
+
+def measure_scale(
+    store: Store,
+    neo4j_pid: int,
+    names: list[str],
+    connector_types: int,
+    *,
+    window: float,
+    repeats: int,
+    fast_poll: float,
+    default_window: float,
+    trials: int,
+    say: Any,
+) -> ScaleResult:
+    """Run a daemon on ``names`` in this process and measure (a) and (b)."""
+    result = ScaleResult()
+    aliases = {f"bench.providers.Provider{k:02d}": PROVIDER for k in range(connector_types)}
+    config = DaemonConfig.model_validate({"groups": names, "aliases": aliases, "api": {}})
+    sup = Supervisor(store, config)
+    STARTED.clear()
+    runner = threading.Thread(target=sup.run, name="daemon", daemon=True)
+    began = time.monotonic()
+    runner.start()
+    try:
+        while True:
+            time.sleep(0.5)
+            handlers = list(sup.handlers.values())
+            if handlers and all(
+                h.refresh_count or h.state.value.endswith("FAILED") for h in handlers
+            ):
+                break
+            if time.monotonic() - began > 600:
+                raise SystemExit("the daemon did not start its connectors within 600 s")
+        result.warmup_seconds = time.monotonic() - began
+        result.connectors = len(handlers)
+        for h in handlers:
+            result.states[h.state.value] = result.states.get(h.state.value, 0) + 1
+        say(
+            f"daemon running {result.connectors} connectors after "
+            f"{result.warmup_seconds:.0f} s: {result.states}"
+        )
+        failed = [h for h in handlers if h.state.value.endswith("FAILED")]
+        if failed:
+            raise SystemExit(f"{len(failed)} connectors failed, e.g. {failed[0].status()}")
+        reloads = sup.reloads
+        say("the current and the previous change check, interleaved")
+        _switch_polling(sup, None)
+        time.sleep(2.0)
+        result.methods = per_call_cpu(
+            {
+                "current": sup._fingerprint,
+                "previous": lambda: previous_check(store, names),
+            },
+            neo4j_pid,
+            rounds=max(3, repeats * 5),
+        )
+        # (a) interleaved windows: polling every fast_poll seconds, and not polling at all
+        for r in range(repeats):
+            for kind, interval in (("polling", fast_poll), ("idle", None)):
+                say(f"window {r + 1}/{repeats}: {kind} ({window:.0f} s)")
+                result.windows.append((kind, *_window(sup, neo4j_pid, window, interval)))
+        if default_window > 0:
+            say(f"window at the default poll interval ({default_window:.0f} s)")
+            result.default_window = _window(sup, neo4j_pid, default_window, DEFAULT_POLL)
+        result.reloads = sup.reloads - reloads
+        # (b) change one connection at a random moment of the poll cycle, at the default
+        # interval, and wait until its connector started with the new configuration
+        _switch_polling(sup, DEFAULT_POLL)
+        rng = random.Random(8)
+        restarts = {h.name: h.restart_count for h in sup.handlers.values()}
+        changed: set[str] = set()
+        for trial in range(trials):
+            time.sleep(rng.uniform(0, DEFAULT_POLL))
+            i, j = rng.randrange(len(names)), rng.randrange(result.connectors // len(names))
+            name = f"g{int(names[i].rsplit('.', 1)[1]):04d}-c{j:03d}"
+            qn = f"{names[i]}.connector.{j:03d}.connection"
+            size = 1000 + trial
+            props = encode_properties(
+                {"configurationProperties": {"directory": f"/data/{qn}", "batchSize": size}}
+            )
+            said = time.monotonic()
+            rows = run_bench_query(
+                store,
+                "set_connection_batch_size",
+                {"qualifiedName": qn, "json": props["configurationProperties"], "batchSize": size},
+                write=True,
+            )
+            if not rows:
+                raise SystemExit(f"no connection {qn}; benchmark invalid")
+            changed.add(name)
+            while True:
+                with STARTED_LOCK:
+                    when, cfg = STARTED.get(name, (0.0, {}))
+                if when > said and cfg.get("batchSize") == size:
+                    result.latencies.append(when - said)
+                    break
+                if time.monotonic() - said > 120:
+                    raise SystemExit(
+                        f"{name} did not restart within 120 s of the change (polls "
+                        f"{sup.polls}, reloads {sup.reloads}, next poll in "
+                        f"{sup.next_poll_mono - sup.clock.monotonic():.0f} s)"
+                    )
+                time.sleep(0.02)
+            say(
+                f"trial {trial + 1}/{trials}: {name} running the new configuration after "
+                f"{result.latencies[-1]:.2f} s"
+            )
+        result.restarted_others = sum(
+            1
+            for h in sup.handlers.values()
+            if h.name not in changed and h.restart_count != restarts.get(h.name, 0)
+        )
+    finally:
+        sup.stop()
+        runner.join(60)
+    return result
+
+
+def scale_lines(result: ScaleResult, names: list[str], fast_poll: float, trials: int) -> list[str]:
+    polling = [w for w in result.windows if w[0] == "polling"]
+    idle = [w for w in result.windows if w[0] == "idle"]
+
+    def rate(ws: list[tuple[str, float, float, float, int]], i: int) -> float:
+        return sum(float(w[i]) for w in ws) / sum(w[1] for w in ws)
+
+    polls = sum(w[4] for w in polling)
+    seconds = sum(w[1] for w in polling)
+    per_poll_daemon = (rate(polling, 2) - rate(idle, 2)) * seconds / polls
+    per_poll_neo4j = (rate(polling, 3) - rate(idle, 3)) * seconds / polls
+    share_daemon = per_poll_daemon / DEFAULT_POLL
+    share_neo4j = per_poll_neo4j / DEFAULT_POLL
+    share = share_daemon + share_neo4j
+    states = ", ".join(f"{n} {s}" for s, n in sorted(result.states.items()))
+    lines = [
+        "",
+        f"Daemon at scale: {result.connectors} registered connectors in {len(names)} groups "
+        f"({states}), no-op provider via the alias map, started and refreshed once in "
+        f"{result.warmup_seconds:.0f} s; windows of {polling[0][1]:.0f} s polling every "
+        f"{fast_poll:g} s interleaved with windows not polling; {polls} quiet polls, "
+        f"{result.reloads} reloads.",
+        "",
+        "| quiet poll | daemon | Neo4j | sum |",
+        "|---|---|---|---|",
+        f"| CPU per poll | {ms(per_poll_daemon)} | {ms(per_poll_neo4j)} | "
+        f"{ms(per_poll_daemon + per_poll_neo4j)} |",
+        f"| share of one core at pollInterval {DEFAULT_POLL:g} s | {pct(share_daemon)} | "
+        f"{pct(share_neo4j)} | {pct(share)} |",
+        f"| not polling: keeping the connectors scheduled | {pct(rate(idle, 2))} | "
+        f"{pct(rate(idle, 3))} | {pct(rate(idle, 2) + rate(idle, 3))} |",
+    ]
+    if result.default_window is not None:
+        seconds_d, daemon_d, neo_d, polls_d = result.default_window
+        lines.append(
+            f"| whole idle daemon at pollInterval {DEFAULT_POLL:g} s, measured "
+            f"({seconds_d:.0f} s, {polls_d} polls) | {pct(daemon_d / seconds_d)} | "
+            f"{pct(neo_d / seconds_d)} | {pct((daemon_d + neo_d) / seconds_d)} |"
+        )
+    cur, prev = result.methods["current"], result.methods["previous"]
+    lines += [
+        "",
+        "| one change check, called directly (interleaved) | client CPU | Neo4j CPU | sum |",
+        "|---|---|---|---|",
+        f"| current: group_fingerprint rows as tuples, repr hash | {ms(cur[0])} | {ms(cur[1])} | "
+        f"{ms(sum(cur))} |",
+        f"| previous: resolve_groups rows as dicts, sorted-JSON hash | {ms(prev[0])} | "
+        f"{ms(prev[1])} | {ms(sum(prev))} |",
+        "",
+        f"- previous / current change check CPU (client + Neo4j): **{sum(prev) / sum(cur):.2f}x**",
+    ]
+    lat = sorted(result.latencies)
+    target = DEFAULT_POLL + TARGET_SLACK
+    lines += [
+        "",
+        f"| changed connection running with its new configuration ({trials} trials) | p50 "
+        f"| max | target |",
+        "|---|---|---|---|",
+        f"| plain Cypher SET -> connector started with it | {statistics.median(lat):.2f} s | "
+        f"{lat[-1]:.2f} s | <= {target:g} s |",
+        "",
+        f"- quiet poll share of one core (daemon + Neo4j) at {DEFAULT_POLL:g} s: {pct(share)} "
+        f"(target <= {pct(TARGET_SHARE)}: {'met' if share <= TARGET_SHARE else 'NOT met'})",
+        f"- change running after (max of {trials}): {lat[-1]:.2f} s (target <= {target:g} s: "
+        f"{'met' if lat[-1] <= target else 'NOT met'}); other connectors restarted: "
+        f"{result.restarted_others}",
+    ]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,6 +339,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--iterations", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=10)
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
+    parser.add_argument(
+        "--scale-groups", type=int, default=100, help="groups of the daemon at scale (0: skip)"
+    )
+    parser.add_argument("--scale-per-group", type=int, default=10, help="connectors per group")
+    parser.add_argument("--window", type=float, default=60.0, help="seconds per CPU window")
+    parser.add_argument("--repeats", type=int, default=2, help="pairs of CPU windows")
+    parser.add_argument(
+        "--fast-poll", type=float, default=1.0, help="poll interval of the polling windows"
+    )
+    parser.add_argument(
+        "--default-window",
+        type=float,
+        default=60.0,
+        help="seconds measured at the default poll interval (0: skip)",
+    )
+    parser.add_argument("--trials", type=int, default=8, help="configuration changes timed")
     args = parser.parse_args(argv)
     raw = argv if argv is not None else sys.argv[1:]
     command = "python -m benchmarks.daemon_poll" + (" " + shlex.join(raw) if raw else "")
@@ -82,6 +389,28 @@ def main(argv: list[str] | None = None) -> int:
             fp.append(timed(check))
             rs.append(timed(full))
             floor.append(timed(lambda: run_bench_query(store, "return_one")))
+        scale: ScaleResult | None = None
+        scale_names = [group_qualified_name(i) for i in range(args.scale_groups)]
+        if args.scale_groups > 0:
+            assert local is not None
+            scale_spec = SyntheticSpec(
+                groups=args.scale_groups, connectors_per_group=args.scale_per_group
+            )
+            say("wiping the benchmark database for the daemon at scale")
+            wipe(store)
+            load(store, scale_spec, range(args.scale_groups), progress=say)
+            scale = measure_scale(
+                store,
+                _pid(local),
+                scale_names,
+                scale_spec.connector_types,
+                window=args.window,
+                repeats=args.repeats,
+                fast_poll=args.fast_poll,
+                default_window=args.default_window,
+                trials=args.trials,
+                say=say,
+            )
     finally:
         store.close()
         if local is not None and started_here:
@@ -100,7 +429,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
         "| per poll | p50 | p99 | mean | samples |",
         "|---|---|---|---|---|",
-        f"| change check (query + hash) | {ms(t_fp.p50)} | {ms(t_fp.p99)} | "
+        f"| change check (fingerprint query + hash) | {ms(t_fp.p50)} | {ms(t_fp.p99)} | "
         f"{ms(t_fp.mean)} | {len(fp)} |",
         f"| re-resolve + validate + specs | {ms(t_rs.p50)} | {ms(t_rs.p99)} | "
         f"{ms(t_rs.mean)} | {len(rs)} |",
@@ -109,14 +438,23 @@ def main(argv: list[str] | None = None) -> int:
         "",
         f"- re-resolve / change check (p50): **{t_rs.p50 / t_fp.p50:.1f}x**",
         f"- change check / `RETURN 1` (p50): **{t_fp.p50 / t_floor.p50:.1f}x**",
-        "",
     ]
+    if scale is not None:
+        lines += scale_lines(scale, scale_names, args.fast_poll, args.trials)
+    lines.append("")
     report = "\n".join(lines)
     print(report)
     if not args.no_record:
         with RESULTS.open("a", encoding="utf-8") as fh:
             fh.write(report + "\n")
     return 0
+
+
+def _pid(local: LocalNeo4j) -> int:
+    pid = local.status().pid
+    if pid is None:
+        raise SystemExit(f"the instance {local.instance} is not running")
+    return pid
 
 
 if __name__ == "__main__":
