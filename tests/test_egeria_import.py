@@ -549,3 +549,22 @@ def test_relationship_rows_prepared_on_a_thread_give_the_same_graph(
     assert dump(store) == expected
     again = import_archives(store, archives)
     assert [r.changed for r in again] == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [(2**64, "does not fit in 64 bits"), (float("nan"), "not valid JSON")],
+)
+def test_numbers_neo4j_cannot_store_are_refused(store: Store, value: Any, fragment: str) -> None:
+    doc = json.loads((ARCHIVES / "virtual_connection.omarchive").read_text())
+    entity = doc["archiveInstanceStore"]["entities"][0]
+    entity["properties"]["instanceProperties"]["refreshCount"] = {
+        "class": "PrimitivePropertyValue",
+        "primitiveDefCategory": "OM_PRIMITIVE_TYPE_LONG",
+        "primitiveValue": value,
+    }
+    with pytest.raises(ArchiveError) as caught:
+        import_archive(store, parse_archive(json.dumps(doc), source="numbers.omarchive"))
+    assert caught.value.exit_code == 2
+    assert "numbers.omarchive" in caught.value.message and fragment in caught.value.message
+    assert dump(store) == {"nodes": {}, "relationships": {}}

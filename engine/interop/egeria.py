@@ -597,6 +597,10 @@ def _decode_instance_properties(value: Any, where: str) -> dict[str, Any]:
     return out
 
 
+def _integral(category: str) -> bool:
+    return category.upper().endswith(("INT", "LONG", "SHORT", "BYTE", "BIGINTEGER"))
+
+
 def decode_value(value: Any, where: str = "property") -> Any:
     """One Egeria typed property value -> a Python value.
 
@@ -617,6 +621,12 @@ def decode_value(value: Any, where: str = "property") -> Any:
             if moment is None:
                 raise ArchiveError(f"{where}: {primitive!r} is not a date")
             return moment
+        if type(primitive) is float and abs(primitive) >= 2.0**63 and _integral(category):
+            # orjson reads integers beyond 64 bits as floats
+            raise ArchiveError(
+                f"{where}: {primitive:.0f} does not fit in 64 bits",
+                hint="Neo4j stores integers of at most 64 bits",
+            )
         return primitive
     if cls == "EnumPropertyValue":
         symbol = value.get("symbolicName")
