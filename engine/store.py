@@ -217,6 +217,19 @@ class Store:
         result = tx.run(query_text(name), dict(params or {}))
         return [tuple(record.values()) for record in result]
 
+    def start_values(
+        self, tx: ManagedTransaction, name: str, params: Params | None = None
+    ) -> Callable[[], list[tuple[Any, ...]]]:
+        """Send ``cypher/<name>.cypher`` inside ``tx`` now; the function returned waits for
+        its rows (value tuples, as :meth:`run_values`).
+
+        The server runs the query while the caller works on earlier results. Fetch the
+        rows before starting the next query of the transaction (the driver would buffer
+        them anyway).
+        """
+        result = tx.run(query_text(name), dict(params or {}))
+        return lambda: [tuple(record.values()) for record in result]
+
     def _tx(
         self,
         operation: str,

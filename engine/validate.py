@@ -466,22 +466,37 @@ def load_snapshot(store: Store, *, parallel: bool = False) -> nx.MultiDiGraph:
     def read_relationships(tx: Any) -> dict[str, list[tuple[Any, ...]]]:
         return {name: store.run_values(tx, name) for name in SNAPSHOT_RELATIONSHIP_QUERIES}
 
-    def work(tx: Any) -> tuple[list[tuple[Any, ...]], dict[str, list[tuple[Any, ...]]]]:
-        return read_nodes(tx), read_relationships(tx)
+    def work(tx: Any) -> _Snapshot:
+        # each query is sent before the rows of the one before are turned into graph
+        # data, so the server runs it meanwhile (the client's and the server's CPU overlap)
+        snapshot = _Snapshot()
+        nodes = store.run_values(tx, SNAPSHOT_NODES_QUERY)
+        queries = list(SNAPSHOT_RELATIONSHIP_QUERIES)
+        pending = store.start_values(tx, queries[0])
+        snapshot.add_nodes(nodes)
+        for query, following in zip(queries, [*queries[1:], None], strict=True):
+            rows = pending()
+            if following is not None:
+                pending = store.start_values(tx, following)
+            snapshot.add_relationships(query, rows)
+        return snapshot
 
     with _gc_paused():
         if parallel:
+            snapshot = _Snapshot()
             with ThreadPoolExecutor(max_workers=1) as pool:
                 later = pool.submit(
-                    store.read_tx, "validation snapshot (nodes)", read_nodes, quiet=quiet
+                    store.read_tx,
+                    "validation snapshot (relationships)",
+                    read_relationships,
+                    quiet=quiet,
                 )
-                relationships = store.read_tx(
-                    "validation snapshot (relationships)", read_relationships, quiet=quiet
-                )
-                nodes = later.result()
-        else:
-            nodes, relationships = store.read_tx("validation snapshot", work, quiet=quiet)
-        return graph_from_snapshot(nodes, relationships)
+                nodes = store.read_tx("validation snapshot (nodes)", read_nodes, quiet=quiet)
+                snapshot.add_nodes(nodes)  # while the server still reads relationships
+                for query, rows in later.result().items():
+                    snapshot.add_relationships(query, rows)
+            return snapshot.graph()
+        return store.read_tx("validation snapshot", work, quiet=quiet).graph()
 
 
 SNAPSHOT_NODE_PROPERTIES: tuple[str, ...] = (
@@ -499,6 +514,16 @@ labels, ids, guids, qualifiedNames, typeNames, isProxy): those the rules read. A
 that reads another property adds it here and to the query."""
 
 SNAPSHOT_RELATIONSHIP_QUERIES: dict[str, tuple[str | None, tuple[str, ...]]] = {
+    "validation_snapshot_catalog_targets": (
+        CATALOG_TARGET,
+        (
+            "catalogTargetName",
+            "connectionName",
+            "permittedSynchronization",
+            "deleteMethod",
+            "configurationProperties",
+        ),
+    ),
     "validation_snapshot_relationships": (None, ()),
     "validation_snapshot_registrations": (
         REGISTERED,
@@ -510,20 +535,11 @@ SNAPSHOT_RELATIONSHIP_QUERIES: dict[str, tuple[str | None, tuple[str, ...]]] = {
             "permittedSynchronization",
         ),
     ),
-    "validation_snapshot_catalog_targets": (
-        CATALOG_TARGET,
-        (
-            "catalogTargetName",
-            "connectionName",
-            "permittedSynchronization",
-            "deleteMethod",
-            "configurationProperties",
-        ),
-    ),
     "validation_snapshot_embeddings": (EMBEDDED, ("position", "displayName", "arguments")),
 }
 """Relationship query -> (its relationship type, or None when the rows carry it first;
-the property columns after starts, ends, guids)."""
+the property columns after starts, ends, guids). In the order load_snapshot runs them:
+the costliest for the server first, while the client builds the nodes."""
 
 SNAPSHOT_EDGE_PROPERTIES: dict[str, tuple[str, ...]] = {
     rel_type: props for rel_type, props in SNAPSHOT_RELATIONSHIP_QUERIES.values() if rel_type
@@ -598,38 +614,57 @@ def graph_from_snapshot(
 ) -> nx.MultiDiGraph:
     """Rows of the snapshot queries (value tuples in RETURN order, keyed by query name for
     the relationships) -> the MultiDiGraph :func:`validate_graph` takes."""
-    b = _Builder()
-    key_of: dict[int, str] = {}
-    for labels, ids, guids, names, type_names, proxies, *columns in nodes:
-        label_set = frozenset(labels)
-        fallback = _most_specific(labels)
-        props_of = _property_dicts(len(ids), SNAPSHOT_NODE_PROPERTIES, columns)
-        for node_id, guid, qn, type_name, proxy, props in zip(
-            ids, guids, names, type_names, proxies, props_of, strict=True
-        ):
-            key = (guid if type(guid) is str else str(guid)) if guid else None
-            if key is None:
-                b.missing_guids.append(
-                    {"kind": "element", "name": str(qn) if qn else f"nodeId:{node_id}"}
-                )
-                key = f"nodeId:{node_id}"
-            elif key in b.nodes:
-                b.conflict("element", key, [b.name(key), str(qn)])
-                key = f"nodeId:{node_id}"
-            b.nodes[key] = {
-                "guid": str(guid) if guid else None,
-                "qualifiedName": qn if qn is None or type(qn) is str else str(qn),
-                "typeName": str(type_name) if type_name else fallback,
-                "labels": label_set,
-                "isProxy": bool(proxy),
-                "properties": props,
-                "assetQualifiedNames": _NO_NAMES,
-                "connectionNames": _NO_NAMES,
-            }
-            key_of[node_id] = key
-    columns_of: list[tuple[str, list[str | None], list[str | None], list[Any], list[Any]]] = []
+    snapshot = _Snapshot()
+    snapshot.add_nodes(nodes)
     for query, rows in relationships.items():
+        snapshot.add_relationships(query, rows)
+    return snapshot.graph()
+
+
+class _Snapshot:
+    """Builds a snapshot graph from the query rows: nodes first, then relationships."""
+
+    def __init__(self) -> None:
+        self.b = _Builder()
+        self.key_of: dict[int, str] = {}
+        self.columns: list[tuple[str, list[str | None], list[str | None], list[Any], list[Any]]]
+        self.columns = []
+
+    def add_nodes(self, rows: Iterable[Sequence[Any]]) -> None:
+        b, key_of = self.b, self.key_of
+        for labels, ids, guids, names, type_names, proxies, *columns in rows:
+            label_set = frozenset(labels)
+            fallback = _most_specific(labels)
+            props_of = _property_dicts(len(ids), SNAPSHOT_NODE_PROPERTIES, columns)
+            for node_id, guid, qn, type_name, proxy, props in zip(
+                ids, guids, names, type_names, proxies, props_of, strict=True
+            ):
+                key = (guid if type(guid) is str else str(guid)) if guid else None
+                if key is None:
+                    b.missing_guids.append(
+                        {"kind": "element", "name": str(qn) if qn else f"nodeId:{node_id}"}
+                    )
+                    key = f"nodeId:{node_id}"
+                elif key in b.nodes:
+                    b.conflict("element", key, [b.name(key), str(qn)])
+                    key = f"nodeId:{node_id}"
+                b.nodes[key] = {
+                    "guid": str(guid) if guid else None,
+                    "qualifiedName": qn if qn is None or type(qn) is str else str(qn),
+                    "typeName": str(type_name) if type_name else fallback,
+                    "labels": label_set,
+                    "isProxy": bool(proxy),
+                    "properties": props,
+                    "assetQualifiedNames": _NO_NAMES,
+                    "connectionNames": _NO_NAMES,
+                }
+                key_of[node_id] = key
+
+    def add_relationships(self, query: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Rows of ``query`` (a key of :data:`SNAPSHOT_RELATIONSHIP_QUERIES`); after
+        :meth:`add_nodes`."""
         fixed_type, prop_names = SNAPSHOT_RELATIONSHIP_QUERIES[query]
+        key_of = self.key_of
         for row in rows:
             if fixed_type is None:
                 rel_type, starts, ends, guids, *columns = row
@@ -642,7 +677,7 @@ def graph_from_snapshot(
                 {"type": rel_type, "guid": guid, "properties": props}
                 for guid, props in zip(guids, props_of, strict=True)
             ]
-            columns_of.append(
+            self.columns.append(
                 (
                     rel_type,
                     [key_of.get(i) for i in starts],
@@ -651,20 +686,23 @@ def graph_from_snapshot(
                     datas,
                 )
             )
-    all_guids = [guid for _, _, _, guids, _ in columns_of for guid in guids]
-    clean = (
-        all(None not in us and None not in vs for _, us, vs, _, _ in columns_of)
-        and all(type(guid) is str and guid for guid in all_guids)
-        and len(set(all_guids)) == len(all_guids)
-    )
-    if clean:  # the common case: every edge keyed by its own guid
-        bulk = [(us, vs, guids, datas) for _, us, vs, guids, datas in columns_of]
-        return b.finish("snapshot", bulk)  # type: ignore[arg-type]
-    for rel_type, us, vs, guids, datas in columns_of:
-        for u, v, guid, data in zip(us, vs, guids, datas, strict=True):
-            if u is not None and v is not None:
-                b.edge(u, v, rel_type, str(guid) if guid else None, data["properties"])
-    return b.finish("snapshot")
+
+    def graph(self) -> nx.MultiDiGraph:
+        b, columns_of = self.b, self.columns
+        all_guids = [guid for _, _, _, guids, _ in columns_of for guid in guids]
+        clean = (
+            all(None not in us and None not in vs for _, us, vs, _, _ in columns_of)
+            and all(type(guid) is str and guid for guid in all_guids)
+            and len(set(all_guids)) == len(all_guids)
+        )
+        if clean:  # the common case: every edge keyed by its own guid
+            bulk = [(us, vs, guids, datas) for _, us, vs, guids, datas in columns_of]
+            return b.finish("snapshot", bulk)  # type: ignore[arg-type]
+        for rel_type, us, vs, guids, datas in columns_of:
+            for u, v, guid, data in zip(us, vs, guids, datas, strict=True):
+                if u is not None and v is not None:
+                    b.edge(u, v, rel_type, str(guid) if guid else None, data["properties"])
+        return b.finish("snapshot")
 
 
 def _most_specific(labels: Sequence[str]) -> str:
