@@ -6,8 +6,10 @@
 // Returns: one row: changed, a list of {guid, labels, typeName, isProxy, version, createTime
 // (epoch microseconds), createdBy, same (non-audit properties equal)} for every stored element
 // that is a proxy or differs in properties, type or labels.
+// Index hints keep the plan on the indexes whatever the statistics say: they lag behind an
+// archive's bulk writes and wipes, and the plans are re-chosen when they change.
 UNWIND $rows AS row
-MATCH (n:Referenceable {guid: row.guid})
+MATCH (n:Referenceable {guid: row.guid}) USING INDEX n:Referenceable(guid)
 WITH row, n,
      [k IN keys(n) WHERE NOT k IN $audit] AS storedKeys,
      [k IN keys(row.properties) WHERE NOT k IN $audit] AS givenKeys

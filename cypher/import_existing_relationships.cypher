@@ -6,19 +6,21 @@
 // Returns: one row: unchanged (guids of relationships exactly as wanted), changed (a list of
 // {guid, type, start, end, version, createTime (epoch microseconds), createdBy, same} for the
 // other stored ones).
+// Index hints keep the plan on the indexes whatever the statistics say: they lag behind an
+// archive's bulk writes and wipes, and the plans are re-chosen when they change.
 UNWIND $rows AS row
 CALL (row) {
-  MATCH (a)-[r:REGISTERED_INTEGRATION_CONNECTOR {guid: row.guid}]->(b) RETURN r, a, b
+  MATCH (a)-[r:REGISTERED_INTEGRATION_CONNECTOR {guid: row.guid}]->(b) USING INDEX r:REGISTERED_INTEGRATION_CONNECTOR(guid) RETURN r, a, b
   UNION ALL
-  MATCH (a)-[r:ASSET_CONNECTION {guid: row.guid}]->(b) RETURN r, a, b
+  MATCH (a)-[r:ASSET_CONNECTION {guid: row.guid}]->(b) USING INDEX r:ASSET_CONNECTION(guid) RETURN r, a, b
   UNION ALL
-  MATCH (a)-[r:CONNECTION_CONNECTOR_TYPE {guid: row.guid}]->(b) RETURN r, a, b
+  MATCH (a)-[r:CONNECTION_CONNECTOR_TYPE {guid: row.guid}]->(b) USING INDEX r:CONNECTION_CONNECTOR_TYPE(guid) RETURN r, a, b
   UNION ALL
-  MATCH (a)-[r:CONNECT_TO_ENDPOINT {guid: row.guid}]->(b) RETURN r, a, b
+  MATCH (a)-[r:CONNECT_TO_ENDPOINT {guid: row.guid}]->(b) USING INDEX r:CONNECT_TO_ENDPOINT(guid) RETURN r, a, b
   UNION ALL
-  MATCH (a)-[r:EMBEDDED_CONNECTION {guid: row.guid}]->(b) RETURN r, a, b
+  MATCH (a)-[r:EMBEDDED_CONNECTION {guid: row.guid}]->(b) USING INDEX r:EMBEDDED_CONNECTION(guid) RETURN r, a, b
   UNION ALL
-  MATCH (a)-[r:CATALOG_TARGET {guid: row.guid}]->(b) RETURN r, a, b
+  MATCH (a)-[r:CATALOG_TARGET {guid: row.guid}]->(b) USING INDEX r:CATALOG_TARGET(guid) RETURN r, a, b
 }
 WITH row, r, a, b,
      [k IN keys(r) WHERE NOT k IN $audit] AS storedKeys,
