@@ -858,10 +858,6 @@ class Context:
                 return str(name) if name else self.name(v)
         return None
 
-    def registration_guid(self, group: str, connector: str, key: str) -> str | None:
-        guid: str | None = self.graph.edges[group, connector, key]["guid"]
-        return guid
-
     def runtime_connections(self) -> dict[str, None]:
         """Connections that run a connector: the registered connectors' connections
         and everything they embed, to any depth (an ordered set)."""
