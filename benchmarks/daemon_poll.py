@@ -50,6 +50,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.idle_connectors import PROVIDER, STARTED, STARTED_LOCK
+from benchmarks.proc import cpu_seconds
 from benchmarks.resolve import Timing, connect, ms, timed
 from benchmarks.synthetic import SyntheticSpec, group_qualified_name, load, run_bench_query, wipe
 from engine.daemon.config import DaemonConfig
@@ -91,14 +92,6 @@ def per_call_cpu(
             totals[name][0] += time.process_time() - client
             totals[name][1] += cpu_seconds(neo4j_pid) - server
     return {name: (c / rounds, s / rounds) for name, (c, s) in totals.items()}
-
-
-# ------------------------------------------------------------------ CPU accounting
-def cpu_seconds(pid: int | str) -> float:
-    """User + system CPU seconds of a process so far (all its threads)."""
-    text = Path(f"/proc/{pid}/stat").read_text()
-    fields = text[text.rindex(")") + 2 :].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pct(share: float) -> str:

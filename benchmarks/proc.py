@@ -8,8 +8,9 @@ from pathlib import Path
 from engine.neo4j_local import LocalNeo4j
 
 
-def cpu_seconds(pid: int | None) -> float:
-    """User + system CPU seconds ``pid`` has used so far (0.0 where /proc cannot tell)."""
+def cpu_seconds(pid: int | str | None) -> float:
+    """User + system CPU seconds ``pid`` (or ``"self"``) has used so far, all its threads
+    (0.0 where /proc cannot tell)."""
     if pid is None:
         return 0.0
     try:

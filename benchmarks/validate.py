@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.proc import cpu_seconds
 from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
 from engine.resolved import (
     CatalogTargetView,
@@ -231,17 +232,6 @@ def measure_big(
     return build, rules, both, graph.number_of_nodes(), graph.number_of_edges()
 
 
-def server_cpu(pid: int | None) -> float:
-    """User + system CPU seconds the Neo4j server process has used (0 when unknown)."""
-    if pid is None:
-        return 0.0
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 @dataclass
 class Whole:
     """One variant of the whole-database measurement: per run, wall / client CPU / server
@@ -264,13 +254,13 @@ def measure_whole(store: Store, pid: int | None, rounds: int) -> dict[str, Whole
         for variant, parallel in (("one transaction", False), ("parallel", True)):
             gc.collect()
             w = out[variant]
-            started, cpu, server = time.perf_counter(), time.process_time(), server_cpu(pid)
+            started, cpu, server = time.perf_counter(), time.process_time(), cpu_seconds(pid)
             graph = load_snapshot(store, parallel=parallel)
             loaded, load_cpu = time.perf_counter(), time.process_time()
             checked(validate_graph(graph))
             w.wall.append(time.perf_counter() - started)
             w.cpu.append(time.process_time() - cpu)
-            w.server.append(server_cpu(pid) - server)
+            w.server.append(cpu_seconds(pid) - server)
             w.load_wall.append(loaded - started)
             w.load_cpu.append(load_cpu - cpu)
             w.validate_cpu.append(time.process_time() - load_cpu)
