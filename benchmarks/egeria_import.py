@@ -41,6 +41,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.proc import cpu_seconds
 from engine.interop.egeria import (
     Archive,
     encode_value,
@@ -230,16 +231,9 @@ class Meter:
 
     def __init__(self, pid: int | None) -> None:
         self.pid = pid
-        self.tick = os.sysconf("SC_CLK_TCK")
 
     def server_cpu(self) -> float | None:
-        if self.pid is None:
-            return None
-        try:
-            fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            return None
-        return (int(fields[11]) + int(fields[12])) / self.tick
+        return None if self.pid is None else cpu_seconds(self.pid)
 
     def measure(self, fn: Any) -> tuple[Any, dict[str, float | None]]:
         server = self.server_cpu()
