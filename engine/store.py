@@ -214,8 +214,7 @@ class Store:
         ``Record.data()``'s per-value conversion, which dominates the client's
         CPU time on hundreds of thousands of rows.
         """
-        result = tx.run(query_text(name), dict(params or {}))
-        return [tuple(record.values()) for record in result]
+        return self.start_values(tx, name, params)()
 
     def start_values(
         self, tx: ManagedTransaction, name: str, params: Params | None = None

@@ -33,14 +33,12 @@ cross-group rule (``connectorName`` unique, SB006) spans all of them.
 from __future__ import annotations
 
 import functools
-import gc
 import importlib
 import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -50,6 +48,7 @@ import networkx as nx
 from pydantic import BaseModel, ConfigDict
 
 from engine.graphmap import MAP_PROPERTIES, to_python
+from engine.resolve import gc_paused
 from engine.resolved import ConnectionView, ElementView, ResolvedGroup
 from engine.store import Store
 from engine.typesystem import RELATIONSHIP_TYPES, labels_for
@@ -172,23 +171,6 @@ def rule(
 
 
 # ------------------------------------------------------------------ graph building
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building and checking a graph.
-
-    Both create hundreds of thousands of small containers and no reference cycles;
-    the collector's repeated passes over the growing heap would only cost time
-    (about 30% on the 100,000-connector benchmark). Re-enabled on exit.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 @functools.cache
 def _labels(type_name: str) -> frozenset[str]:
     try:
@@ -481,7 +463,7 @@ def load_snapshot(store: Store, *, parallel: bool = False) -> nx.MultiDiGraph:
             snapshot.add_relationships(query, rows)
         return snapshot
 
-    with _gc_paused():
+    with gc_paused():
         if parallel:
             snapshot = _Snapshot()
             with ThreadPoolExecutor(max_workers=1) as pool:
@@ -922,14 +904,14 @@ def validate_groups(groups: Sequence[ResolvedGroup], *, deep: bool = False) -> l
 
     ``deep`` also loads each connector provider (rules SB030-SB032).
     """
-    with _gc_paused():
+    with gc_paused():
         return validate_graph(build_graph(groups), deep=deep)
 
 
 def validate_graph(graph: nx.MultiDiGraph, *, deep: bool = False) -> list[Finding]:
     """Every finding for a graph from :func:`build_graph` or :func:`load_snapshot`, sorted
     by group, connector, rule and elements."""
-    with _gc_paused():
+    with gc_paused():
         return _validate(graph, deep)
 
 
