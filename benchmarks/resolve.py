@@ -13,9 +13,11 @@ run, for the group ``bench.group.0000`` (100 connectors):
   (1,000 connectors), interleaved with the big-graph runs so that load on the
   machine hits both alike;
 * where the time goes, interleaved again: the query alone (Neo4j's CPU from
-  /proc, the driver receiving and unpacking the row), decoding alone, and two
-  floors: the same traversal returning guids instead of property maps, and the
-  same subgraph as flat lists of guids (no nested subqueries).
+  /proc, the driver receiving and unpacking the rows), decoding alone, and three
+  floors: the same ~880 property maps as flat lists in one row (what any query
+  returning the whole document must project, pack and unpack), the same traversal
+  returning guids instead of property maps, and the same subgraph as flat lists of
+  guids (no nested subqueries).
 
 Runs against its own embedded instances (``bench-resolve`` for the big graph,
 ``bench-resolve-small``), which it wipes and loads (``--reuse`` keeps a graph of
@@ -54,10 +56,10 @@ from benchmarks.synthetic import (
 )
 from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
 from engine.resolve import (
-    RESOLVE_COLUMNS,
     RESOLVE_GROUP_QUERY,
     canonical_json,
     gc_paused,
+    group_from_parts,
     group_from_row,
     resolve_group,
 )
@@ -267,21 +269,25 @@ def measure_breakdown(
     store: Store, pid: int | None, qualified_name: str, iterations: int
 ) -> dict[str, Part]:
     """Interleaved: resolve_group, its query alone (fetch + unpack, no decoding), decoding
-    alone (group_from_row on a row fetched once), the two guid-only floors and RETURN 1."""
+    alone (group_from_parts on rows fetched once), the floors (the same property maps as flat
+    lists; the traversal returning guids; flat guid lists) and RETURN 1."""
     params = {"qualifiedName": qualified_name}
-    row = dict(zip(RESOLVE_COLUMNS, store.read_values(RESOLVE_GROUP_QUERY, params)[0], strict=True))
+    rows = store.read_values(RESOLVE_GROUP_QUERY, params)
 
     def fetch() -> None:
         with gc_paused():
             store.read_values(RESOLVE_GROUP_QUERY, params)
 
     def decode() -> None:
-        group_from_row(row)
+        group_from_parts(rows)
 
     steps: dict[str, Callable[[], object]] = {
         "resolve_group (query + decoding)": lambda: resolve_group(store, qualified_name),
         "query alone (Neo4j + driver unpacking)": fetch,
-        "decoding alone (group_from_row)": decode,
+        "decoding alone (group_from_parts)": decode,
+        "floor: the same property maps as flat lists, one row": lambda: run_bench_values(
+            store, "resolve_properties_flat", params
+        ),
         "floor: same traversal, guids instead of properties": lambda: run_bench_values(
             store, "resolve_structure_nested", params
         ),

@@ -1,13 +1,18 @@
 """One-round-trip resolution of integration groups into :class:`ResolvedGroup` views.
 
-``cypher/resolve_group.cypher`` (one group) and ``cypher/resolve_groups.cypher``
-(several, for daemon start-up) return a group's whole subgraph in one row: the
-registrations with their connectors and catalog targets, and a *flat* list of
-every connection reachable from those connectors through ``EMBEDDED_CONNECTION``
-to any depth. This module decodes the stored properties
-(:func:`engine.graphmap.decode_properties`) and assembles the embedding tree in
-Python, where a cycle is easy to see: the repeated connection is emitted once
-more with ``cycle=True`` and not expanded again.
+``cypher/resolve_groups.cypher`` (several groups, for daemon start-up) returns
+each group's whole subgraph in one row: the registrations with their connectors
+and catalog targets, the connector types, endpoints and target elements once
+each, and a *flat* list of every connection reachable from those connectors
+through ``EMBEDDED_CONNECTION`` to any depth. ``cypher/resolve_group.cypher``
+(one group) returns the same in one query and one round trip, but as a few rows,
+one per part (group, elements, connections, then connectors 20 at a time):
+:func:`group_from_parts` decodes each part as the driver receives it, so that the
+client decodes while the server still builds the later parts. This module decodes
+the stored properties (as :func:`engine.graphmap.decode_properties` does) and
+assembles the embedding tree in Python, where a cycle is easy to see: the
+repeated connection is emitted once more with ``cycle=True`` and not expanded
+again.
 
 Nothing is smoothed over (the validator needs the defects): a connector with no
 connection or two, a connection with two connector types or endpoints, an
@@ -24,14 +29,22 @@ import difflib
 import gc
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from engine.errors import NotFoundError
-from engine.graphmap import decode_properties
+from engine.graphmap import (
+    _PLAIN,
+    FLAT_SEPARATOR,
+    MAP_LIST_PROPERTY,
+    MAP_PROPERTIES,
+    _parse_json,
+    decode_properties,
+    to_python,
+)
 from engine.resolved import (
     DEFAULT_PERMITTED_SYNCHRONIZATION,
     CatalogTargetView,
@@ -48,7 +61,9 @@ RESOLVE_GROUP_QUERY = "resolve_group"
 RESOLVE_GROUPS_QUERY = "resolve_groups"
 GROUP_LIST_QUERY = "groups"
 RESOLVE_COLUMNS = ("group", "connectors", "connections", "elements")
-"""The columns of both resolve queries, in RETURN order."""
+"""The columns of ``resolve_groups`` (one row per group), in RETURN order."""
+RESOLVE_PARTS = ("group", "elements", "connections", "connectors")
+"""The parts ``resolve_group`` streams (rows of ``part, start, items``), in the order sent."""
 
 _IDENTITY = ("guid", "qualifiedName", "typeName", "isProxy")
 _REGISTRATION_FIELDS = tuple(
@@ -64,10 +79,12 @@ def resolve_group(store: Store, qualified_name: str) -> ResolvedGroup:
     with the closest existing names as hint) when there is no such group.
     """
     with gc_paused():
-        rows = store.read_values(RESOLVE_GROUP_QUERY, {"qualifiedName": qualified_name})
-        if rows:
-            return group_from_row(dict(zip(RESOLVE_COLUMNS, rows[0], strict=True)))
-    raise _not_found(store, [qualified_name])
+        group = store.read_stream(
+            RESOLVE_GROUP_QUERY, group_from_parts, {"qualifiedName": qualified_name}
+        )
+    if group is None:
+        raise _not_found(store, [qualified_name])
+    return group
 
 
 def resolve_groups(store: Store, qualified_names: Iterable[str]) -> list[ResolvedGroup]:
@@ -185,19 +202,32 @@ def gc_paused() -> Iterator[None]:
 # exactly as before. A resolved group holds ~900 views; validating each costs more
 # than the query.
 _V = TypeVar("_V", bound=BaseModel)
-_set_attribute = object.__setattr__
+# BaseModel's slots, set through their descriptors (object.__setattr__ looks each name up
+# on every call; ~1,400 views per group make that measurable)
+_object_new = object.__new__
+_set_dict = BaseModel.__dict__["__dict__"].__set__
+_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_FIELDS_SETS: dict[type[BaseModel], set[str]] = {}
 
 
 def _new(cls: type[_V], fields: dict[str, Any]) -> _V:
     """``cls`` holding ``fields`` (every field of ``cls``, of its declared type), unvalidated.
 
     What ``cls.model_construct(**fields)`` does, without its per-field default handling.
+    Every view of a class shares one ``__pydantic_fields_set__`` (all its fields are set,
+    and pydantic only ever adds a field name that is already there), so that a group
+    holds ~1,400 fewer sets for the garbage collector to walk.
     """
-    view = cls.__new__(cls)
-    _set_attribute(view, "__dict__", fields)
-    _set_attribute(view, "__pydantic_fields_set__", set(fields))
-    _set_attribute(view, "__pydantic_extra__", None)
-    _set_attribute(view, "__pydantic_private__", None)
+    fields_set = _FIELDS_SETS.get(cls)
+    if fields_set is None:
+        fields_set = _FIELDS_SETS[cls] = set(cls.model_fields)
+    view = _object_new(cls)
+    _set_dict(view, fields)
+    _set_fields_set(view, fields_set)
+    _set_extra(view, None)
+    _set_private(view, None)
     return view
 
 
@@ -228,11 +258,62 @@ _EMBEDDED_TYPES: dict[str, tuple[type, ...]] = {
 
 
 def group_from_row(row: Mapping[str, Any]) -> ResolvedGroup:
-    """Decode one row of ``resolve_group``/``resolve_groups`` into a :class:`ResolvedGroup`."""
+    """Decode one row of ``resolve_groups`` (columns :data:`RESOLVE_COLUMNS`) into a
+    :class:`ResolvedGroup`."""
     with gc_paused():
-        ctx = _Context(row)
-        built = [ctx.connector(entry) for entry in row["connectors"] or []]
-        return _new(ResolvedGroup, {"group": ctx.element_view(row["group"]), "connectors": built})
+        return _group_from_row(row)  # the row's decoding state is freed before GC resumes
+
+
+def _group_from_row(row: Mapping[str, Any]) -> ResolvedGroup:
+    ctx = _Context()
+    ctx.add_elements(row.get("elements") or [])
+    ctx.add_connections(row["connections"] or [])
+    built = [ctx.connector(entry) for entry in row["connectors"] or []]
+    return _new(ResolvedGroup, {"group": ctx.element_view(row["group"]), "connectors": built})
+
+
+def group_from_parts(rows: Iterable[Sequence[Any]]) -> ResolvedGroup | None:
+    """Decode the rows of ``resolve_group`` (``part, start, items``, see
+    :data:`RESOLVE_PARTS`) into a :class:`ResolvedGroup`; None when there is none (no
+    such group).
+
+    ``rows`` may be the driver's stream: each part is decoded as it arrives, connectors
+    as soon as the elements and connections they refer to are in (the query sends those
+    first), so that decoding overlaps with the server producing the later parts. Parts
+    in another order are decoded at the end, with the same result.
+    """
+    with gc_paused():
+        return _group_from_parts(rows)
+
+
+def _group_from_parts(rows: Iterable[Sequence[Any]]) -> ResolvedGroup | None:
+    ctx = _Context()
+    group: ElementView | None = None
+    seen: set[str] = set()
+    chunks: list[tuple[int, list[ConnectorView]]] = []
+    waiting: list[tuple[int, list[Any]]] = []
+    for part, start, items in rows:
+        if part == "connectors":
+            if "elements" in seen and "connections" in seen:
+                chunks.append((start, [ctx.connector(entry) for entry in items or []]))
+            else:
+                waiting.append((start, items or []))
+            continue
+        seen.add(part)
+        if part == "group":
+            group = ctx.element_view(items[0])
+        elif part == "elements":
+            ctx.add_elements(items or [])
+        elif part == "connections":
+            ctx.add_connections(items or [])
+        else:
+            raise ValueError(f"resolve_group sent an unknown part {part!r}")
+    if group is None:
+        return None
+    chunks.extend((start, [ctx.connector(entry) for entry in items]) for start, items in waiting)
+    chunks.sort(key=lambda chunk: chunk[0])
+    built = [view for _, views in chunks for view in views]
+    return _new(ResolvedGroup, {"group": group, "connectors": built})
 
 
 def element_view(stored: Mapping[str, Any]) -> ElementView:
@@ -252,13 +333,62 @@ def _parse_time(text: str) -> datetime | str:
         return text
 
 
+_Plan = tuple[tuple[str, ...], tuple[str, ...]]
+_PLANS: dict[tuple[str, ...], _Plan | None] = {}
+_MAX_PLANS = 4096
+_UNPLANNED: _Plan | None = ((), ())
+
+
+def _plan(keys: tuple[str, ...]) -> _Plan | None:
+    """What :func:`~engine.graphmap.decode_properties` does to a map with these keys:
+    the flattened ``<map>.<key>`` keys it drops and the map texts it parses (None: a map
+    naming its own map properties, left to decode_properties)."""
+    if MAP_LIST_PROPERTY in keys:
+        return None
+    drop: list[str] = []
+    maps: list[str] = []
+    for name in keys:
+        if FLAT_SEPARATOR in name:
+            if name.partition(FLAT_SEPARATOR)[0] in MAP_PROPERTIES:
+                drop.append(name)
+        elif name in MAP_PROPERTIES:
+            maps.append(name)
+    return tuple(drop), tuple(maps)
+
+
 def _decode(stored: Mapping[str, Any], times: dict[str, datetime | str]) -> dict[str, Any]:
     """Stored properties as the resolve queries return them -> Python values.
+
+    Exactly :func:`~engine.graphmap.decode_properties` (a property test checks), done
+    with C-level dict operations: the elements of a group share a few key sets, so what
+    to drop and what to parse is worked out once per key set (the *plan*), and a copy
+    of the map minus the dropped keys replaces a Python loop over every property.
 
     ``times`` caches parsed audit times by their text (datetimes are immutable, and
     elements written together share them).
     """
-    props = decode_properties(stored)
+    keys = tuple(stored)
+    plan = _PLANS.get(keys, _UNPLANNED)
+    if plan is _UNPLANNED:
+        plan = _plan(keys)
+        if len(_PLANS) < _MAX_PLANS:
+            _PLANS[keys] = plan
+    if plan is None:
+        props = decode_properties(stored)
+    else:
+        drop, maps = plan
+        props = dict(stored)
+        for name in drop:
+            del props[name]
+        if not _PLAIN.issuperset(map(type, props.values())):  # driver temporal values, lists
+            props = {k: to_python(v) for k, v in props.items()}
+        for name in maps:
+            value = props[name]
+            if isinstance(value, str):
+                with suppress(
+                    ValueError
+                ):  # not JSON: kept as the text it is, like decode_properties
+                    props[name] = _parse_json(value)
     for key in TIME_PROPERTIES:
         value = props.get(key)
         if isinstance(value, str):
@@ -273,24 +403,41 @@ def _decode(stored: Mapping[str, Any], times: dict[str, datetime | str]) -> dict
 
 def _element_fields(stored: Mapping[str, Any], times: dict[str, datetime | str]) -> dict[str, Any]:
     props = _decode(stored, times)
+    pop = props.pop
     return {
-        "guid": str(props.pop("guid", "")),
-        "qualifiedName": str(props.pop("qualifiedName", "")),
-        "typeName": str(props.pop("typeName", "")),
-        "isProxy": bool(props.pop("isProxy", False)),
+        "guid": str(pop("guid", "")),
+        "qualifiedName": str(pop("qualifiedName", "")),
+        "typeName": str(pop("typeName", "")),
+        "isProxy": bool(pop("isProxy", False)),
         "properties": props,
     }
 
 
 class _Context:
-    """The flat lists of one row, indexed by guid, decoded at most once each."""
+    """The flat parts of a resolution (elements, connections), indexed by guid, each
+    decoded at most once."""
 
-    def __init__(self, row: Mapping[str, Any]) -> None:
-        self.connections = {str(e["node"]["guid"]): e for e in row["connections"] or []}
-        self.elements = {str(e["node"]["guid"]): e for e in row.get("elements") or []}
+    def __init__(self) -> None:
+        self.connections: dict[str, Mapping[str, Any]] = {}
+        self.elements: dict[str, Mapping[str, Any]] = {}
         self._fields: dict[str, dict[str, Any]] = {}
+        self._connection_fields: dict[str, dict[str, Any]] = {}
         self._names: dict[str, list[str]] = {}
         self.times: dict[str, datetime | str] = {}
+
+    def add_elements(self, entries: Iterable[Mapping[str, Any]]) -> None:
+        for entry in entries:
+            node = entry["node"]
+            guid = str(node["guid"])
+            self.elements[guid] = entry
+            self._fields[guid] = _element_fields(node, self.times)
+
+    def add_connections(self, entries: Iterable[Mapping[str, Any]]) -> None:
+        for entry in entries:
+            node = entry["node"]
+            guid = str(node["guid"])
+            self.connections[guid] = entry
+            self._connection_fields[guid] = _element_fields(node, self.times)
 
     def element_view(self, stored: Mapping[str, Any]) -> ElementView:
         return _new(ElementView, _element_fields(stored, self.times))
@@ -339,7 +486,10 @@ class _Context:
                     if _typed(fields, _EMBEDDED_TYPES)
                     else EmbeddedConnectionView(**fields)
                 )
-        fields = _element_fields(entry["node"], self.times)
+        # decoded when the connection arrived; taken by its first view (a connection
+        # embedded twice is decoded again for its second view)
+        decoded = self._connection_fields.pop(guid, None)
+        fields = decoded if decoded is not None else _element_fields(entry["node"], self.times)
         fields["connectorType"] = types[0] if types else None
         fields["additionalConnectorTypes"] = types[1:]
         fields["endpoint"] = endpoints[0] if endpoints else None

@@ -192,6 +192,41 @@ class Store:
                         raise
         raise AssertionError("unreachable")  # the loop returns or raises
 
+    def read_stream(
+        self,
+        name: str,
+        consume: Callable[[Iterator[tuple[Any, ...]]], T],
+        params: Params | None = None,
+        *,
+        timeout: float | None = None,
+    ) -> T:
+        """Run the read query ``cypher/<name>.cypher`` and hand its rows (value tuples, as
+        :meth:`read_values`) to ``consume`` as they arrive; returns what it returns.
+
+        One auto-commit statement and one round trip like :meth:`read_values` (RUN and a
+        single PULL of the whole result), but the caller works on the first rows while the
+        server still produces the next ones. A transient failure runs the query again and
+        calls ``consume`` afresh (the rows it had seen are void); an exception raised by
+        ``consume`` itself is not retried.
+        """
+        query = self._query(name, timeout=timeout)
+        parameters = dict(params or {})
+        with translate_errors(name):
+            for attempt in range(READ_ATTEMPTS):
+                try:
+                    with self.driver.session(
+                        database=self.database,
+                        default_access_mode=neo4j.READ_ACCESS,
+                        bookmark_manager=self.driver.execute_query_bookmark_manager,
+                        fetch_size=-1,
+                    ) as session:
+                        result = session.run(query, parameters)
+                        return consume(tuple(record.values()) for record in result)
+                except (neo4j_exc.Neo4jError, neo4j_exc.DriverError) as exc:
+                    if not exc.is_retryable() or attempt + 1 == READ_ATTEMPTS:
+                        raise
+        raise AssertionError("unreachable")  # the loop returns or raises
+
     def write(
         self, name: str, params: Params | None = None, *, timeout: float | None = None
     ) -> list[dict[str, Any]]:

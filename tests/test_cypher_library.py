@@ -114,15 +114,23 @@ def check_by_type(rows: Rows) -> None:
 
 
 def check_resolve_group(rows: Rows) -> None:
-    (row,) = rows
-    assert row["group"]["qualifiedName"] == "group.alpha"
-    assert [c["registration"]["connectorName"] for c in row["connectors"]] == [
+    assert [(row["part"], row["start"]) for row in rows] == [
+        ("group", 0),
+        ("elements", 0),
+        ("connections", 0),
+        ("connectors", 0),
+    ]
+    parts = {row["part"]: row["items"] for row in rows}
+    assert [g["qualifiedName"] for g in parts["group"]] == ["group.alpha"]
+    assert [c["registration"]["connectorName"] for c in parts["connectors"]] == [
         "db-sync",
         "files-watcher",
         "no-connection",
         "two-connections",
     ]
-    reachable = sorted(c["node"]["qualifiedName"] for c in row["connections"])
+    guids = [e["node"]["guid"] for e in parts["elements"]]
+    assert guids == sorted(guids) and len(guids) == len(set(guids)) > 0
+    reachable = sorted(c["node"]["qualifiedName"] for c in parts["connections"])
     assert reachable == sorted(
         [
             "conn.db.level3",
