@@ -9,10 +9,21 @@ import gc
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from engine.errors import NotFoundError
-from engine.resolve import gc_paused, group_from_row, group_names, resolve_group, resolve_groups
+from engine.graphmap import decode_properties
+from engine.resolve import (
+    TIME_PROPERTIES,
+    _decode,
+    gc_paused,
+    group_from_row,
+    group_names,
+    resolve_group,
+    resolve_groups,
+)
 from engine.resolved import ResolvedGroup
 from engine.store import Store
 from tests.graph_builder import build_fixture_world
@@ -108,3 +119,47 @@ def test_resolution_leaves_garbage_collection_as_it_found_it(store: Store) -> No
         assert not gc.isenabled()  # a caller's choice to run without collection stays
     finally:
         gc.enable()
+
+
+# ------------------------------------------------------------------ planned decoding
+_NAMES = st.sampled_from(
+    [
+        "guid",
+        "displayName",
+        "configurationProperties",
+        "configurationProperties.dir",
+        "arguments",
+        "arguments.x",
+        "customMap",
+        "customMap.k",
+        "other.key",
+        "mapProperties",
+        "tags",
+        "version",
+    ]
+)
+_VALUES = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=8),
+    st.sampled_from(['{"a":1}', '{"b":[1,2]}', "[1]", "not json", '{"a":1} x']),
+    st.lists(st.text(max_size=3), max_size=3),
+    st.just(["customMap"]),
+)
+
+
+@given(st.lists(st.dictionaries(_NAMES, _VALUES, max_size=8), min_size=1, max_size=4))
+def test_planned_decoding_equals_decode_properties(maps: list[dict[str, Any]]) -> None:
+    """Maps of the same key set share a decoding plan; the result is decode_properties'."""
+    for stored in maps:
+        if "mapProperties" in stored:  # as encode_properties writes it: a list of names
+            stored["mapProperties"] = ["customMap"]
+    for stored in maps + maps:  # the second round reuses the plans the first one made
+        expected = decode_properties(stored)
+        for key in TIME_PROPERTIES:
+            if expected.get(key, 0) is None:
+                del expected[key]
+        got = _decode(stored, {})
+        assert got == expected
+        assert list(got) == list(expected)
