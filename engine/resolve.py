@@ -29,7 +29,7 @@ import difflib
 import gc
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -323,6 +323,7 @@ def element_view(stored: Mapping[str, Any]) -> ElementView:
 
 TIME_PROPERTIES = frozenset({"createTime", "updateTime"})
 """Temporal properties the resolve queries send as ISO 8601 text (see resolve_group.cypher)."""
+_TIME_KEYS = tuple(sorted(TIME_PROPERTIES))
 
 
 def _parse_time(text: str) -> datetime | str:
@@ -385,19 +386,21 @@ def _decode(stored: Mapping[str, Any], times: dict[str, datetime | str]) -> dict
         for name in maps:
             value = props[name]
             if isinstance(value, str):
-                with suppress(
-                    ValueError
-                ):  # not JSON: kept as the text it is, like decode_properties
-                    props[name] = _parse_json(value)
-    for key in TIME_PROPERTIES:
+                try:
+                    parsed_map = _parse_json(value)
+                except ValueError:
+                    continue  # not JSON: kept as the text it is, like decode_properties
+                props[name] = parsed_map
+    cached = times.get
+    for key in _TIME_KEYS:
         value = props.get(key)
-        if isinstance(value, str):
-            parsed = times.get(value)
+        if value is None:
+            props.pop(key, None)  # absent: the query's map projection adds it as null
+        elif isinstance(value, str):
+            parsed = cached(value)
             if parsed is None:
                 parsed = times[value] = _parse_time(value)
             props[key] = parsed
-        elif value is None:
-            props.pop(key, None)  # absent: the query's map projection adds it as null
     return props
 
 
