@@ -21,10 +21,10 @@ import getpass
 import os
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from neo4j import ManagedTransaction
 
@@ -486,6 +486,178 @@ def create_relationships_tx(
                     fallback.append(by_key[(rec["from"], rec["to"], rec["key"])])
     if fallback:
         results.extend(write_relationships_tx(store, tx, fallback, user=user, when=when))
+    return results
+
+
+CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
+"""Neo4j's status code when a write breaks a uniqueness constraint (in a StoreError's text)."""
+
+NEW_BATCH_SIZE = 5000
+"""Rows per statement of the lean create queries and of the plan's state reads (each answers
+with one row, so larger batches cost the client nothing per row)."""
+
+REL_CREATE_NEW_QUERIES: dict[str, str] = {
+    rel_type: f"rel_create_new_{rel_type.lower()}" for rel_type in RELATIONSHIP_TYPES.values()
+}
+"""Neo4j relationship type -> the cypher/ file that creates it from an end 1 created by the
+same transaction."""
+
+
+class ElementState(NamedTuple):
+    """An element as a plan reads it (see :func:`read_element_states_tx`)."""
+
+    element_id: str
+    """Neo4j's elementId: valid inside the transaction that read it."""
+    guid: str
+    typeName: str | None
+    props: dict[str, Any]
+    """Descriptive properties as stored: identity and audit properties (FIXED_KEYS) left out."""
+
+
+def _present(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def read_element_states_tx(
+    store: Store, tx: ManagedTransaction, qualified_names: Sequence[str]
+) -> dict[str, ElementState]:
+    """The stored state of the named elements (those that exist), for a plan.
+
+    One row per batch of :data:`NEW_BATCH_SIZE` names, whose rows come as one list: the
+    driver's cost per record dominated reading a plan's ~10^5 elements one row each.
+    """
+    found: dict[str, ElementState] = {}
+    names = list(dict.fromkeys(qualified_names))
+    for start in range(0, len(names), NEW_BATCH_SIZE):
+        batch = names[start : start + NEW_BATCH_SIZE]
+        for (states,) in store.run_values(tx, "element_states", {"qualifiedNames": batch}):
+            for qn, element_id, guid, type_name, props in states:
+                found[qn] = ElementState(element_id, guid, type_name, _present(props))
+    return found
+
+
+RelationshipIdentity = tuple[str, str, str, str]
+"""(Neo4j type, end-1 qualifiedName, end-2 qualifiedName, catalogTargetName or '')."""
+
+
+def read_relationship_states_tx(
+    store: Store,
+    tx: ManagedTransaction,
+    qualified_names: Sequence[str],
+    rel_types: Sequence[str] | None = None,
+) -> dict[RelationshipIdentity, dict[str, Any]]:
+    """The outgoing relationships of the named elements, for a plan: identity -> descriptive
+    properties as stored (identity and audit properties left out); one row per batch."""
+    types = list(rel_types or RELATIONSHIP_TYPES.values())
+    catalog_target = RELATIONSHIP_TYPES["CatalogTarget"]
+    out: dict[RelationshipIdentity, dict[str, Any]] = {}
+    names = list(dict.fromkeys(qualified_names))
+    for start in range(0, len(names), NEW_BATCH_SIZE):
+        params = {"qualifiedNames": names[start : start + NEW_BATCH_SIZE], "types": types}
+        for (states,) in store.run_values(tx, "relationship_states", params):
+            for from_, rel_type, to, raw in states:
+                props = _present(raw)
+                key = props.get("catalogTargetName") or "" if rel_type == catalog_target else ""
+                out[(rel_type, from_, to, key)] = props
+    return out
+
+
+def create_new_elements_tx(
+    store: Store,
+    tx: ManagedTransaction,
+    rows: Sequence[ElementRow],
+    *,
+    user: str | None = None,
+    when: datetime | None = None,
+) -> tuple[list[WriteResult], dict[str, str]]:
+    """Create elements a read in ``tx`` proved absent: plain CREATE, one statement per label
+    set (see cypher/element_create_new.cypher).
+
+    Returns the results and qualifiedName -> elementId of the elements created. An element
+    that another transaction committed since the read breaks a uniqueness constraint: the
+    statement fails with a :class:`~engine.errors.StoreError` naming
+    :data:`CONSTRAINT_FAILED`, ``tx`` is lost, and the caller must plan again and write
+    with :func:`create_elements_tx`. Raises :class:`UsageError` for an invalid type name.
+    """
+    user = user or current_user()
+    when = when or now()
+    labels_of: dict[str, tuple[str, ...]] = {}
+    by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
+    results: list[WriteResult] = []
+    for row in rows:
+        labels = labels_of.get(row.typeName)
+        if labels is None:
+            try:
+                labels = labels_of[row.typeName] = labels_for(row.typeName)
+            except ValueError as exc:
+                raise UsageError(f"{row.qualifiedName}: {exc}") from exc
+        guid = row.guid or str(uuid.uuid4())
+        by_labels[labels].append(
+            {
+                "qualifiedName": row.qualifiedName,
+                "guid": guid,
+                "typeName": row.typeName,
+                "props": row.props,
+            }
+        )
+        results.append(WriteResult("element", row.qualifiedName, guid, 1, "created"))
+    ids: dict[str, str] = {}
+    for labels, same in by_labels.items():
+        for start in range(0, len(same), NEW_BATCH_SIZE):
+            params = {
+                "labels": list(labels),
+                "rows": same[start : start + NEW_BATCH_SIZE],
+                "now": when,
+                "user": user,
+            }
+            for (created,) in store.run_values(tx, "element_create_new", params):
+                ids.update(created)
+    return results, ids
+
+
+def create_new_relationships_tx(
+    store: Store,
+    tx: ManagedTransaction,
+    rows: Sequence[RelationshipRow],
+    element_ids: Mapping[str, str],
+    *,
+    user: str | None = None,
+    when: datetime | None = None,
+) -> list[WriteResult]:
+    """Create relationships whose end 1 ``tx`` itself created (so none of them can exist
+    yet, and no other transaction can write them): plain CREATE between the ends'
+    elementIds (``element_ids``: qualifiedName -> elementId, read or created in ``tx``).
+
+    Raises :class:`NotFoundError` when an end is unknown or no longer exists.
+    """
+    user = user or current_user()
+    when = when or now()
+    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    results: list[WriteResult] = []
+    for row in rows:
+        a, b = element_ids.get(row.from_), element_ids.get(row.to)
+        if a is None or b is None:
+            raise NotFoundError(
+                f"{EGERIA_NAME_BY_REL_TYPE[row.type]} {row.from_} -> {row.to}: "
+                "one of the ends does not exist",
+                hint="create both elements first (or declare them in the manifest)",
+            )
+        guid = row.guid or str(uuid.uuid4())
+        by_type[row.type].append({"a": a, "b": b, "guid": guid, "props": row.props})
+        name = _rel_name(row.type, row.from_, row.to, row.key)
+        results.append(WriteResult("relationship", name, guid, 1, "created"))
+    for rel_type, typed in by_type.items():
+        for start in range(0, len(typed), NEW_BATCH_SIZE):
+            batch = typed[start : start + NEW_BATCH_SIZE]
+            params = {"rows": batch, "now": when, "user": user}
+            ((created,),) = store.run_values(tx, REL_CREATE_NEW_QUERIES[rel_type], params)
+            if created < len(batch):
+                raise NotFoundError(
+                    f"{len(batch) - created} {EGERIA_NAME_BY_REL_TYPE[rel_type]} "
+                    "relationship(s) lost an end: an element the plan read was deleted "
+                    "by another writer meanwhile",
+                    hint="apply again",
+                )
     return results
 
 

@@ -56,8 +56,13 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+"""What ``json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`` uses,
+built once (json.dumps builds an encoder per call with these options)."""
+
+
 def _canonical_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return _CANONICAL.encode(value)
 
 
 def encode_properties(properties: Mapping[str, Any]) -> dict[str, Any]:

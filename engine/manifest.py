@@ -25,6 +25,7 @@ import typing
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, ClassVar, Literal, Union
 
@@ -33,29 +34,38 @@ from neo4j import ManagedTransaction
 from pydantic import BaseModel, Discriminator, Field, Tag, ValidationError
 
 from engine.elements import (
+    CONSTRAINT_FAILED,
     EGERIA_NAME_BY_REL_TYPE,
     FIXED_KEYS,
+    NEW_BATCH_SIZE,
+    REL_TYPE_BY_MODEL,
     ElementRow,
     RelationshipRow,
     WriteResult,
     create_elements_tx,
+    create_new_elements_tx,
+    create_new_relationships_tx,
     create_relationships_tx,
     current_user,
     delete_relationships_tx,
+    read_element_states_tx,
     read_elements_tx,
     read_outgoing_tx,
+    read_relationship_states_tx,
     write_elements_tx,
     write_relationships_tx,
 )
-from engine.errors import ManifestError, NotFoundError
+from engine.errors import ManifestError, NotFoundError, StoreError
 from engine.graphmap import (
     FLAT_SEPARATOR,
     MAP_PROPERTIES,
     decode_properties,
+    encode_properties,
     storable_problem,
     to_python,
 )
 from engine.model import (
+    IDENTITY_PROPERTIES,
     AssetConnection,
     CatalogTarget,
     Connection,
@@ -74,7 +84,8 @@ from engine.model import (
     element_from_properties,
     relationship_from_properties,
 )
-from engine.schema import too_long_to_index
+from engine.resolve import gc_paused
+from engine.schema import INDEXED_PROPERTIES, too_long_to_index
 from engine.store import Store
 from engine.typesystem import RELATIONSHIP_TYPES
 
@@ -96,6 +107,19 @@ _YamlLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoade
 
 
 # ---------------------------------------------------------------- the format
+def _own_properties(spec: Referenceable, spec_fields: frozenset[str]) -> dict[str, Any]:
+    """An element spec's graph properties: Referenceable.graph_properties without the
+    fields that declare what hangs off it (left out of the dump, not dumped and dropped)."""
+    return spec.model_dump(exclude_none=True, exclude={*IDENTITY_PROPERTIES, *spec_fields})
+
+
+def _link_properties(spec: Relationship, spec_field: str) -> dict[str, Any]:
+    """A relationship spec's graph properties: Relationship.graph_properties without the
+    field naming its end 2."""
+    data = spec.model_dump(exclude_none=True, exclude={"guid", spec_field})
+    return {k: v.astimezone(UTC) if isinstance(v, datetime) else v for k, v in data.items()}
+
+
 def _ref_or_inline(value: Any) -> str:
     return "ref" if isinstance(value, str) else "inline"
 
@@ -139,10 +163,7 @@ class ConnectionSpec(Connection):
         return self.typeName
 
     def graph_properties(self) -> dict[str, Any]:
-        data = super().graph_properties()
-        for name in self.SPEC_FIELDS:
-            data.pop(name, None)
-        return data
+        return _own_properties(self, self.SPEC_FIELDS)
 
 
 class EmbeddedConnectionSpec(EmbeddedConnection):
@@ -151,9 +172,7 @@ class EmbeddedConnectionSpec(EmbeddedConnection):
     connection: ConnectionRef
 
     def graph_properties(self) -> dict[str, Any]:
-        data = super().graph_properties()
-        data.pop("connection", None)
-        return data
+        return _link_properties(self, "connection")
 
 
 class CatalogTargetSpec(CatalogTarget):
@@ -162,9 +181,7 @@ class CatalogTargetSpec(CatalogTarget):
     element: ElementRef
 
     def graph_properties(self) -> dict[str, Any]:
-        data = super().graph_properties()
-        data.pop("element", None)
-        return data
+        return _link_properties(self, "element")
 
 
 class ConnectorSpec(IntegrationConnector):
@@ -175,10 +192,7 @@ class ConnectorSpec(IntegrationConnector):
     catalogTargets: list[CatalogTargetSpec] = Field(default_factory=list)
 
     def graph_properties(self) -> dict[str, Any]:
-        data = super().graph_properties()
-        for name in ("registration", "connection", "catalogTargets"):
-            data.pop(name, None)
-        return data
+        return _own_properties(self, frozenset({"registration", "connection", "catalogTargets"}))
 
 
 class ConnectorRegistrationSpec(SwitchboardModel):
@@ -213,9 +227,7 @@ class GroupSpec(IntegrationGroup):
     )
 
     def graph_properties(self) -> dict[str, Any]:
-        data = super().graph_properties()
-        data.pop("connectors", None)
-        return data
+        return _own_properties(self, frozenset({"connectors"}))
 
 
 class Manifest(SwitchboardModel):
@@ -399,6 +411,21 @@ MAX_NESTING = 64
 
 def _too_deep(data: Any) -> list[int | str] | None:
     """The path of the first value nested deeper than :data:`MAX_NESTING`, if any."""
+    # Depth first over the containers only; the path is worked out only when one is too deep.
+    containers = (dict, list)
+    if not isinstance(data, containers):
+        return None
+    stack: list[tuple[Any, int]] = [(data, 0)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value
+        if depth >= MAX_NESTING and children:
+            return _deep_path(data)
+        stack.extend((v, depth + 1) for v in children if isinstance(v, containers))
+    return None
+
+
+def _deep_path(data: Any) -> list[int | str] | None:
     stack: list[tuple[Any, list[int | str]]] = [(data, [])]
     while stack:
         value, path = stack.pop()
@@ -467,6 +494,26 @@ class Desired:
 
 CONNECTION_TYPES = ("Connection", "VirtualConnection")
 
+_ASSET_LINK = AssetConnection()
+_CONNECTOR_TYPE_LINK = ConnectionConnectorType()
+_ENDPOINT_LINK = ConnectToEndpoint()
+"""The links without properties of their own: one model each serves every declaration."""
+
+_REL_TYPES: dict[type[Relationship], str] = dict(REL_TYPE_BY_MODEL)
+_BARE_LINKS: frozenset[type[Relationship]] = frozenset(
+    cls for cls in REL_TYPE_BY_MODEL if set(cls.model_fields) == {"guid"}
+)
+"""Relationship models with no property but their guid (which graph_properties leaves out)."""
+
+
+def _rel_type_of(model: type[Relationship]) -> str:
+    """The Neo4j type of a relationship model or of a spec subclassing one."""
+    for cls in model.__mro__:
+        if cls in REL_TYPE_BY_MODEL:
+            _REL_TYPES[model] = REL_TYPE_BY_MODEL[cls]
+            return REL_TYPE_BY_MODEL[cls]
+    raise TypeError(f"{model.__name__} is not a relationship model")
+
 
 class _Collector:
     def __init__(self) -> None:
@@ -497,15 +544,22 @@ class _Collector:
         return qn
 
     def rel(self, model: Relationship, from_: str, to: str, where: str) -> None:
-        row = RelationshipRow.of(model, from_, to)
-        if row.identity in self.d.relationships:
+        # Specs (EmbeddedConnectionSpec, CatalogTargetSpec) are their relationship's model
+        # plus the end 2: their type is their base class's, their properties the link's own.
+        rel_type = _REL_TYPES.get(type(model)) or _rel_type_of(type(model))
+        key = (model.catalogTargetName or "") if isinstance(model, CatalogTarget) else ""
+        props = {} if type(model) in _BARE_LINKS else encode_properties(model.graph_properties())
+        identity = (rel_type, from_, to, key)
+        if identity in self.d.relationships:
             self.d.errors.append(
                 f"{where}: duplicate {model.TYPE_NAME} {from_} -> {to}"
-                + (f" named '{row.key}'" if row.key else "")
+                + (f" named '{key}'" if key else "")
             )
             return
-        self.d.relationships[row.identity] = row
-        self.d.rel_models[row.identity] = model
+        self.d.relationships[identity] = RelationshipRow(
+            rel_type, from_, to, props, key, model.guid
+        )
+        self.d.rel_models[identity] = model
 
     def ref_or_inline(
         self,
@@ -536,10 +590,10 @@ class _Collector:
             ct = self.ref_or_inline(
                 spec.connectorType, f"{where}.connectorType", ("ConnectorType",)
             )
-            self.rel(ConnectionConnectorType(), qn, ct, f"{where}.connectorType")
+            self.rel(_CONNECTOR_TYPE_LINK, qn, ct, f"{where}.connectorType")
         if spec.endpoint is not None:
             ep = self.ref_or_inline(spec.endpoint, f"{where}.endpoint", ("Endpoint",))
-            self.rel(ConnectToEndpoint(), qn, ep, f"{where}.endpoint")
+            self.rel(_ENDPOINT_LINK, qn, ep, f"{where}.endpoint")
         if spec.embeddedConnections and spec.typeName != "VirtualConnection":
             self.d.errors.append(
                 f"{where}.embeddedConnections: only a VirtualConnection embeds connections"
@@ -561,10 +615,7 @@ class _Collector:
                 positions[emb.position] = i
             if emb.displayName:
                 self.embedded_roles.append((emb.displayName, child))
-            embedding = EmbeddedConnection.model_validate(
-                {**emb.graph_properties(), "guid": emb.guid}
-            )
-            self.rel(embedding, qn, child, ewhere)
+            self.rel(emb, qn, child, ewhere)
         return qn
 
     def document(self, doc: Document) -> None:
@@ -596,14 +647,11 @@ class _Collector:
                     target = self.ref_or_inline(
                         connector.connection, f"{cwhere}.connection", CONNECTION_TYPES
                     )
-                    self.rel(AssetConnection(), cqn, target, f"{cwhere}.connection")
+                    self.rel(_ASSET_LINK, cqn, target, f"{cwhere}.connection")
                 for ti, cat in enumerate(connector.catalogTargets):
                     twhere = f"{cwhere}.catalogTargets[{ti}]"
                     target_qn = self.ref_or_inline(cat.element, f"{twhere}.element", ())
-                    link = CatalogTarget.model_validate(
-                        {**cat.graph_properties(), "guid": cat.guid}
-                    )
-                    self.rel(link, cqn, target_qn, twhere)
+                    self.rel(cat, cqn, target_qn, twhere)
 
 
 def _embedding_cycles(d: Desired) -> list[str]:
@@ -633,14 +681,23 @@ def _embedding_cycles(d: Desired) -> list[str]:
     return errors
 
 
+def _value_problem(name: str, value: Any) -> str | None:
+    """Why Neo4j would refuse ``value`` as the property ``name`` (None when it would not)."""
+    kind = type(value)
+    simple = kind is str or kind is bool or kind is float
+    if simple and name not in INDEXED_PROPERTIES and name and "\x00" not in name:
+        return None  # the common case, decided without the general checks
+    return too_long_to_index(name, value) or (
+        storable_problem(name, value) if value is not None else None
+    )
+
+
 def _unstorable(d: Desired) -> list[str]:
     """Values Neo4j would refuse: too long for an index, or not a property value at all."""
     errors: list[str] = []
     for qn, row in d.elements.items():
         for name, value in (("qualifiedName", qn), ("guid", row.guid), *row.props.items()):
-            problem = too_long_to_index(name, value) or (
-                storable_problem(name, value) if value is not None else None
-            )
+            problem = _value_problem(name, value)
             if problem:
                 errors.append(f"{d.where[qn]}: {problem}")
     for qn, model in d.element_models.items():
@@ -656,9 +713,7 @@ def _unstorable(d: Desired) -> list[str]:
                     )
     for identity, rel in d.relationships.items():
         for name, value in (("guid", rel.guid), *rel.props.items()):
-            problem = too_long_to_index(name, value) or (
-                storable_problem(name, value) if value is not None else None
-            )
+            problem = _value_problem(name, value)
             if problem:
                 errors.append(f"{_rel_label(identity)}: {problem}")
     return errors
@@ -727,6 +782,9 @@ class Plan:
     unchanged_relationships: set[tuple[str, str, str, str]] = field(default_factory=set)
     missing_relationships: set[tuple[str, str, str, str]] = field(default_factory=set)
     """Already as declared when planned: apply does not write them again."""
+    element_ids: dict[str, str] = field(default_factory=dict)
+    """qualifiedName -> Neo4j elementId of the stored elements the plan read (valid only
+    inside the transaction that planned)."""
 
     def count(self, action: str) -> int:
         return sum(1 for c in self.changes if c.action == action)
@@ -771,13 +829,14 @@ def make_plan(
     """
     plan = Plan(groups=list(d.groups))
     names = list(d.elements) + [qn for qn, _, _ in d.references]
-    current = read_elements_tx(store, tx, names, timestamps=False)
+    current = read_element_states_tx(store, tx, names)
+    plan.element_ids = {qn: state.element_id for qn, state in current.items()}
     errors: list[str] = []
     for qn, where, accept in d.references:
         if qn in d.elements:
             type_name = d.elements[qn].typeName
         elif qn in current:
-            type_name = current[qn]["typeName"]
+            type_name = current[qn].typeName or "Referenceable"
         else:
             close = difflib.get_close_matches(qn, list(d.elements), n=1, cutoff=0.4)
             tip = f"; did you mean '{close[0]}'?" if close else ""
@@ -793,15 +852,18 @@ def make_plan(
         if stored is None:
             plan.changes.append(Change("create", "element", qn, erow.typeName))
             continue
-        if erow.guid is not None and stored["guid"] != erow.guid:
+        if erow.guid is not None and stored.guid != erow.guid:
             errors.append(
-                f"{d.where[qn]}: guid {erow.guid} differs from the stored {stored['guid']}; "
+                f"{d.where[qn]}: guid {erow.guid} differs from the stored {stored.guid}; "
                 "a guid cannot change"
             )
             continue
-        diff = _diff(stored["props"], erow.props)
-        if stored["typeName"] != erow.typeName:
-            diff["typeName"] = (stored["typeName"], erow.typeName)
+        # Equal stored and declared encodings mean equal properties (the common case,
+        # checked without decoding); otherwise the decoded values decide.
+        same = stored.typeName == erow.typeName and stored.props == erow.props
+        diff = {} if same else _diff(stored.props, erow.props)
+        if stored.typeName != erow.typeName:
+            diff["typeName"] = (stored.typeName, erow.typeName)
         if diff:
             plan.changes.append(
                 Change("update", "element", qn, erow.typeName, _json_safe_diff(diff))
@@ -818,19 +880,16 @@ def make_plan(
     exact[EMB] = set(d.connections)
     pruned: dict[str, set[str]] = {REG: set(d.groups), CAT: set(d.connectors)}
     owners = set(d.connectors) | set(d.connections) | set(d.groups)
-    stored_rels: dict[tuple[str, str, str, str], dict[str, Any]] = {}
-    for row in read_outgoing_tx(store, tx, sorted(owners), timestamps=False):
-        key = row["props"].get("catalogTargetName") or "" if row["type"] == CAT else ""
-        stored_rels[(row["type"], row["from"], row["to"], key)] = row
+    stored_rels = read_relationship_states_tx(store, tx, sorted(owners))
     for identity, rel in d.relationships.items():
-        stored = stored_rels.get(identity)
+        stored_props = stored_rels.get(identity)
         name = _rel_label(identity)
         tname = _egeria(identity[0])
-        if stored is None:
+        if stored_props is None:
             plan.changes.append(Change("create", "relationship", name, tname))
             plan.missing_relationships.add(identity)
             continue
-        diff = _diff(stored["props"], rel.props)
+        diff = {} if stored_props == rel.props else _diff(stored_props, rel.props)
         if diff:
             plan.changes.append(
                 Change("update", "relationship", name, tname, _json_safe_diff(diff))
@@ -976,6 +1035,27 @@ def apply_documents(
     (called again if a transient error makes the transaction retry).
     Raises :class:`ManifestError` (exit 2) for bad input.
     """
+    with gc_paused():
+        # The desired state and the plan are ~10 long-lived objects per declared element
+        # and relationship: automatic collections, each walking all of them, cost more
+        # than the rest of the client's work (a third of a 10,000-connector re-apply).
+        return _apply_documents(
+            store, docs, dry_run, prune, force, prune_threshold, validator, user, progress, on_plan
+        )
+
+
+def _apply_documents(
+    store: Store,
+    docs: Sequence[Document],
+    dry_run: bool,
+    prune: bool,
+    force: bool,
+    prune_threshold: float,
+    validator: Validator | None,
+    user: str | None,
+    progress: Progress | None,
+    on_plan: Callable[[Plan], None] | None,
+) -> ApplyReport:
     desired = collect(docs)
     user = user or current_user()
     if dry_run:
@@ -989,7 +1069,7 @@ def apply_documents(
             ),
         )
 
-    def work(tx: ManagedTransaction) -> ApplyReport:
+    def work(tx: ManagedTransaction, lean: bool) -> ApplyReport:
         plan = make_plan(
             store, tx, desired, prune=prune, force=force, prune_threshold=prune_threshold
         )
@@ -999,9 +1079,7 @@ def apply_documents(
         if plan.deletes:
             report.deleted = delete_relationships_tx(store, tx, plan.deletes)
         # What the plan found already as declared is not written again: a concurrent change
-        # made after the plan read it simply commits after this transaction. What it found
-        # missing takes the lean create path (which falls back to the upsert if a concurrent
-        # writer created it meanwhile).
+        # made after the plan read it simply commits after this transaction.
         creates = {c.name for c in plan.changes if c.kind == "element" and c.action == "create"}
         new_rows = [r for qn, r in desired.elements.items() if qn in creates]
         changed_rows = [
@@ -1017,18 +1095,39 @@ def apply_documents(
         ]
         total = len(desired.elements) + len(desired.relationships)
         done = total - len(new_rows) - len(changed_rows) - len(new_rels) - len(changed_rels)
-        step = 5000
+        step = NEW_BATCH_SIZE
+        ids = dict(plan.element_ids)
         for start in range(0, len(new_rows), step):
             chunk = new_rows[start : start + step]
-            report.results.extend(create_elements_tx(store, tx, chunk, user=user))
+            if lean:
+                # What the plan found missing is created with plain CREATE; an element another
+                # writer committed meanwhile breaks a uniqueness constraint, and the caller
+                # then runs this again with lean=False.
+                results, created = create_new_elements_tx(store, tx, chunk, user=user)
+                ids.update(created)
+                report.results.extend(results)
+            else:
+                # MERGE ... ON CREATE: falls back to the upsert for what exists by now.
+                report.results.extend(create_elements_tx(store, tx, chunk, user=user))
             done += len(chunk)
             if progress:
                 progress("elements", done, total)
         report.results.extend(write_elements_tx(store, tx, changed_rows, user=user))
         done += len(changed_rows)
+        # A relationship whose end 1 this transaction created cannot exist yet, nor be
+        # written by anyone else: plain CREATE between elementIds. The others may have been
+        # created by a concurrent writer since the plan: MERGE (create_relationships_tx).
+        fresh = creates if lean else set()
         for start in range(0, len(new_rels), step):
             rchunk = new_rels[start : start + step]
-            report.results.extend(create_relationships_tx(store, tx, rchunk, user=user))
+            from_new = [r for r in rchunk if r.from_ in fresh]
+            others = [r for r in rchunk if r.from_ not in fresh]
+            if from_new:
+                report.results.extend(
+                    create_new_relationships_tx(store, tx, from_new, ids, user=user)
+                )
+            if others:
+                report.results.extend(create_relationships_tx(store, tx, others, user=user))
             done += len(rchunk)
             if progress:
                 progress("relationships", done, total)
@@ -1037,8 +1136,16 @@ def apply_documents(
             report.warnings = [dict(w) for w in validator(store, tx, desired.groups) or ()]
         return report
 
+    timeout = max(store.query_timeout, 600.0)
     try:
-        return store.write_tx("apply", work, timeout=max(store.query_timeout, 600.0))
+        try:
+            return store.write_tx("apply", lambda tx: work(tx, True), timeout=timeout)
+        except StoreError as exc:
+            if CONSTRAINT_FAILED not in str(exc):
+                raise
+            # Another transaction committed an element (or relationship) this one's plan found
+            # missing: plan again, in a new transaction, and write with MERGE throughout.
+            return store.write_tx("apply", lambda tx: work(tx, False), timeout=timeout)
     except NotFoundError as exc:
         raise ManifestError(exc.message, hint=exc.hint) from exc
 
@@ -1057,19 +1164,20 @@ def apply(
     on_plan: Callable[[Plan], None] | None = None,
 ) -> ApplyReport:
     """Load manifest files and apply them (see :func:`apply_documents`)."""
-    docs = load_manifests(paths)
-    return apply_documents(
-        store,
-        docs,
-        dry_run=dry_run,
-        prune=prune,
-        force=force,
-        prune_threshold=prune_threshold,
-        validator=validator,
-        user=user,
-        progress=progress,
-        on_plan=on_plan,
-    )
+    with gc_paused():  # see apply_documents
+        docs = load_manifests(paths)
+        return apply_documents(
+            store,
+            docs,
+            dry_run=dry_run,
+            prune=prune,
+            force=force,
+            prune_threshold=prune_threshold,
+            validator=validator,
+            user=user,
+            progress=progress,
+            on_plan=on_plan,
+        )
 
 
 # ------------------------------------------------------------------ export
