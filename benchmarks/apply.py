@@ -4,29 +4,35 @@ Generates 100 groups x 100 connectors = 10,000 connectors as 100 JSON
 manifest files, each connector with its own connection, endpoint and
 registration, a connector type drawn from a shared pool of 50 and 2 catalog
 targets (FileFolder elements from a pool of 1,000). Measured side by side in
-one run, on a wiped database:
+one run:
 
 * ``apply``: the 100 files end to end (read, parse, check, plan, write, commit:
-  one transaction), in connectors per second;
-* the same apply again (0 changes expected);
+  one transaction) into an empty database, in connectors per second, repeated
+  ``--applies`` times on the same server (the database wiped before each). The
+  first apply on a freshly started server pays for the JVM's JIT compilation
+  and Cypher's query planning (several times the Neo4j CPU of later ones): the
+  first, second and last applies are printed, the last one being the steady
+  state of a running server. ``--restart`` stops the server first, so the first
+  apply is the one a user sees on a fresh server;
+* the floor, interleaved with the applies (before each): the same nodes and
+  relationships, with the same properties and audit fields, written by plain
+  ``UNWIND ... CREATE`` in one transaction from rows prepared beforehand (no
+  files, no plan, no MERGE, no checks): what this server needs just to store
+  that graph with its constraints and indexes;
+* the same apply again on the last apply's data (0 changes expected), twice;
 * the same data written one element or relationship per transaction through
   the write API (``save_element`` / ``save_relationship``), for the first
   ``--single`` connectors (the whole set would take too long), in connectors
-  per second;
-* the floor: the same nodes and relationships, with the same properties and
-  audit fields, written by plain ``UNWIND ... CREATE`` in one transaction from
-  rows prepared beforehand (no files, no plan, no MERGE, no checks): what this
-  server needs just to store that graph with its constraints and indexes.
+  per second.
 
-Before all these, ``--warmup`` untimed applies of the first 5 groups warm the
-server's JIT compiler and query plans, so every figure is steady state. The
-Neo4j server's CPU time (from /proc) is reported beside the bulk figures.
+Every figure has its wall time, the client's CPU (``time.process_time``) and
+the Neo4j server's CPU (from /proc). The ratios (bulk / one per transaction,
+apply / floor) are printed and appended, with the command and the load
+average, to benchmarks/RESULTS.md. Uses its own embedded instance (default
+``bench-apply``), which it wipes.
 
-The ratio of the two rates is printed and appended, with the command, to
-benchmarks/RESULTS.md. Uses its own embedded instance (default ``bench-apply``),
-which it wipes.
-
-    .venv/bin/python -m benchmarks.apply [--groups 100] [--per-group 100] [--single 300] [--warmup 2]
+    .venv/bin/python -m benchmarks.apply [--groups 100] [--per-group 100] [--single 300]
+        [--applies 3] [--restart]
 """
 
 from __future__ import annotations
@@ -39,6 +45,8 @@ import shlex
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -226,51 +234,85 @@ def floor_write(store: Store, nodes: list[dict[str, Any]], rels: list[dict[str, 
         return int(session.execute_write(work))
 
 
+@dataclass(frozen=True)
+class Timing:
+    """One measured run: wall seconds, client CPU seconds, Neo4j CPU seconds."""
+
+    wall: float
+    client: float
+    server: float
+
+    def text(self, connectors: int) -> str:
+        return (
+            f"{self.wall:.1f} s = {connectors / self.wall:,.0f} connectors/s "
+            f"(client CPU {self.client:.1f} s, Neo4j CPU {self.server:.1f} s)"
+        )
+
+
+def measure(pid: int | None, run: Callable[[], object]) -> tuple[Timing, object]:
+    start, cpu0, srv0 = time.perf_counter(), time.process_time(), cpu_seconds(pid)
+    result = run()
+    timing = Timing(
+        time.perf_counter() - start, time.process_time() - cpu0, cpu_seconds(pid) - srv0
+    )
+    return timing, result
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--groups", type=int, default=100)
     parser.add_argument("--per-group", type=int, default=100)
     parser.add_argument("--single", type=int, default=300, help="connectors written one by one")
     parser.add_argument(
-        "--warmup",
+        "--applies",
         type=int,
-        default=2,
-        help="untimed applies of the first 5 groups before measuring (JIT, query plans)",
+        default=3,
+        help="full applies into an empty database, each after a floor run (>= 2)",
+    )
+    parser.add_argument(
+        "--restart",
+        action="store_true",
+        help="stop the server first: the first apply runs on a cold JVM, as after a start",
     )
     parser.add_argument("--instance", default="bench-apply")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     args = parser.parse_args(argv)
+    applies = max(2, args.applies)
 
     local = LocalNeo4j(instance=args.instance)
+    was_running = local.status().pid is not None
+    if args.restart and was_running:
+        local.stop()
     uri = local.start().uri
+    cold = args.restart or not was_running
     store = Store.connect(Neo4jSettings(uri=uri, username="neo4j", password=local.password()))
     init_schema(store)
     connectors = args.groups * args.per_group
+    load_start = os.getloadavg()[0]
 
     pid = server_pid(local)
+    bulk: list[Timing] = []
+    floors: list[Timing] = []
+    reapplies: list[Timing] = []
+    created = 0
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_files(Path(tmp), args.groups, args.per_group)
         nodes, rels = floor_rows(paths)
-        for _ in range(args.warmup):
+        for _ in range(applies):
             store.write("wipe_all")
-            mf.apply(store, paths[: 1 + min(5, args.groups)])
-        store.write("wipe_all")
-        start, cpu0, srv0 = time.perf_counter(), time.process_time(), cpu_seconds(pid)
-        report = mf.apply(store, paths)
-        bulk_s = time.perf_counter() - start
-        bulk_cpu, bulk_srv = time.process_time() - cpu0, cpu_seconds(pid) - srv0
-        assert report.counts["create"] > 0, report.counts
-        start, cpu0, srv0 = time.perf_counter(), time.process_time(), cpu_seconds(pid)
-        again = mf.apply(store, paths)
-        reapply_s = time.perf_counter() - start
-        reapply_cpu, reapply_srv = time.process_time() - cpu0, cpu_seconds(pid) - srv0
-        assert again.changes == 0, again.counts
-
-    store.write("wipe_all")
-    start, srv0 = time.perf_counter(), cpu_seconds(pid)
-    floor_created = floor_write(store, nodes, rels)
-    floor_s, floor_srv = time.perf_counter() - start, cpu_seconds(pid) - srv0
-    assert floor_created == report.counts["create"], (floor_created, report.counts)
+            timing, floor_created = measure(pid, lambda: floor_write(store, nodes, rels))
+            floors.append(timing)
+            store.write("wipe_all")
+            timing, report = measure(pid, lambda: mf.apply(store, paths))
+            bulk.append(timing)
+            assert isinstance(report, mf.ApplyReport)
+            created = report.counts["create"]
+            assert created == floor_created, (floor_created, report.counts)
+        for _ in range(2):
+            timing, again = measure(pid, lambda: mf.apply(store, paths))
+            assert isinstance(again, mf.ApplyReport)
+            assert again.changes == 0, again.counts
+            reapplies.append(timing)
 
     store.write("wipe_all")
     start = time.perf_counter()
@@ -278,22 +320,28 @@ def main(argv: list[str] | None = None) -> None:
     single_s = time.perf_counter() - start
     store.write("wipe_all")
     store.close()
+    load_end = os.getloadavg()[0]
 
-    bulk_rate = connectors / bulk_s
+    last, floor = bulk[-1], floors[-1]
+    bulk_rate = connectors / last.wall
     single_rate = args.single / single_s
+    server = "started by this run: the first apply ran on a cold JVM" if cold else "already running"
     lines = [
-        f"bulk apply: {connectors} connectors, {report.counts['create']} elements and "
-        f"relationships created in {bulk_s:.1f} s = {bulk_rate:,.0f} connectors/s "
-        f"(client CPU {bulk_cpu:.1f} s, Neo4j CPU {bulk_srv:.1f} s)",
-        f"re-apply (0 changes): {reapply_s:.1f} s = {connectors / reapply_s:,.0f} connectors/s "
-        f"(client CPU {reapply_cpu:.1f} s, Neo4j CPU {reapply_srv:.1f} s)",
+        f"load average (1 min) at start / end: {load_start:.1f} / {load_end:.1f}; server {server}",
+        f"first apply into an empty database: {connectors} connectors, {created} elements and "
+        f"relationships created in {bulk[0].text(connectors)}",
+        f"second apply into the wiped database: {bulk[1].text(connectors)}",
+        f"apply #{len(bulk)} (steady state, the headline): {last.text(connectors)}",
+        f"re-apply (0 changes), twice: {reapplies[0].text(connectors)}; "
+        f"{reapplies[1].text(connectors)}",
         f"one element per transaction: {args.single} connectors in {single_s:.1f} s = "
         f"{single_rate:,.1f} connectors/s",
-        f"ratio bulk / one-per-transaction: {bulk_rate / single_rate:,.1f}x",
-        f"floor (plain UNWIND CREATE of the same {floor_created} nodes and relationships, "
-        f"one transaction): {floor_s:.1f} s = {connectors / floor_s:,.0f} connectors/s "
-        f"(Neo4j CPU {floor_srv:.1f} s)",
-        f"ratio bulk apply / floor (time): {bulk_s / floor_s:,.1f}x",
+        f"ratio bulk (steady state) / one-per-transaction: {bulk_rate / single_rate:,.1f}x",
+        f"floor (plain UNWIND CREATE of the same {created} nodes and relationships, "
+        f"one transaction), first / last: {floors[0].text(connectors)}; {floor.text(connectors)}",
+        f"ratio apply / floor (steady state): wall {last.wall / floor.wall:,.2f}x, "
+        f"Neo4j CPU {last.server / max(floor.server, 0.01):,.2f}x, client CPU of the apply "
+        f"{last.client:.1f} s",
     ]
     for line in lines:
         print(line)
