@@ -21,7 +21,7 @@ import getpass
 import os
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, NamedTuple
@@ -562,6 +562,43 @@ def read_relationship_states_tx(
     return out
 
 
+Statement = tuple[str, dict[str, Any], int]
+"""(cypher/ query name, parameters, rows it writes)."""
+
+
+def _run_overlapped(
+    store: Store,
+    tx: ManagedTransaction,
+    statements: Iterator[Statement],
+    handle: Callable[[list[tuple[Any, ...]], int], None],
+) -> None:
+    """Run ``statements`` in order in ``tx``; ``handle(rows, count)`` sees each one's rows.
+
+    Each statement is sent before the previous one's rows are handled, and the next one's
+    parameters are built (``statements`` is a generator) while the server runs it, so the
+    client's work overlaps the server's instead of adding to it.
+    """
+    pending: tuple[Callable[[], list[tuple[Any, ...]]], int] | None = None
+    for name, params, count in statements:
+        fetch = store.start_values(tx, name, params)
+        if pending is not None:
+            handle(pending[0](), pending[1])
+        pending = (fetch, count)
+    if pending is not None:
+        handle(pending[0](), pending[1])
+
+
+def _labels_of(rows: Sequence[ElementRow]) -> dict[str, tuple[str, ...]]:
+    labels: dict[str, tuple[str, ...]] = {}
+    for row in rows:
+        if row.typeName not in labels:
+            try:
+                labels[row.typeName] = labels_for(row.typeName)
+            except ValueError as exc:
+                raise UsageError(f"{row.qualifiedName}: {exc}") from exc
+    return labels
+
+
 def create_new_elements_tx(
     store: Store,
     tx: ManagedTransaction,
@@ -569,49 +606,55 @@ def create_new_elements_tx(
     *,
     user: str | None = None,
     when: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[list[WriteResult], dict[str, str]]:
     """Create elements a read in ``tx`` proved absent: plain CREATE, one statement per label
-    set (see cypher/element_create_new.cypher).
+    set and batch of :data:`NEW_BATCH_SIZE` (see cypher/element_create_new.cypher).
 
-    Returns the results and qualifiedName -> elementId of the elements created. An element
-    that another transaction committed since the read breaks a uniqueness constraint: the
-    statement fails with a :class:`~engine.errors.StoreError` naming
-    :data:`CONSTRAINT_FAILED`, ``tx`` is lost, and the caller must plan again and write
-    with :func:`create_elements_tx`. Raises :class:`UsageError` for an invalid type name.
+    Returns the results and qualifiedName -> elementId of the elements created;
+    ``progress(n)`` is told how many rows are written so far. An element that another
+    transaction committed since the read breaks a uniqueness constraint: the statement
+    fails with a :class:`~engine.errors.StoreError` naming :data:`CONSTRAINT_FAILED`,
+    ``tx`` is lost, and the caller must plan again and write with
+    :func:`create_elements_tx`. Raises :class:`UsageError` for an invalid type name.
     """
     user = user or current_user()
     when = when or now()
-    labels_of: dict[str, tuple[str, ...]] = {}
-    by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = defaultdict(list)
-    results: list[WriteResult] = []
+    labels = _labels_of(rows)
+    by_labels: dict[tuple[str, ...], list[ElementRow]] = defaultdict(list)
     for row in rows:
-        labels = labels_of.get(row.typeName)
-        if labels is None:
-            try:
-                labels = labels_of[row.typeName] = labels_for(row.typeName)
-            except ValueError as exc:
-                raise UsageError(f"{row.qualifiedName}: {exc}") from exc
-        guid = row.guid or str(uuid.uuid4())
-        by_labels[labels].append(
-            {
-                "qualifiedName": row.qualifiedName,
-                "guid": guid,
-                "typeName": row.typeName,
-                "props": row.props,
-            }
-        )
-        results.append(WriteResult("element", row.qualifiedName, guid, 1, "created"))
+        by_labels[labels[row.typeName]].append(row)
+    results: list[WriteResult] = []
     ids: dict[str, str] = {}
-    for labels, same in by_labels.items():
-        for start in range(0, len(same), NEW_BATCH_SIZE):
-            params = {
-                "labels": list(labels),
-                "rows": same[start : start + NEW_BATCH_SIZE],
-                "now": when,
-                "user": user,
-            }
-            for (created,) in store.run_values(tx, "element_create_new", params):
-                ids.update(created)
+    done = 0
+
+    def statements() -> Iterator[Statement]:
+        for label_set, same in by_labels.items():
+            for start in range(0, len(same), NEW_BATCH_SIZE):
+                batch: list[dict[str, Any]] = []
+                for row in same[start : start + NEW_BATCH_SIZE]:
+                    guid = row.guid or new_guid()
+                    batch.append(
+                        {
+                            "qualifiedName": row.qualifiedName,
+                            "guid": guid,
+                            "typeName": row.typeName,
+                            "props": row.props,
+                        }
+                    )
+                    results.append(WriteResult("element", row.qualifiedName, guid, 1, "created"))
+                params = {"labels": list(label_set), "rows": batch, "now": when, "user": user}
+                yield "element_create_new", params, len(batch)
+
+    def handle(out: list[tuple[Any, ...]], count: int) -> None:
+        nonlocal done
+        for (created,) in out:
+            ids.update(created)
+        done += count
+        if progress is not None:
+            progress(done)
+
+    _run_overlapped(store, tx, statements(), handle)
     return results, ids
 
 
@@ -623,42 +666,68 @@ def create_new_relationships_tx(
     *,
     user: str | None = None,
     when: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> list[WriteResult]:
     """Create relationships whose end 1 ``tx`` itself created (so none of them can exist
     yet, and no other transaction can write them): plain CREATE between the ends'
-    elementIds (``element_ids``: qualifiedName -> elementId, read or created in ``tx``).
+    elementIds (``element_ids``: qualifiedName -> elementId, read or created in ``tx``),
+    one statement per type and batch of :data:`NEW_BATCH_SIZE`.
 
-    Raises :class:`NotFoundError` when an end is unknown or no longer exists.
+    ``progress(n)`` is told how many rows are written so far. Raises
+    :class:`NotFoundError` when an end is unknown or no longer exists.
     """
     user = user or current_user()
     when = when or now()
-    by_type: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    results: list[WriteResult] = []
+    by_type: dict[str, list[RelationshipRow]] = defaultdict(list)
     for row in rows:
-        a, b = element_ids.get(row.from_), element_ids.get(row.to)
-        if a is None or b is None:
+        by_type[row.type].append(row)
+    results: list[WriteResult] = []
+    done = 0
+
+    def statements() -> Iterator[Statement]:
+        for rel_type, typed in by_type.items():
+            for start in range(0, len(typed), NEW_BATCH_SIZE):
+                batch: list[dict[str, Any]] = []
+                for row in typed[start : start + NEW_BATCH_SIZE]:
+                    a, b = element_ids.get(row.from_), element_ids.get(row.to)
+                    if a is None or b is None:
+                        raise NotFoundError(
+                            f"{EGERIA_NAME_BY_REL_TYPE[row.type]} {row.from_} -> {row.to}: "
+                            "one of the ends does not exist",
+                            hint="create both elements first (or declare them in the manifest)",
+                        )
+                    guid = row.guid or new_guid()
+                    batch.append({"a": a, "b": b, "guid": guid, "props": row.props})
+                    name = _rel_name(row.type, row.from_, row.to, row.key)
+                    results.append(WriteResult("relationship", name, guid, 1, "created"))
+                params = {"rows": batch, "now": when, "user": user}
+                yield REL_CREATE_NEW_QUERIES[rel_type], params, len(batch)
+
+    def handle(out: list[tuple[Any, ...]], count: int) -> None:
+        nonlocal done
+        ((created,),) = out
+        if created < count:
             raise NotFoundError(
-                f"{EGERIA_NAME_BY_REL_TYPE[row.type]} {row.from_} -> {row.to}: "
-                "one of the ends does not exist",
-                hint="create both elements first (or declare them in the manifest)",
+                f"{count - created} relationship(s) lost an end: an element the plan read "
+                "was deleted by another writer meanwhile",
+                hint="apply again",
             )
-        guid = row.guid or str(uuid.uuid4())
-        by_type[row.type].append({"a": a, "b": b, "guid": guid, "props": row.props})
-        name = _rel_name(row.type, row.from_, row.to, row.key)
-        results.append(WriteResult("relationship", name, guid, 1, "created"))
-    for rel_type, typed in by_type.items():
-        for start in range(0, len(typed), NEW_BATCH_SIZE):
-            batch = typed[start : start + NEW_BATCH_SIZE]
-            params = {"rows": batch, "now": when, "user": user}
-            ((created,),) = store.run_values(tx, REL_CREATE_NEW_QUERIES[rel_type], params)
-            if created < len(batch):
-                raise NotFoundError(
-                    f"{len(batch) - created} {EGERIA_NAME_BY_REL_TYPE[rel_type]} "
-                    "relationship(s) lost an end: an element the plan read was deleted "
-                    "by another writer meanwhile",
-                    hint="apply again",
-                )
+        done += count
+        if progress is not None:
+            progress(done)
+
+    _run_overlapped(store, tx, statements(), handle)
     return results
+
+
+def new_guid() -> str:
+    """A random (version 4) UUID as text, like ``str(uuid.uuid4())`` at a third of its cost
+    (bulk creates make ~10^5 of them)."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = raw[6] & 0x0F | 0x40
+    raw[8] = raw[8] & 0x3F | 0x80
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def _rel_name(rel_type: str, from_: str, to: str, key: str) -> str:

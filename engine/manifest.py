@@ -1097,37 +1097,48 @@ def _apply_documents(
         done = total - len(new_rows) - len(changed_rows) - len(new_rels) - len(changed_rels)
         step = NEW_BATCH_SIZE
         ids = dict(plan.element_ids)
-        for start in range(0, len(new_rows), step):
-            chunk = new_rows[start : start + step]
-            if lean:
-                # What the plan found missing is created with plain CREATE; an element another
-                # writer committed meanwhile breaks a uniqueness constraint, and the caller
-                # then runs this again with lean=False.
-                results, created = create_new_elements_tx(store, tx, chunk, user=user)
-                ids.update(created)
-                report.results.extend(results)
-            else:
+
+        def told(stage: str, base: int) -> Callable[[int], None] | None:
+            if progress is None:
+                return None
+            return lambda n: progress(stage, base + n, total)
+
+        if lean:
+            # What the plan found missing is created with plain CREATE; an element another
+            # writer committed meanwhile breaks a uniqueness constraint, and the caller then
+            # runs this again with lean=False.
+            results, created = create_new_elements_tx(
+                store, tx, new_rows, user=user, progress=told("elements", done)
+            )
+            ids.update(created)
+            report.results.extend(results)
+            done += len(new_rows)
+        else:
+            for start in range(0, len(new_rows), step):
+                chunk = new_rows[start : start + step]
                 # MERGE ... ON CREATE: falls back to the upsert for what exists by now.
                 report.results.extend(create_elements_tx(store, tx, chunk, user=user))
-            done += len(chunk)
-            if progress:
-                progress("elements", done, total)
+                done += len(chunk)
+                if progress:
+                    progress("elements", done, total)
         report.results.extend(write_elements_tx(store, tx, changed_rows, user=user))
         done += len(changed_rows)
         # A relationship whose end 1 this transaction created cannot exist yet, nor be
         # written by anyone else: plain CREATE between elementIds. The others may have been
         # created by a concurrent writer since the plan: MERGE (create_relationships_tx).
         fresh = creates if lean else set()
-        for start in range(0, len(new_rels), step):
-            rchunk = new_rels[start : start + step]
-            from_new = [r for r in rchunk if r.from_ in fresh]
-            others = [r for r in rchunk if r.from_ not in fresh]
-            if from_new:
-                report.results.extend(
-                    create_new_relationships_tx(store, tx, from_new, ids, user=user)
+        from_new = [r for r in new_rels if r.from_ in fresh]
+        others = [r for r in new_rels if r.from_ not in fresh]
+        if from_new:
+            report.results.extend(
+                create_new_relationships_tx(
+                    store, tx, from_new, ids, user=user, progress=told("relationships", done)
                 )
-            if others:
-                report.results.extend(create_relationships_tx(store, tx, others, user=user))
+            )
+            done += len(from_new)
+        for start in range(0, len(others), step):
+            rchunk = others[start : start + step]
+            report.results.extend(create_relationships_tx(store, tx, rchunk, user=user))
             done += len(rchunk)
             if progress:
                 progress("relationships", done, total)
