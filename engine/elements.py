@@ -543,17 +543,18 @@ RelationshipIdentity = tuple[str, str, str, str]
 def read_relationship_states_tx(
     store: Store,
     tx: ManagedTransaction,
-    qualified_names: Sequence[str],
+    owners: Mapping[str, str],
     rel_types: Sequence[str] | None = None,
 ) -> dict[RelationshipIdentity, dict[str, Any]]:
-    """The outgoing relationships of the named elements, for a plan: identity -> descriptive
+    """The outgoing relationships of ``owners`` (qualifiedName -> elementId, as read by
+    :func:`read_element_states_tx` in ``tx``), for a plan: identity -> descriptive
     properties as stored (identity and audit properties left out); one row per batch."""
     types = list(rel_types or RELATIONSHIP_TYPES.values())
     catalog_target = RELATIONSHIP_TYPES["CatalogTarget"]
     out: dict[RelationshipIdentity, dict[str, Any]] = {}
-    names = list(dict.fromkeys(qualified_names))
-    for start in range(0, len(names), NEW_BATCH_SIZE):
-        params = {"qualifiedNames": names[start : start + NEW_BATCH_SIZE], "types": types}
+    pairs = [[qn, element_id] for qn, element_id in owners.items()]
+    for start in range(0, len(pairs), NEW_BATCH_SIZE):
+        params = {"owners": pairs[start : start + NEW_BATCH_SIZE], "types": types}
         for (states,) in store.run_values(tx, "relationship_states", params):
             for from_, rel_type, to, raw in states:
                 props = _present(raw)

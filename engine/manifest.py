@@ -880,7 +880,10 @@ def make_plan(
     exact[EMB] = set(d.connections)
     pruned: dict[str, set[str]] = {REG: set(d.groups), CAT: set(d.connectors)}
     owners = set(d.connectors) | set(d.connections) | set(d.groups)
-    stored_rels = read_relationship_states_tx(store, tx, sorted(owners))
+    # Owners the plan did not find have no relationships yet: nothing to read for them.
+    stored_rels = read_relationship_states_tx(
+        store, tx, {qn: current[qn].element_id for qn in sorted(owners) if qn in current}
+    )
     for identity, rel in d.relationships.items():
         stored_props = stored_rels.get(identity)
         name = _rel_label(identity)
