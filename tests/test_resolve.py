@@ -13,7 +13,10 @@ import pytest
 
 from engine.errors import NotFoundError
 from engine.resolve import (
+    RESOLVE_GROUP_QUERY,
+    RESOLVE_PARTS,
     canonical_json,
+    group_from_parts,
     group_names,
     json_schema_text,
     resolve_group,
@@ -350,6 +353,26 @@ def test_resolving_many_groups_is_a_single_query(world: Store, counter: QueryCou
     assert len(groups) == 3
     assert counter.queries == ["resolve_groups"]
     assert counter.sessions <= 1
+
+
+def test_parts_decode_to_the_same_group_in_any_order(world: Store) -> None:
+    """resolve_group's rows are decoded as they arrive; connectors that arrive before the
+    elements and connections they refer to wait for them, and connector rows are put back
+    in order, so the order the server happens to send the parts in does not matter."""
+    rows = world.read_values(RESOLVE_GROUP_QUERY, {"qualifiedName": "group.alpha"})
+    assert [row[0] for row in rows] == list(RESOLVE_PARTS)
+    expected = canonical_json(resolve_group(world, "group.alpha"))
+    in_order = group_from_parts(rows)
+    reversed_rows = group_from_parts(list(reversed(rows)))
+    assert in_order is not None and reversed_rows is not None
+    assert canonical_json(in_order) == expected
+    assert canonical_json(reversed_rows) == expected
+    split = [row for row in rows if row[0] != "connectors"]
+    for start, entry in enumerate(rows[-1][2]):  # one connector per row, last one first
+        split.insert(0, ("connectors", start, [entry]))
+    one_by_one = group_from_parts(split)
+    assert one_by_one is not None and canonical_json(one_by_one) == expected
+    assert group_from_parts([]) is None
 
 
 # ------------------------------------------------------------------ canonical JSON
