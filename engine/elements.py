@@ -514,55 +514,6 @@ class ElementState(NamedTuple):
     """Descriptive properties as stored: identity and audit properties (FIXED_KEYS) left out."""
 
 
-def _present(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in props.items() if v is not None}
-
-
-def read_element_states_tx(
-    store: Store, tx: ManagedTransaction, qualified_names: Sequence[str]
-) -> dict[str, ElementState]:
-    """The stored state of the named elements (those that exist), for a plan.
-
-    One row per batch of :data:`NEW_BATCH_SIZE` names, whose rows come as one list: the
-    driver's cost per record dominated reading a plan's ~10^5 elements one row each.
-    """
-    found: dict[str, ElementState] = {}
-    names = list(dict.fromkeys(qualified_names))
-    for start in range(0, len(names), NEW_BATCH_SIZE):
-        batch = names[start : start + NEW_BATCH_SIZE]
-        for (states,) in store.run_values(tx, "element_states", {"qualifiedNames": batch}):
-            for qn, element_id, guid, type_name, props in states:
-                found[qn] = ElementState(element_id, guid, type_name, _present(props))
-    return found
-
-
-RelationshipIdentity = tuple[str, str, str, str]
-"""(Neo4j type, end-1 qualifiedName, end-2 qualifiedName, catalogTargetName or '')."""
-
-
-def read_relationship_states_tx(
-    store: Store,
-    tx: ManagedTransaction,
-    owners: Mapping[str, str],
-    rel_types: Sequence[str] | None = None,
-) -> dict[RelationshipIdentity, dict[str, Any]]:
-    """The outgoing relationships of ``owners`` (qualifiedName -> elementId, as read by
-    :func:`read_element_states_tx` in ``tx``), for a plan: identity -> descriptive
-    properties as stored (identity and audit properties left out); one row per batch."""
-    types = list(rel_types or RELATIONSHIP_TYPES.values())
-    catalog_target = RELATIONSHIP_TYPES["CatalogTarget"]
-    out: dict[RelationshipIdentity, dict[str, Any]] = {}
-    pairs = [[qn, element_id] for qn, element_id in owners.items()]
-    for start in range(0, len(pairs), NEW_BATCH_SIZE):
-        params = {"owners": pairs[start : start + NEW_BATCH_SIZE], "types": types}
-        for (states,) in store.run_values(tx, "relationship_states", params):
-            for from_, rel_type, to, raw in states:
-                props = _present(raw)
-                key = props.get("catalogTargetName") or "" if rel_type == catalog_target else ""
-                out[(rel_type, from_, to, key)] = props
-    return out
-
-
 Statement = tuple[str, dict[str, Any], int]
 """(cypher/ query name, parameters, rows it writes)."""
 
@@ -587,6 +538,69 @@ def _run_overlapped(
         pending = (fetch, count)
     if pending is not None:
         handle(pending[0](), pending[1])
+
+
+def _present(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in props.items() if v is not None}
+
+
+def read_element_states_tx(
+    store: Store, tx: ManagedTransaction, qualified_names: Sequence[str]
+) -> dict[str, ElementState]:
+    """The stored state of the named elements (those that exist), for a plan.
+
+    One row per batch of :data:`NEW_BATCH_SIZE` names, whose rows come as one list: the
+    driver's cost per record dominated reading a plan's ~10^5 elements one row each.
+    """
+    found: dict[str, ElementState] = {}
+    names = list(dict.fromkeys(qualified_names))
+
+    def statements() -> Iterator[Statement]:
+        for start in range(0, len(names), NEW_BATCH_SIZE):
+            batch = names[start : start + NEW_BATCH_SIZE]
+            yield "element_states", {"qualifiedNames": batch}, len(batch)
+
+    def handle(out: list[tuple[Any, ...]], _count: int) -> None:
+        for (states,) in out:
+            for qn, element_id, guid, type_name, props in states:
+                found[qn] = ElementState(element_id, guid, type_name, _present(props))
+
+    _run_overlapped(store, tx, statements(), handle)
+    return found
+
+
+RelationshipIdentity = tuple[str, str, str, str]
+"""(Neo4j type, end-1 qualifiedName, end-2 qualifiedName, catalogTargetName or '')."""
+
+
+def read_relationship_states_tx(
+    store: Store,
+    tx: ManagedTransaction,
+    owners: Mapping[str, str],
+    rel_types: Sequence[str] | None = None,
+) -> dict[RelationshipIdentity, dict[str, Any]]:
+    """The outgoing relationships of ``owners`` (qualifiedName -> elementId, as read by
+    :func:`read_element_states_tx` in ``tx``), for a plan: identity -> descriptive
+    properties as stored (identity and audit properties left out); one row per batch."""
+    types = list(rel_types or RELATIONSHIP_TYPES.values())
+    catalog_target = RELATIONSHIP_TYPES["CatalogTarget"]
+    out: dict[RelationshipIdentity, dict[str, Any]] = {}
+    pairs = [[qn, element_id] for qn, element_id in owners.items()]
+
+    def statements() -> Iterator[Statement]:
+        for start in range(0, len(pairs), NEW_BATCH_SIZE):
+            batch = pairs[start : start + NEW_BATCH_SIZE]
+            yield "relationship_states", {"owners": batch, "types": types}, len(batch)
+
+    def handle(rows: list[tuple[Any, ...]], _count: int) -> None:
+        for (states,) in rows:
+            for from_, rel_type, to, raw in states:
+                props = _present(raw)
+                key = props.get("catalogTargetName") or "" if rel_type == catalog_target else ""
+                out[(rel_type, from_, to, key)] = props
+
+    _run_overlapped(store, tx, statements(), handle)
+    return out
 
 
 def _labels_of(rows: Sequence[ElementRow]) -> dict[str, tuple[str, ...]]:
