@@ -11,8 +11,9 @@ one run:
   ``--applies`` times on the same server (the database wiped before each). The
   first apply on a freshly started server pays for the JVM's JIT compilation
   and Cypher's query planning (several times the Neo4j CPU of later ones): the
-  first, second and last applies are printed, the last one being the steady
-  state of a running server. ``--restart`` stops the server first, so the first
+  first apply, the second and every other are printed, and the headline is
+  the median of the warm ones (all but the first): the steady state of a
+  running server. ``--restart`` stops the server first, so the first
   apply is the one a user sees on a fresh server;
 * the floor, interleaved with the applies (after each): the same nodes and
   relationships, with the same properties and audit fields, written by plain
@@ -249,6 +250,12 @@ class Timing:
         )
 
 
+def median(timings: list[Timing]) -> Timing:
+    """The run of median wall time (the lower middle one of an even count)."""
+    ordered = sorted(timings, key=lambda t: t.wall)
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def measure(pid: int | None, run: Callable[[], object]) -> tuple[Timing, object]:
     start, cpu0, srv0 = time.perf_counter(), time.process_time(), cpu_seconds(pid)
     result = run()
@@ -324,7 +331,7 @@ def main(argv: list[str] | None = None) -> None:
     store.close()
     load_end = os.getloadavg()[0]
 
-    last, floor = bulk[-1], floors[-1]
+    last, floor = median(bulk[1:]), median(floors[1:])
     bulk_rate = connectors / last.wall
     single_rate = args.single / single_s
     server = "started by this run: the first apply ran on a cold JVM" if cold else "already running"
@@ -333,14 +340,18 @@ def main(argv: list[str] | None = None) -> None:
         f"first apply into an empty database: {connectors} connectors, {created} elements and "
         f"relationships created in {bulk[0].text(connectors)}",
         f"second apply into the wiped database: {bulk[1].text(connectors)}",
-        f"apply #{len(bulk)} (steady state, the headline): {last.text(connectors)}",
+        f"warm applies #2-#{len(bulk)}, median (steady state, the headline): "
+        f"{last.text(connectors)}",
+        "every apply, wall / client CPU / Neo4j CPU s: "
+        + ", ".join(f"{t.wall:.1f} / {t.client:.1f} / {t.server:.1f}" for t in bulk),
         f"re-apply (0 changes), twice: {reapplies[0].text(connectors)}; "
         f"{reapplies[1].text(connectors)}",
         f"one element per transaction: {args.single} connectors in {single_s:.1f} s = "
         f"{single_rate:,.1f} connectors/s",
         f"ratio bulk (steady state) / one-per-transaction: {bulk_rate / single_rate:,.1f}x",
         f"floor (plain UNWIND CREATE of the same {created} nodes and relationships, "
-        f"one transaction), first / last: {floors[0].text(connectors)}; {floor.text(connectors)}",
+        f"one transaction), first / median of the others: {floors[0].text(connectors)}; "
+        f"{floor.text(connectors)}",
         f"ratio apply / floor (steady state): wall {last.wall / floor.wall:,.2f}x, "
         f"Neo4j CPU {last.server / max(floor.server, 0.01):,.2f}x, client CPU of the apply "
         f"{last.client:.1f} s",
