@@ -12,7 +12,11 @@ that transaction is kept.
 
 The ``*_tx`` functions take an open managed transaction so several writes
 (e.g. a whole manifest) commit together; the others run one transaction each.
-Bulk writes go through ``UNWIND`` batches of :data:`BATCH_SIZE` rows.
+Bulk writes go through ``UNWIND`` batches of :data:`BATCH_SIZE` rows. The
+exception is :func:`create_new_elements_tx` / :func:`create_new_relationships_tx`,
+for what a read in the same transaction proved absent: plain CREATE, which the
+uniqueness constraints still guard (a concurrent writer's element makes it fail,
+and the caller then writes with the MERGE functions).
 """
 
 from __future__ import annotations

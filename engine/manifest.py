@@ -1034,8 +1034,11 @@ def apply_documents(
     """Plan and (unless ``dry_run``) apply parsed documents in ONE write transaction.
 
     All or nothing: any error (bad reference, conflict, validator) rolls back.
+    What the plan finds missing is created with plain CREATE; when another writer commits
+    one of those elements first, the uniqueness constraints refuse it, and the apply is
+    planned again in a new transaction and written with MERGE throughout.
     ``on_plan`` sees the plan inside the transaction before anything is written
-    (called again if a transient error makes the transaction retry).
+    (called again when the transaction is retried, after a transient error or that).
     Raises :class:`ManifestError` (exit 2) for bad input.
     """
     with gc_paused():
