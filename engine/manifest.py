@@ -833,10 +833,11 @@ def make_plan(
     plan.element_ids = {qn: state.element_id for qn, state in current.items()}
     errors: list[str] = []
     for qn, where, accept in d.references:
+        type_name: str | None
         if qn in d.elements:
             type_name = d.elements[qn].typeName
         elif qn in current:
-            type_name = current[qn].typeName or "Referenceable"
+            type_name = current[qn].typeName
         else:
             close = difflib.get_close_matches(qn, list(d.elements), n=1, cutoff=0.4)
             tip = f"; did you mean '{close[0]}'?" if close else ""
