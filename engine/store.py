@@ -174,23 +174,9 @@ class Store:
         transaction either way): one round trip instead of ``execute_query``'s two
         (its COMMIT waits for a second one), retried like ``execute_query`` when the
         failure is transient, and causally chained to ``execute_query``'s writes
-        through the driver's query bookmark manager.
+        through the driver's query bookmark manager (:meth:`read_stream` into a list).
         """
-        query = self._query(name, timeout=timeout)
-        parameters = dict(params or {})
-        with translate_errors(name):
-            for attempt in range(READ_ATTEMPTS):
-                try:
-                    with self.driver.session(
-                        database=self.database,
-                        default_access_mode=neo4j.READ_ACCESS,
-                        bookmark_manager=self.driver.execute_query_bookmark_manager,
-                    ) as session:
-                        return [tuple(record.values()) for record in session.run(query, parameters)]
-                except (neo4j_exc.Neo4jError, neo4j_exc.DriverError) as exc:
-                    if not exc.is_retryable() or attempt + 1 == READ_ATTEMPTS:
-                        raise
-        raise AssertionError("unreachable")  # the loop returns or raises
+        return self.read_stream(name, list, params, timeout=timeout)
 
     def read_stream(
         self,
