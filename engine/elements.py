@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -112,17 +111,20 @@ class ElementRow:
             expectedVersion=expected_version,
         )
 
-    def params(self) -> dict[str, Any]:
+    def labels(self) -> tuple[str, ...]:
+        """The element's labels (its type and supertypes); UsageError for a bad type name."""
         try:
-            labels = list(labels_for(self.typeName))
+            return labels_for(self.typeName)
         except ValueError as exc:
             raise UsageError(f"{self.qualifiedName}: {exc}") from exc
+
+    def params(self) -> dict[str, Any]:
         return {
             "qualifiedName": self.qualifiedName,
             "typeName": self.typeName,
-            "labels": labels,
+            "labels": list(self.labels()),
             "props": self.props,
-            "guid": self.guid or str(uuid.uuid4()),
+            "guid": self.guid or new_guid(),
             "guidGiven": self.guid is not None,
             "expectedVersion": self.expectedVersion,
         }
@@ -173,7 +175,7 @@ class RelationshipRow:
             "from": self.from_,
             "to": self.to,
             "key": self.key,
-            "guid": self.guid or str(uuid.uuid4()),
+            "guid": self.guid or new_guid(),
             "props": self.props,
             "expectedVersion": self.expectedVersion,
         }
@@ -607,17 +609,6 @@ def read_relationship_states_tx(
     return out
 
 
-def _labels_of(rows: Sequence[ElementRow]) -> dict[str, tuple[str, ...]]:
-    labels: dict[str, tuple[str, ...]] = {}
-    for row in rows:
-        if row.typeName not in labels:
-            try:
-                labels[row.typeName] = labels_for(row.typeName)
-            except ValueError as exc:
-                raise UsageError(f"{row.qualifiedName}: {exc}") from exc
-    return labels
-
-
 def create_new_elements_tx(
     store: Store,
     tx: ManagedTransaction,
@@ -639,9 +630,11 @@ def create_new_elements_tx(
     """
     user = user or current_user()
     when = when or now()
-    labels = _labels_of(rows)
+    labels: dict[str, tuple[str, ...]] = {}  # by typeName: one check per type
     by_labels: dict[tuple[str, ...], list[ElementRow]] = defaultdict(list)
     for row in rows:
+        if row.typeName not in labels:
+            labels[row.typeName] = row.labels()
         by_labels[labels[row.typeName]].append(row)
     results: list[WriteResult] = []
     ids: dict[str, str] = {}

@@ -20,6 +20,7 @@ are deleted only with ``prune``.
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import typing
 from collections import defaultdict
@@ -499,18 +500,17 @@ _CONNECTOR_TYPE_LINK = ConnectionConnectorType()
 _ENDPOINT_LINK = ConnectToEndpoint()
 """The links without properties of their own: one model each serves every declaration."""
 
-_REL_TYPES: dict[type[Relationship], str] = dict(REL_TYPE_BY_MODEL)
 _BARE_LINKS: frozenset[type[Relationship]] = frozenset(
     cls for cls in REL_TYPE_BY_MODEL if set(cls.model_fields) == {"guid"}
 )
 """Relationship models with no property but their guid (which graph_properties leaves out)."""
 
 
+@functools.cache
 def _rel_type_of(model: type[Relationship]) -> str:
     """The Neo4j type of a relationship model or of a spec subclassing one."""
     for cls in model.__mro__:
         if cls in REL_TYPE_BY_MODEL:
-            _REL_TYPES[model] = REL_TYPE_BY_MODEL[cls]
             return REL_TYPE_BY_MODEL[cls]
     raise TypeError(f"{model.__name__} is not a relationship model")
 
@@ -546,7 +546,7 @@ class _Collector:
     def rel(self, model: Relationship, from_: str, to: str, where: str) -> None:
         # Specs (EmbeddedConnectionSpec, CatalogTargetSpec) are their relationship's model
         # plus the end 2: their type is their base class's, their properties the link's own.
-        rel_type = _REL_TYPES.get(type(model)) or _rel_type_of(type(model))
+        rel_type = _rel_type_of(type(model))
         key = (model.catalogTargetName or "") if isinstance(model, CatalogTarget) else ""
         props = {} if type(model) in _BARE_LINKS else encode_properties(model.graph_properties())
         identity = (rel_type, from_, to, key)
