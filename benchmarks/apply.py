@@ -55,7 +55,10 @@ from typing import Any
 from benchmarks.proc import cpu_seconds, server_pid
 from benchmarks.synthetic import bench_query_text
 from engine import manifest as mf
-from engine.elements import save_element, save_relationship
+from engine.graph.elements import save_element, save_relationship
+from engine.graph.schema import init_schema
+from engine.graph.store import Store
+from engine.local.server import NEO4J_VERSION, LocalNeo4j
 from engine.model import (
     AssetConnection,
     CatalogTarget,
@@ -69,10 +72,7 @@ from engine.model import (
     IntegrationGroup,
     RegisteredIntegrationConnector,
 )
-from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
-from engine.schema import init_schema
 from engine.settings import Neo4jSettings
-from engine.store import Store
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 CONNECTOR_TYPES = 50

@@ -56,11 +56,11 @@ from benchmarks.synthetic import SyntheticSpec, group_qualified_name, load, run_
 from engine.daemon.config import DaemonConfig
 from engine.daemon.spec import specs_from_groups
 from engine.daemon.supervisor import Supervisor
-from engine.graphmap import encode_properties
-from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
-from engine.resolve import RESOLVE_GROUPS_QUERY, resolve_groups
-from engine.schema import init_schema
-from engine.store import Store
+from engine.graph.graphmap import encode_properties
+from engine.graph.resolve import RESOLVE_GROUPS_QUERY, resolve_groups
+from engine.graph.schema import init_schema
+from engine.graph.store import Store
+from engine.local.server import NEO4J_VERSION, LocalNeo4j
 from engine.validate import validate_groups
 
 RESULTS = Path(__file__).parent / "RESULTS.md"

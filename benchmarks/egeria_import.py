@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.proc import cpu_seconds
-from engine.interop.egeria import (
+from engine.declare.egeria import (
     Archive,
     encode_value,
     import_archive,
@@ -50,10 +50,10 @@ from engine.interop.egeria import (
     read_archive,
     sample_archives_dir,
 )
-from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
-from engine.schema import init_schema
+from engine.graph.schema import init_schema
+from engine.graph.store import Store
+from engine.local.server import NEO4J_VERSION, LocalNeo4j
 from engine.settings import Neo4jSettings
-from engine.store import Store
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 SAMPLES = (

@@ -54,8 +54,7 @@ from benchmarks.synthetic import (
     run_bench_query,
     wipe,
 )
-from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
-from engine.resolve import (
+from engine.graph.resolve import (
     RESOLVE_GROUP_QUERY,
     canonical_json,
     gc_paused,
@@ -63,10 +62,11 @@ from engine.resolve import (
     group_from_row,
     resolve_group,
 )
+from engine.graph.schema import init_schema
+from engine.graph.store import Store
+from engine.local.server import NEO4J_VERSION, LocalNeo4j
 from engine.resolved import ResolvedGroup
-from engine.schema import init_schema
 from engine.settings import Neo4jSettings
-from engine.store import Store
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 

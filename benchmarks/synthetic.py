@@ -6,7 +6,7 @@ type (from a shared pool) and its own endpoint; every ``virtual_every``-th
 connector (20%) has a VirtualConnection embedding two connections (each with
 connector type and endpoint); every connector has ``targets_per_connector``
 catalog targets on FileFolder elements from a pool per group. Properties follow
-engine/graphmap.py exactly (maps as JSON text plus flattened keys, audit fields,
+engine/graph/graphmap.py exactly (maps as JSON text plus flattened keys, audit fields,
 ``typeName``), guids are uuid5 of the qualifiedName, so two loads of the same
 spec produce the same graph.
 
@@ -32,8 +32,8 @@ from typing import Any
 
 from neo4j import Query, RoutingControl
 
-from engine.graphmap import encode_properties
-from engine.store import APP_NAME, Store
+from engine.graph.graphmap import encode_properties
+from engine.graph.store import APP_NAME, Store
 from engine.typesystem import RELATIONSHIP_TYPES, labels_for
 
 CYPHER_DIR = Path(__file__).parent / "cypher"

@@ -43,8 +43,10 @@ from typing import Any
 import networkx as nx
 
 from benchmarks.proc import cpu_seconds
-from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
-from engine.resolve import gc_paused
+from engine.graph.resolve import gc_paused
+from engine.graph.schema import init_schema
+from engine.graph.store import Store
+from engine.local.server import NEO4J_VERSION, LocalNeo4j
 from engine.resolved import (
     CatalogTargetView,
     ConnectionView,
@@ -54,9 +56,7 @@ from engine.resolved import (
     RegistrationView,
     ResolvedGroup,
 )
-from engine.schema import init_schema
 from engine.settings import Neo4jSettings
-from engine.store import Store
 from engine.validate import build_graph, load_snapshot, validate_graph, validate_groups
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
@@ -377,7 +377,7 @@ def main(argv: list[str] | None = None) -> int:
     size = ""
     if not args.no_neo4j:
         from benchmarks.synthetic import group_qualified_name
-        from engine.resolve import resolve_group
+        from engine.graph.resolve import resolve_group
 
         store, local, started_here = connect(args.instance)
         try:

@@ -14,7 +14,7 @@ import click
 from rich.console import Console
 
 from engine.errors import SwitchboardError
-from engine.store import Store, get_store
+from engine.graph.store import Store, get_store
 
 P = ParamSpec("P")
 R = TypeVar("R")

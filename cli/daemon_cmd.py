@@ -20,9 +20,9 @@ from rich.table import Table
 
 from cli._common import console, handle_errors, print_json, store
 from engine.daemon.config import DEFAULT_PORT, DaemonConfig
-from engine.daemon.registry import list_providers
-from engine.daemon.secrets import redact, resolve_reference
 from engine.errors import DaemonUnreachableError, SecretUnavailableError, UsageError
+from engine.providers.registry import list_providers
+from engine.providers.secrets import redact, resolve_reference
 
 URL_ENV = "SWITCHBOARD_DAEMON_URL"
 TOKEN_ENV = "SWITCHBOARD_DAEMON_TOKEN"
@@ -215,7 +215,7 @@ def run_daemon(
 ) -> None:
     """Run (or, with ``once``, run once and exit with the report's verdict) a daemon."""
     from engine.daemon.supervisor import Supervisor
-    from engine.schema import init_schema
+    from engine.graph.schema import init_schema
 
     _setup_logging(log_level, quiet=watch or (once and as_json))
     st = store(quiet=as_json)

@@ -114,8 +114,8 @@ def demo_cmd(
     terminal: add a file to demo/landing, or change a connection with
     'switchboard apply' or plain Cypher, and watch the daemon follow.
     """
-    from engine.manifest import apply, validate_in_transaction
-    from engine.schema import init_schema
+    from engine.declare.manifest import apply, validate_in_transaction
+    from engine.graph.schema import init_schema
 
     manifests = (
         sorted(p for p in examples_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".json"))

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from cli._common import console, err_console, handle_errors, print_json, store
-from engine.interop.egeria import (
+from engine.declare.egeria import (
     Archive,
     ImportReport,
     export_groups,
@@ -21,7 +21,7 @@ from engine.interop.egeria import (
     read_archive,
     write_archive,
 )
-from engine.interop.egeria import (
+from engine.declare.egeria import (
     Progress as ProgressCallback,
 )
 

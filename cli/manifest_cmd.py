@@ -16,9 +16,7 @@ from rich.table import Table
 
 from cli._common import console, err_console, handle_errors, print_json, store
 from cli.egeria_cmd import export_omarchive
-from engine.elements import delete_element, get_element, get_relationships
-from engine.errors import ManifestError
-from engine.manifest import (
+from engine.declare.manifest import (
     DEFAULT_PRUNE_THRESHOLD,
     ApplyReport,
     Plan,
@@ -28,9 +26,11 @@ from engine.manifest import (
     manifest_json_schema,
     validate_in_transaction,
 )
-from engine.manifest import (
+from engine.declare.manifest import (
     Progress as ProgressFn,
 )
+from engine.errors import ManifestError
+from engine.graph.elements import delete_element, get_element, get_relationships
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_PLAN_ROWS = 200

@@ -7,7 +7,7 @@ import os
 import click
 
 from cli._common import console, handle_errors, print_json, progress_status
-from engine.neo4j_local import LocalNeo4j
+from engine.local.server import LocalNeo4j
 from engine.settings import Neo4jSettings
 
 instance_option = click.option(

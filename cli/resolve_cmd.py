@@ -17,8 +17,8 @@ from rich.tree import Tree
 
 from cli._common import console, handle_errors, print_json, store
 from engine.errors import UsageError
-from engine.querylib import bind, get_query, library, run_library_query
-from engine.resolve import canonical_document, canonical_json, resolve_group
+from engine.graph.querylib import bind, get_query, library, run_library_query
+from engine.graph.resolve import canonical_document, canonical_json, resolve_group
 from engine.resolved import (
     CatalogTargetView,
     ConnectionView,

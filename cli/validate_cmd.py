@@ -11,7 +11,7 @@ from rich.table import Table
 
 from cli._common import console, handle_errors, print_json, store
 from engine.errors import NotFoundError, UsageError
-from engine.resolve import resolve_groups
+from engine.graph.resolve import resolve_groups
 from engine.validate import RULES, Finding, load_snapshot, validate_graph, validate_groups
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}

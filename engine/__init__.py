@@ -4,7 +4,35 @@ The public API is re-exported here; the modules behind it are private in
 spirit. See the README for a tour.
 """
 
-from engine.elements import (
+from engine.declare.manifest import (
+    ApplyReport,
+    apply_documents,
+    export_groups,
+    load_manifests,
+    manifest_json_schema,
+    validate_in_transaction,
+)
+from engine.declare.manifest import apply as apply_manifests
+from engine.errors import (
+    ConflictError,
+    DownloadError,
+    JavaNotFoundError,
+    JavaVersionError,
+    LocalNeo4jError,
+    ManifestError,
+    MavenNotFoundError,
+    NotFoundError,
+    PortInUseError,
+    QueryNotFoundError,
+    SchemaError,
+    ServerStartError,
+    StoreAuthError,
+    StoreError,
+    StoreUnavailableError,
+    SwitchboardError,
+    UsageError,
+)
+from engine.graph.elements import (
     DeleteResult,
     StoredElement,
     StoredRelationship,
@@ -31,34 +59,9 @@ from engine.elements import (
     update_catalog_target,
     update_element,
 )
-from engine.errors import (
-    ConflictError,
-    DownloadError,
-    JavaNotFoundError,
-    JavaVersionError,
-    LocalNeo4jError,
-    ManifestError,
-    MavenNotFoundError,
-    NotFoundError,
-    PortInUseError,
-    QueryNotFoundError,
-    SchemaError,
-    ServerStartError,
-    StoreAuthError,
-    StoreError,
-    StoreUnavailableError,
-    SwitchboardError,
-    UsageError,
-)
-from engine.manifest import (
-    ApplyReport,
-    apply_documents,
-    export_groups,
-    load_manifests,
-    manifest_json_schema,
-    validate_in_transaction,
-)
-from engine.manifest import apply as apply_manifests
+from engine.graph.resolve import canonical_json, resolve_group, resolve_groups
+from engine.graph.store import Store
+from engine.local.server import NEO4J_VERSION, LocalNeo4j
 from engine.model import (
     Audit,
     CatalogTarget,
@@ -75,11 +78,8 @@ from engine.model import (
     RegisteredIntegrationConnector,
     VirtualConnection,
 )
-from engine.neo4j_local import NEO4J_VERSION, LocalNeo4j
-from engine.resolve import canonical_json, resolve_group, resolve_groups
 from engine.resolved import ResolvedGroup
 from engine.settings import Neo4jSettings, switchboard_home
-from engine.store import Store
 from engine.validate import RULES, Finding, Rule, load_snapshot, validate_graph, validate_groups
 
 __all__ = [

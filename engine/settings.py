@@ -3,7 +3,7 @@
 ``NEO4J_URI`` selects an existing server (Aura, Desktop, Docker, a cluster);
 ``NEO4J_USERNAME``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE`` go with it.
 Without ``NEO4J_URI`` every command uses the embedded-default server that
-:mod:`engine.neo4j_local` provisions under ``SWITCHBOARD_HOME``
+:mod:`engine.local.server` provisions under ``SWITCHBOARD_HOME``
 (default ``~/.cache/switchboard``), instance ``SWITCHBOARD_INSTANCE``
 (default ``default``).
 """
@@ -32,7 +32,7 @@ class Neo4jSettings:
     """Where Switchboard's graph lives.
 
     ``uri`` is ``None`` for the embedded default; the password is then read
-    from the instance folder by :mod:`engine.neo4j_local`.
+    from the instance folder by :mod:`engine.local.server`.
     """
 
     uri: str | None = None

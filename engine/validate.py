@@ -5,7 +5,7 @@ Resolved groups (:mod:`engine.resolved`) or a whole-database snapshot
 
 * nodes keyed by element ``guid``, with ``guid``, ``qualifiedName``,
   ``typeName``, ``labels`` (frozenset), ``isProxy``, ``properties`` (decoded,
-  see :mod:`engine.graphmap`), ``assetQualifiedNames`` and ``connectionNames``
+  see :mod:`engine.graph.graphmap`), ``assetQualifiedNames`` and ``connectionNames``
   (what resolution adds; empty frozensets in a snapshot);
 * edges keyed by relationship ``guid`` (or a stable synthetic key when the
   source does not carry one), with ``type`` (the Neo4j relationship type of
@@ -47,10 +47,10 @@ from typing import Any, Literal
 import networkx as nx
 from pydantic import BaseModel, ConfigDict
 
-from engine.graphmap import MAP_PROPERTIES, to_python
-from engine.resolve import gc_paused
+from engine.graph.graphmap import MAP_PROPERTIES, to_python
+from engine.graph.resolve import gc_paused
+from engine.graph.store import Store
 from engine.resolved import ConnectionView, ElementView, ResolvedGroup
-from engine.store import Store
 from engine.typesystem import RELATIONSHIP_TYPES, labels_for
 
 Severity = Literal["error", "warning"]
@@ -537,7 +537,7 @@ _scan_json: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once
 
 
 def _decoded(name: str, value: Any) -> Any:
-    """A stored property value as :func:`engine.graphmap.decode_properties` reads it."""
+    """A stored property value as :func:`engine.graph.graphmap.decode_properties` reads it."""
     if name in MAP_PROPERTIES and isinstance(value, str):
         try:
             # the C scanner without json.loads' two Python wrappers (1.5 us a call);
@@ -1849,10 +1849,10 @@ def _proxy_connector_type(ctx: Context) -> Iterator[Hit]:
 # ------------------------------------------------------------------ rule 15 (deep)
 def integration_connector_provider_base() -> type | None:
     """The base class every integration connector provider subclasses
-    (``engine.daemon.sdk.ConnectorProvider``), or ``None`` while the daemon package
+    (``engine.providers.sdk.ConnectorProvider``), or ``None`` while the daemon package
     does not define it (then SB031 only checks that the import path names a class)."""
     try:
-        sdk = importlib.import_module("engine.daemon.sdk")
+        sdk = importlib.import_module("engine.providers.sdk")
     except ImportError:
         return None
     base = getattr(sdk, "ConnectorProvider", None)
@@ -1874,13 +1874,13 @@ def _import_path(path: str) -> Any:
 def load_provider(name: str) -> Any:
     """The provider a ``connectorProviderClassName`` names, as the daemon would load it.
 
-    Uses the daemon's registry (``engine.daemon.registry.load_provider``: aliases,
+    Uses the daemon's registry (``engine.providers.registry.load_provider``: aliases,
     ``package.module:Class``, entry points; returns a provider instance) when it is
     installed, else imports ``package.module:Class`` (returns the class). Raises
     whatever the loading raises, with the reason.
     """
     try:
-        registry = importlib.import_module("engine.daemon.registry")
+        registry = importlib.import_module("engine.providers.registry")
     except ImportError:
         return _import_path(name)
     return registry.load_provider(name)
@@ -1965,7 +1965,7 @@ def _provider_loadable(ctx: Context) -> Iterator[Hit]:
 )
 def _provider_kind(ctx: Context) -> Iterator[Hit]:
     """The provider of a registered connector's own connection must be an integration
-    connector provider (engine.daemon.sdk.ConnectorProvider), not e.g. a secrets-store
+    connector provider (engine.providers.sdk.ConnectorProvider), not e.g. a secrets-store
     provider."""
     providers = _providers(ctx)
     seen: set[str] = set()

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from engine.neo4j_local import LocalNeo4j
-from engine.schema import init_schema
+from engine.graph.schema import init_schema
+from engine.graph.store import Store
+from engine.local.server import LocalNeo4j
 from engine.settings import Neo4jSettings
-from engine.store import Store
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

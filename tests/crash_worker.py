@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 
 from engine import manifest as mf
-from engine.interop.egeria import import_archive, read_archive
+from engine.declare.egeria import import_archive, read_archive
+from engine.graph.store import Store
 from engine.settings import Neo4jSettings
-from engine.store import Store
 
 
 def report(stage: str, done: int, total: int) -> None:

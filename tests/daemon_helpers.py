@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from engine.daemon import DaemonConfig, ManualClock, Supervisor
+from engine.graph.store import Store
 from engine.resolved import (
     CatalogTargetView,
     ConnectionView,
@@ -17,7 +18,6 @@ from engine.resolved import (
     RegistrationView,
     ResolvedGroup,
 )
-from engine.store import Store
 
 FAKE = "tests.daemon_fakes:FakeProvider"
 BLOCKING = "tests.daemon_fakes:BlockingFakeProvider"

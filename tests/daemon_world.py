@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from engine.store import Store
+from engine.graph.store import Store
 from tests.graph_builder import GraphBuilder
 
 FILES = "engine.connectors.files:DataFilesMonitorProvider"

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from engine.graphmap import to_python
-from engine.interop.egeria import ARCHIVES_ENV, sample_archives_dir
-from engine.store import Store
+from engine.declare.egeria import ARCHIVES_ENV, sample_archives_dir
+from engine.graph.graphmap import to_python
+from engine.graph.store import Store
 
 ARCHIVES = Path(__file__).parent / "data" / "archives"
 MALFORMED = ARCHIVES / "malformed"

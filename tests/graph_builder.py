@@ -2,7 +2,7 @@
 
 Nodes get the labels of :func:`engine.typesystem.labels_for`, ``guid``,
 ``qualifiedName``, ``typeName``, audit fields, and every other property encoded
-by :func:`engine.graphmap.encode_properties`. Relationships get a ``guid``,
+by :func:`engine.graph.graphmap.encode_properties`. Relationships get a ``guid``,
 audit fields and encoded properties. Guids and timestamps are deterministic
 (guid = uuid5 of the qualifiedName or of a relationship key; times fixed) so
 resolved groups can be compared byte for byte with golden files.
@@ -17,8 +17,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.graphmap import encode_properties
-from engine.store import Store
+from engine.graph.graphmap import encode_properties
+from engine.graph.store import Store
 from engine.typesystem import RELATIONSHIP_TYPES, labels_for
 
 BASE_TIME = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)

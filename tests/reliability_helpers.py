@@ -11,10 +11,10 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from engine.neo4j_local import LocalNeo4j
-from engine.schema import init_schema
+from engine.graph.schema import init_schema
+from engine.graph.store import Store
+from engine.local.server import LocalNeo4j
 from engine.settings import Neo4jSettings
-from engine.store import Store
 from tests.egeria_helpers import dump
 
 

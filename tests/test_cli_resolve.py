@@ -11,8 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from cli.main import cli
-from engine.resolve import canonical_json, resolve_group
-from engine.store import Store
+from engine.graph.resolve import canonical_json, resolve_group
+from engine.graph.store import Store
 from tests.graph_builder import build_fixture_world
 
 

@@ -24,11 +24,11 @@ from typing import Any
 import pytest
 
 from engine import manifest as mf
-from engine.elements import get_element, save_element, update_element
 from engine.errors import ConflictError
+from engine.graph.elements import get_element, save_element, update_element
+from engine.graph.store import Store
 from engine.model import IntegrationGroup
 from engine.settings import Neo4jSettings
-from engine.store import Store
 from tests import conftest
 from tests.daemon_world import cypher
 from tests.test_manifest_concurrency import _manifest, _settings

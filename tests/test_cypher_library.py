@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from engine.querylib import (
+from engine.graph.querylib import (
     PARAMETER_TYPES,
     bind,
     get_query,
@@ -17,7 +17,7 @@ from engine.querylib import (
     query_names,
     run_library_query,
 )
-from engine.store import Store, query_text
+from engine.graph.store import Store, query_text
 from tests.graph_builder import build_fixture_world, guid_for
 
 Rows = list[dict[str, Any]]

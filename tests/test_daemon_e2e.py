@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from engine.daemon import DaemonConfig, Supervisor
-from engine.store import Store
+from engine.graph.store import Store, query_text
 from tests.daemon_helpers import wait_for
 from tests.daemon_world import SECRET_VALUE, build_world, cypher
 from tests.graph_builder import GraphBuilder
@@ -256,10 +256,8 @@ def test_fingerprint_sees_every_part_of_a_group(
 
 
 def test_fingerprint_query_is_the_resolution_query_without_audit_times() -> None:
-    folder = Path(__file__).parent.parent / "cypher"
-
     def statement(name: str) -> str:
-        text = (folder / f"{name}.cypher").read_text()
+        text = query_text(name)
         return "\n".join(line for line in text.splitlines() if not line.startswith("//"))
 
     resolution = statement("resolve_groups")

@@ -11,8 +11,8 @@ from urllib.parse import urlparse
 import pytest
 
 from engine.daemon import DaemonConfig, Supervisor
-from engine.neo4j_local import LocalNeo4j
-from engine.store import Store
+from engine.graph.store import Store
+from engine.local.server import LocalNeo4j
 from tests.daemon_helpers import wait_for
 from tests.daemon_world import build_world
 

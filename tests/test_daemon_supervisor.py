@@ -14,7 +14,7 @@ import pytest
 
 from engine.daemon import ManualClock
 from engine.errors import NotFoundError
-from engine.store import Store
+from engine.graph.store import Store
 from tests import daemon_fakes
 from tests.daemon_fakes import CALLS, RELEASE
 from tests.daemon_helpers import (

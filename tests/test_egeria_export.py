@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
+from engine.declare.egeria import export_groups, import_archive, parse_archive, read_archive
 from engine.errors import NotFoundError
-from engine.interop.egeria import export_groups, import_archive, parse_archive, read_archive
-from engine.resolve import canonical_json, resolve_group
-from engine.store import Store
+from engine.graph.resolve import canonical_json, resolve_group
+from engine.graph.store import Store
 from tests.egeria_helpers import ARCHIVES, dump, guid, sample
 
 VALUE_CLASSES = {

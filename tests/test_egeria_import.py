@@ -11,11 +11,16 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
+from engine.declare.egeria import (
+    egeria,
+    import_archive,
+    import_archives,
+    parse_archive,
+    read_archive,
+)
 from engine.errors import ArchiveError
-from engine.interop import egeria
-from engine.interop.egeria import import_archive, import_archives, parse_archive, read_archive
-from engine.resolve import resolve_groups
-from engine.store import Store
+from engine.graph.resolve import resolve_groups
+from engine.graph.store import Store
 from engine.validate import validate_groups
 from tests.egeria_helpers import ARCHIVES, MALFORMED, checksum, dump, guid, sample
 

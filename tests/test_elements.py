@@ -8,6 +8,7 @@ import pytest
 
 from engine import elements as api
 from engine.errors import ConflictError, NotFoundError, UsageError
+from engine.graph.store import Store
 from engine.model import (
     CatalogTarget,
     Connection,
@@ -20,7 +21,6 @@ from engine.model import (
     RegisteredIntegrationConnector,
     VirtualConnection,
 )
-from engine.store import Store
 
 
 def _labels(store: Store) -> dict[str, int]:

@@ -1,4 +1,4 @@
-"""Map JSON text is parsed by a fast path (engine.graphmap._parse_json) that must give
+"""Map JSON text is parsed by a fast path (engine.graph.graphmap._parse_json) that must give
 exactly what json.loads gives, or raise where json.loads raises."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.graphmap import _parse_json, decode_properties, encode_properties
+from engine.graph.graphmap import _parse_json, decode_properties, encode_properties
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

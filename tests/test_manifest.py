@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from engine import manifest as mf
-from engine.elements import get_element, get_relationships
 from engine.errors import ManifestError
-from engine.store import Store
+from engine.graph.elements import get_element, get_relationships
+from engine.graph.store import Store
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))

@@ -13,10 +13,10 @@ from typing import Any
 import pytest
 
 from engine import manifest as mf
-from engine.elements import delete_element, get_element, get_relationships, save_element
 from engine.errors import ManifestError
+from engine.graph.elements import delete_element, get_element, get_relationships, save_element
+from engine.graph.store import Store
 from engine.model import ConnectorType, IntegrationConnector
-from engine.store import Store
 
 
 def checksum(store: Store) -> str:

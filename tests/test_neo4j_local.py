@@ -25,7 +25,7 @@ from engine.errors import (
     PortInUseError,
     ServerStartError,
 )
-from engine.neo4j_local import LocalNeo4j, find_java
+from engine.local.server import LocalNeo4j, find_java
 
 pytestmark = pytest.mark.lifecycle
 
@@ -204,7 +204,7 @@ def test_ready_time_is_reported(lifecycle: LocalNeo4j) -> None:
 
 
 def test_generated_passwords_never_look_like_options() -> None:
-    from engine.neo4j_local import generate_password
+    from engine.local.server import generate_password
 
     passwords = {generate_password() for _ in range(2000)}
     assert len(passwords) == 2000

@@ -16,7 +16,7 @@ from schemathesis import GenerationMode
 from engine import manifest as mf
 from engine.daemon import DaemonConfig, Supervisor
 from engine.daemon.api import ApiServer, create_app
-from engine.store import Store
+from engine.graph.store import Store
 
 GROUP = "api:group"
 TOKEN = "t0ken-for-tests"

@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from cli.main import cli
 from engine import manifest as mf
+from engine.declare.egeria import import_archive, parse_archive
 from engine.errors import UsageError
-from engine.interop.egeria import import_archive, parse_archive
-from engine.store import Store
+from engine.graph.store import Store
 from tests.reliability_helpers import (
     checksum,
     deep,

@@ -23,7 +23,7 @@ from cli.main import cli
 from engine import manifest as mf
 from engine.daemon import DaemonConfig, Supervisor
 from engine.daemon.api import create_app
-from engine.store import Store
+from engine.graph.store import Store
 
 GROUP = "secrets:group"
 FAKE = "tests.daemon_fakes:FakeProvider"

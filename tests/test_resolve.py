@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from engine.errors import NotFoundError
-from engine.resolve import (
+from engine.graph.resolve import (
     RESOLVE_GROUP_QUERY,
     RESOLVE_PARTS,
     canonical_json,
@@ -22,8 +22,8 @@ from engine.resolve import (
     resolve_group,
     resolve_groups,
 )
+from engine.graph.store import Store, query_text
 from engine.resolved import ConnectionView, ConnectorView, ResolvedGroup
-from engine.store import Store
 from tests.golden import GOLDEN_DIR, check_golden
 from tests.graph_builder import GraphBuilder, build_fixture_world, guid_for
 
@@ -323,9 +323,8 @@ def _innermost_blocks(text: str) -> list[str]:
 def test_query_files_share_their_traversals() -> None:
     """resolve_group.cypher streams one group in parts, resolve_groups.cypher returns
     groups as single rows; every traversal, ordering and projection is the same text."""
-    cypher = Path(__file__).parent.parent / "cypher"
-    one = (cypher / "resolve_group.cypher").read_text()
-    many = (cypher / "resolve_groups.cypher").read_text()
+    one = query_text("resolve_group")
+    many = query_text("resolve_groups")
     lookups = {"{qualifiedName: $qualifiedName}", "{qualifiedName: qualifiedName}"}
     ordering = "ORDER BY r.connectorName, c.qualifiedName, r.guid"
     registered = (
@@ -478,7 +477,7 @@ def test_audit_times_keep_their_precision(store: Store) -> None:
 
 
 def test_closest_names_match_the_last_part_and_ignore_case() -> None:
-    from engine.resolve import closest_names
+    from engine.graph.resolve import closest_names
 
     names = [
         "Switchboard:IntegrationGroup:files",

@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from engine.errors import NotFoundError
-from engine.graphmap import decode_properties
-from engine.resolve import (
+from engine.graph.graphmap import decode_properties
+from engine.graph.resolve import (
     TIME_PROPERTIES,
     _decode,
     gc_paused,
@@ -24,8 +24,8 @@ from engine.resolve import (
     resolve_group,
     resolve_groups,
 )
+from engine.graph.store import Store
 from engine.resolved import ResolvedGroup
-from engine.store import Store
 from tests.graph_builder import build_fixture_world
 
 

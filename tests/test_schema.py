@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.errors import SchemaError
-from engine.schema import CONSTRAINTS, INDEXES, check_schema, database_status, init_schema
-from engine.store import Store
+from engine.graph.schema import CONSTRAINTS, INDEXES, check_schema, database_status, init_schema
+from engine.graph.store import Store
 
 
 def test_init_creates_every_constraint_and_is_idempotent(store: Store) -> None:

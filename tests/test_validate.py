@@ -768,7 +768,7 @@ def test_one_injected_defect_gives_exactly_its_rule(drawn: Drawn, data: st.DataO
 
 
 def test_provider_base_is_the_daemon_sdk_connector_provider() -> None:
-    from engine.daemon.sdk import ConnectorProvider
+    from engine.providers.sdk import ConnectorProvider
     from engine.validate import integration_connector_provider_base, load_provider
 
     assert integration_connector_provider_base() is ConnectorProvider

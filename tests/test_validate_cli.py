@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from cli.main import cli
-from engine.store import Store
+from engine.graph.store import Store
 from engine.validate import RULES
 from tests.graph_builder import GraphBuilder
 from tests.test_validate_snapshot import clean_world

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from engine.resolve import resolve_groups
-from engine.store import Store
+from engine.graph.resolve import resolve_groups
+from engine.graph.store import Store
 from engine.validate import Finding, load_snapshot, validate_graph, validate_groups
 from tests.graph_builder import GraphBuilder, guid_for
 from tests.validate_fixtures import GOOD_PROVIDER, STORE_PROVIDER

@@ -27,14 +27,14 @@ from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from engine.daemon.sdk import (
+from engine.errors import ConnectorConfigError
+from engine.graph.graphmap import to_python
+from engine.providers.sdk import (
     ConnectorProvider,
     Element,
     IntegrationConnector,
     Link,
 )
-from engine.errors import ConnectorConfigError
-from engine.graphmap import to_python
 
 
 class DataFilesConfig(BaseModel):

@@ -22,9 +22,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.daemon.sdk import ResolvedConnection, SecretsStoreProvider
-from engine.daemon.secrets import SecretsStore
 from engine.errors import SecretUnavailableError
+from engine.providers.sdk import ResolvedConnection, SecretsStoreProvider
+from engine.providers.secrets import SecretsStore
 
 
 class YamlSecretsConfig(BaseModel):

@@ -28,8 +28,8 @@ from sqlalchemy import create_engine, inspect
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from engine.daemon.sdk import ConnectorProvider, Element, IntegrationConnector, Link
 from engine.errors import ConnectorConfigError, SecretUnavailableError
+from engine.providers.sdk import ConnectorProvider, Element, IntegrationConnector, Link
 
 
 class SqlCataloguerConfig(BaseModel):

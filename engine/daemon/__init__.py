@@ -6,7 +6,17 @@ Connector authors need :class:`ConnectorProvider`, :class:`IntegrationConnector`
 
 from engine.daemon.clock import Clock, ManualClock, SystemClock
 from engine.daemon.config import ApiConfig, DaemonConfig
-from engine.daemon.registry import (
+from engine.daemon.spec import ConnectorSpec, specs_from_groups
+from engine.daemon.states import (
+    TRANSITIONS,
+    ConnectorState,
+    Event,
+    InvalidTransition,
+    backoff_seconds,
+    next_state,
+)
+from engine.daemon.supervisor import Supervisor
+from engine.providers.registry import (
     BUILTIN_PROVIDERS,
     DEFAULT_ALIASES,
     ENTRY_POINT_GROUP,
@@ -15,7 +25,7 @@ from engine.daemon.registry import (
     load_connector_provider,
     load_provider,
 )
-from engine.daemon.sdk import (
+from engine.providers.sdk import (
     AnyConfiguration,
     CatalogTarget,
     ConnectorContext,
@@ -31,17 +41,7 @@ from engine.daemon.sdk import (
     SecretsStoreProvider,
     UpsertResult,
 )
-from engine.daemon.secrets import SecretsStore, redact
-from engine.daemon.spec import ConnectorSpec, specs_from_groups
-from engine.daemon.states import (
-    TRANSITIONS,
-    ConnectorState,
-    Event,
-    InvalidTransition,
-    backoff_seconds,
-    next_state,
-)
-from engine.daemon.supervisor import Supervisor
+from engine.providers.secrets import SecretsStore, redact
 
 __all__ = [
     "BUILTIN_PROVIDERS",

@@ -14,7 +14,7 @@ JSON field names, so existing Egeria tooling can watch and steer the daemon::
 (also under ``.../integration-daemon/users/{userId}/...``). With a token
 configured every path but ``/health`` needs ``Authorization: Bearer TOKEN``.
 The OpenAPI document is at ``/openapi.json`` (browsable at ``/docs``).
-Every response body passes through :func:`engine.daemon.secrets.redact`.
+Every response body passes through :func:`engine.providers.secrets.redact`.
 """
 
 from __future__ import annotations
@@ -35,10 +35,10 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.registry import Collector
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.daemon.secrets import redact
 from engine.daemon.states import ConnectorState
 from engine.daemon.supervisor import Supervisor
 from engine.errors import NotFoundError
+from engine.providers.secrets import redact
 
 EGERIA_PREFIXES = (
     "/servers/{serverName}/open-metadata/integration-daemon",

@@ -23,8 +23,17 @@ from pydantic import SecretStr
 
 from engine.daemon.clock import Clock
 from engine.daemon.config import DaemonConfig
-from engine.daemon.registry import load_connector_provider, load_provider
-from engine.daemon.sdk import (
+from engine.daemon.spec import ConnectorSpec
+from engine.daemon.states import ConnectorState, Event, backoff_seconds, next_state
+from engine.errors import (
+    ConnectorConfigError,
+    ProviderLoadError,
+    SecretUnavailableError,
+    StoreUnavailableError,
+)
+from engine.graph.store import Store
+from engine.providers.registry import load_connector_provider, load_provider
+from engine.providers.sdk import (
     CatalogTarget,
     ConnectorContext,
     ConnectorProvider,
@@ -38,23 +47,14 @@ from engine.daemon.sdk import (
     SecretsStoreProvider,
     connector_logger,
 )
-from engine.daemon.secrets import (
+from engine.providers.secrets import (
     SecretsStore,
     forget_secrets,
     redact,
     register_secrets,
     resolve_reference,
 )
-from engine.daemon.spec import ConnectorSpec
-from engine.daemon.states import ConnectorState, Event, backoff_seconds, next_state
-from engine.errors import (
-    ConnectorConfigError,
-    ProviderLoadError,
-    SecretUnavailableError,
-    StoreUnavailableError,
-)
 from engine.resolved import CatalogTargetView, ConnectionView
-from engine.store import Store
 from engine.typesystem import labels_for
 
 log = logging.getLogger("switchboard.daemon")

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.graphmap import AUDIT_PROPERTIES
+from engine.graph.graphmap import AUDIT_PROPERTIES
 from engine.resolved import CatalogTargetView, ConnectorView, ResolvedGroup
 
 _IGNORED = frozenset(AUDIT_PROPERTIES)

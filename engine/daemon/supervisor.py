@@ -32,9 +32,9 @@ from engine.daemon.handler import ConnectorHandler, Job
 from engine.daemon.spec import ConnectorSpec, blocking_errors, group_specs, specs_from_groups
 from engine.daemon.states import ConnectorState
 from engine.errors import NotFoundError, StoreError, UsageError
-from engine.resolve import RESOLVE_GROUPS_QUERY, gc_paused, group_from_row
+from engine.graph.resolve import RESOLVE_GROUPS_QUERY, gc_paused, group_from_row
+from engine.graph.store import Store
 from engine.resolved import ResolvedGroup
-from engine.store import Store
 
 log = logging.getLogger("switchboard.daemon")
 
@@ -47,7 +47,7 @@ TERMINAL = {ConnectorState.FAILED, ConnectorState.CONFIG_FAILED, ConnectorState.
 
 
 def default_resolver(store: Store, names: Sequence[str]) -> list[ResolvedGroup]:
-    from engine.resolve import resolve_groups
+    from engine.graph.resolve import resolve_groups
 
     return resolve_groups(store, names)
 

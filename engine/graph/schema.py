@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import SchemaError
-from engine.store import Store
+from engine.graph.store import Store
 from engine.typesystem import RELATIONSHIP_TYPES
 
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from importlib.metadata import entry_points
 from typing import Any
 
-from engine.daemon.sdk import ConnectorProvider, SecretsStoreProvider
 from engine.errors import ProviderLoadError
+from engine.providers.sdk import ConnectorProvider, SecretsStoreProvider
 
 ENTRY_POINT_GROUP = "switchboard.connectors"
 

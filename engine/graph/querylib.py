@@ -23,10 +23,11 @@ from importlib import resources
 from typing import Any
 
 from engine.errors import UsageError
-from engine.graphmap import to_python
-from engine.store import Store, query_text
+from engine.graph.graphmap import to_python
+from engine.graph.store import QUERY_FOLDERS, Store, query_text
 
 LIBRARY_MARKER = "// Library: analysts"
+LIBRARY_FOLDER = "library"
 PARAMETER_TYPES = ("string", "int", "float", "bool", "datetime", "list<string>")
 _PARAM_LINE = re.compile(r"//\s+\$(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<type>\S+)\s*(?P<doc>.*)")
 
@@ -121,23 +122,32 @@ def parse_header(name: str, text: str) -> LibraryQuery | None:
     )
 
 
-def query_names() -> list[str]:
-    """Every ``cypher/*.cypher`` name, sorted (library or not)."""
+def query_names(folder: str | None = None) -> list[str]:
+    """The ``.cypher`` names in ``cypher/<folder>/`` (both folders when None), sorted."""
     root = resources.files("cypher")
+    folders = QUERY_FOLDERS if folder is None else (folder,)
     return sorted(
         entry.name.removesuffix(".cypher")
-        for entry in root.iterdir()
+        for name in folders
+        for entry in root.joinpath(name).iterdir()
         if entry.name.endswith(".cypher")
     )
 
 
 def library() -> list[LibraryQuery]:
-    """Every library query, sorted by name."""
+    """Every query of ``cypher/library/`` (the analysts' library), sorted by name.
+
+    Raises :class:`UsageError` if a file there lacks the library header.
+    """
     out = []
-    for name in query_names():
+    for name in query_names(LIBRARY_FOLDER):
         parsed = parse_header(name, query_text(name))
-        if parsed is not None:
-            out.append(parsed)
+        if parsed is None:
+            raise UsageError(
+                f"cypher/library/{name}.cypher has no '{LIBRARY_MARKER}' header",
+                hint="every analysts' query starts with the library header (cypher/README.md)",
+            )
+        out.append(parsed)
     return out
 
 

@@ -29,10 +29,10 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
-from engine.daemon.secrets import SecretsStore, redact
 from engine.errors import ConnectorConfigError, SecretUnavailableError
-from engine.graphmap import encode_properties, now
-from engine.store import Store
+from engine.graph.graphmap import encode_properties, now
+from engine.graph.store import Store
+from engine.providers.secrets import SecretsStore, redact
 from engine.typesystem import CATALOGUE_RELATIONSHIP_TYPES, RELATIONSHIP_TYPES, labels_for
 
 

@@ -28,7 +28,7 @@ from engine.errors import (
     StoreUnavailableError,
     SwitchboardError,
 )
-from engine.neo4j_local import LocalNeo4j, Progress, _noop
+from engine.local.server import LocalNeo4j, Progress, _noop
 from engine.settings import Neo4jSettings
 
 T = TypeVar("T")
@@ -39,14 +39,22 @@ READ_ATTEMPTS = 3
 """Tries of an auto-commit read (:meth:`Store.read_values`) that fails transiently."""
 
 
+QUERY_FOLDERS = ("library", "engine")
+"""Folders of ``cypher/``: the analysts' library, then the engine's internal statements."""
+
+
 @cache
 def query_text(name: str) -> str:
-    """The text of ``cypher/<name>.cypher``; raises :class:`QueryNotFoundError`."""
-    resource = resources.files("cypher").joinpath(f"{name}.cypher")
-    try:
-        return resource.read_text(encoding="utf-8")
-    except (FileNotFoundError, OSError) as exc:
-        raise QueryNotFoundError(f"no query named '{name}' in cypher/") from exc
+    """The text of ``cypher/{library,engine}/<name>.cypher``; raises :class:`QueryNotFoundError`."""
+    root = resources.files("cypher")
+    for folder in QUERY_FOLDERS:
+        resource = root.joinpath(folder, f"{name}.cypher")
+        if resource.is_file():
+            return resource.read_text(encoding="utf-8")
+    raise QueryNotFoundError(
+        f"no query named '{name}' in cypher/library/ or cypher/engine/",
+        hint="'switchboard query --list' shows the analysts' library",
+    )
 
 
 @contextmanager
@@ -305,7 +313,7 @@ class Store:
     def run_ddl(self, operation: str, statement: str) -> None:
         """Run a schema statement (auto-commit; DDL cannot share a transaction).
 
-        Only :mod:`engine.schema` calls this, with text built from code.
+        Only :mod:`engine.graph.schema` calls this, with text built from code.
         """
         with translate_errors(operation), self.driver.session(database=self.database) as session:
             session.run(self._query(operation, text=statement)).consume()

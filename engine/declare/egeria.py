@@ -17,7 +17,7 @@ What an import loads
 How it is stored (the conventions every writer shares)
     nodes carry ``labels_for(typeName)``, Egeria's ``guid``, ``qualifiedName``,
     ``typeName`` and the audit fields; other properties go through
-    :func:`engine.graphmap.encode_properties`. Classifications are kept as
+    :func:`engine.graph.graphmap.encode_properties`. Classifications are kept as
     JSON in ``classifications`` (a list of ``{typeName, properties}``); the
     anchor is also lifted to an ``anchorGUID`` property and a ``Template``
     classification adds the ``Template`` label, so both can be queried
@@ -57,16 +57,16 @@ import orjson
 from neo4j import ManagedTransaction
 
 from engine.errors import ArchiveError, NotFoundError, StoreError, UsageError
-from engine.graphmap import (
+from engine.graph.graphmap import (
     AUDIT_PROPERTIES,
     decode_properties,
     encode_properties,
     storable_problem,
     to_python,
 )
-from engine.resolve import gc_paused
-from engine.schema import too_long_to_index
-from engine.store import Store
+from engine.graph.resolve import gc_paused
+from engine.graph.schema import too_long_to_index
+from engine.graph.store import Store
 from engine.typesystem import ELEMENT_SUPERTYPES, LABEL_PATTERN, RELATIONSHIP_TYPES, labels_for
 
 T = TypeVar("T")

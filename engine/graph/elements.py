@@ -32,7 +32,8 @@ from typing import Any, Literal, NamedTuple
 from neo4j import ManagedTransaction
 
 from engine.errors import ConflictError, NotFoundError, UsageError
-from engine.graphmap import decode_properties, encode_properties, now, to_python
+from engine.graph.graphmap import decode_properties, encode_properties, now, to_python
+from engine.graph.store import Store
 from engine.model import (
     AUDIT_FIELDS,
     AssetConnection,
@@ -47,7 +48,6 @@ from engine.model import (
     element_from_properties,
     relationship_from_properties,
 )
-from engine.store import Store
 from engine.typesystem import RELATIONSHIP_TYPES, labels_for
 
 BATCH_SIZE = 1000

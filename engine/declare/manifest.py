@@ -34,7 +34,8 @@ import yaml
 from neo4j import ManagedTransaction
 from pydantic import BaseModel, Discriminator, Field, Tag, ValidationError
 
-from engine.elements import (
+from engine.errors import ManifestError, NotFoundError, StoreError
+from engine.graph.elements import (
     CONSTRAINT_FAILED,
     EGERIA_NAME_BY_REL_TYPE,
     FIXED_KEYS,
@@ -56,8 +57,7 @@ from engine.elements import (
     write_elements_tx,
     write_relationships_tx,
 )
-from engine.errors import ManifestError, NotFoundError, StoreError
-from engine.graphmap import (
+from engine.graph.graphmap import (
     FLAT_SEPARATOR,
     MAP_PROPERTIES,
     decode_properties,
@@ -65,6 +65,9 @@ from engine.graphmap import (
     storable_problem,
     to_python,
 )
+from engine.graph.resolve import gc_paused
+from engine.graph.schema import INDEXED_PROPERTIES, too_long_to_index
+from engine.graph.store import Store
 from engine.model import (
     IDENTITY_PROPERTIES,
     AssetConnection,
@@ -85,9 +88,6 @@ from engine.model import (
     element_from_properties,
     relationship_from_properties,
 )
-from engine.resolve import gc_paused
-from engine.schema import INDEXED_PROPERTIES, too_long_to_index
-from engine.store import Store
 from engine.typesystem import RELATIONSHIP_TYPES
 
 API_VERSION = "switchboard/v1"
@@ -1002,7 +1002,7 @@ def validate_in_transaction(
     Raises :class:`ManifestError` listing every error finding; returns the other findings
     (warnings), as dicts, for the report.
     """
-    from engine.resolve import RESOLVE_GROUPS_QUERY, group_from_row
+    from engine.graph.resolve import RESOLVE_GROUPS_QUERY, group_from_row
     from engine.validate import validate_groups
 
     if not groups:

@@ -9,7 +9,7 @@ through ``EMBEDDED_CONNECTION`` to any depth. ``cypher/resolve_group.cypher``
 one per part (group, elements, connections, then connectors 20 at a time):
 :func:`group_from_parts` decodes each part as the driver receives it, so that the
 client decodes while the server still builds the later parts. This module decodes
-the stored properties (as :func:`engine.graphmap.decode_properties` does) and
+the stored properties (as :func:`engine.graph.graphmap.decode_properties` does) and
 assembles the embedding tree in Python, where a cycle is easy to see: the
 repeated connection is emitted once more with ``cycle=True`` and not expanded
 again.
@@ -36,7 +36,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from engine.errors import NotFoundError
-from engine.graphmap import (
+from engine.graph.graphmap import (
     _PLAIN,
     FLAT_SEPARATOR,
     MAP_LIST_PROPERTY,
@@ -45,6 +45,7 @@ from engine.graphmap import (
     decode_properties,
     to_python,
 )
+from engine.graph.store import Store
 from engine.resolved import (
     DEFAULT_PERMITTED_SYNCHRONIZATION,
     CatalogTargetView,
@@ -55,7 +56,6 @@ from engine.resolved import (
     RegistrationView,
     ResolvedGroup,
 )
-from engine.store import Store
 
 RESOLVE_GROUP_QUERY = "resolve_group"
 RESOLVE_GROUPS_QUERY = "resolve_groups"
@@ -163,7 +163,7 @@ def json_schema() -> dict[str, Any]:
     schema["$comment"] = (
         "The document 'switchboard resolve GROUP --format json' prints: canonical JSON "
         "(sorted keys, ISO 8601 datetimes, two-space indent). Generated from engine/resolved.py "
-        "by engine.resolve.json_schema(); regenerate with 'pytest tests/test_resolve.py "
+        "by engine.graph.resolve.json_schema(); regenerate with 'pytest tests/test_resolve.py "
         "--update-golden'."
     )
     return schema
@@ -341,7 +341,7 @@ _UNPLANNED: _Plan | None = ((), ())
 
 
 def _plan(keys: tuple[str, ...]) -> _Plan | None:
-    """What :func:`~engine.graphmap.decode_properties` does to a map with these keys:
+    """What :func:`~engine.graph.graphmap.decode_properties` does to a map with these keys:
     the flattened ``<map>.<key>`` keys it drops and the map texts it parses (None: a map
     naming its own map properties, left to decode_properties)."""
     if MAP_LIST_PROPERTY in keys:
@@ -360,7 +360,7 @@ def _plan(keys: tuple[str, ...]) -> _Plan | None:
 def _decode(stored: Mapping[str, Any], times: dict[str, datetime | str]) -> dict[str, Any]:
     """Stored properties as the resolve queries return them -> Python values.
 
-    Exactly :func:`~engine.graphmap.decode_properties` (a property test checks), done
+    Exactly :func:`~engine.graph.graphmap.decode_properties` (a property test checks), done
     with C-level dict operations: the elements of a group share a few key sets, so what
     to drop and what to parse is worked out once per key set (the *plan*), and a copy
     of the map minus the dropped keys replaces a Python loop over every property.

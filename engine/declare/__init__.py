@@ -1,0 +1,1 @@
+"""What users declare: manifests (format, plan, apply, export) and Egeria archives."""

@@ -1,0 +1,1 @@
+"""Connector SDK, provider registry and secrets resolution."""
