@@ -54,7 +54,7 @@ from typing import Any
 
 from benchmarks.proc import cpu_seconds, server_pid
 from benchmarks.synthetic import bench_query_text
-from engine import manifest as mf
+from engine.declare import manifest as mf
 from engine.graph.elements import save_element, save_relationship
 from engine.graph.schema import init_schema
 from engine.graph.store import Store

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from engine import manifest as mf
+from engine.declare import manifest as mf
 from engine.declare.egeria import import_archive, read_archive
 from engine.graph.store import Store
 from engine.settings import Neo4jSettings

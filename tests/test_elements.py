@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engine import elements as api
 from engine.errors import ConflictError, NotFoundError, UsageError
+from engine.graph import elements as api
 from engine.graph.store import Store
 from engine.model import (
     CatalogTarget,

@@ -43,7 +43,7 @@ from typing import Any
 
 import pytest
 
-from engine import manifest as mf
+from engine.declare import manifest as mf
 from engine.graph.elements import find_element
 from tests.endurance_connectors import out_qualified_name
 from tests.reliability_helpers import DedicatedServer, dedicated_server

@@ -12,7 +12,7 @@ import yaml
 from click.testing import CliRunner
 
 from cli.main import cli
-from engine import manifest as mf
+from engine.declare import manifest as mf
 from engine.errors import ManifestError
 from engine.graph.elements import get_element, get_relationships
 from engine.graph.store import Store

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from engine import manifest as mf
+from engine.declare import manifest as mf
 from engine.errors import ConflictError
 from engine.graph.elements import get_element, update_element
 from engine.graph.store import Store

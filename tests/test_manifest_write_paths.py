@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from engine import manifest as mf
+from engine.declare import manifest as mf
 from engine.errors import ManifestError
 from engine.graph.elements import delete_element, get_element, get_relationships, save_element
 from engine.graph.store import Store

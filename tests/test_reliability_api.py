@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from engine import manifest as mf
 from engine.daemon import DaemonConfig, Supervisor
 from engine.daemon.api import ApiServer, create_app
+from engine.declare import manifest as mf
 from engine.graph.store import Store
 
 GROUP = "api:group"

@@ -20,7 +20,7 @@ import pytest
 
 from benchmarks.apply import write_files
 from benchmarks.egeria_import import synthetic_archive
-from engine import manifest as mf
+from engine.declare import manifest as mf
 from engine.declare.egeria import import_archive, read_archive
 from engine.graph.store import Store
 from tests.reliability_helpers import DedicatedServer, dedicated_server, dump

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from cli.main import cli
-from engine import manifest as mf
+from engine.declare import manifest as mf
 from engine.declare.egeria import import_archive, parse_archive
 from engine.errors import UsageError
 from engine.graph.store import Store

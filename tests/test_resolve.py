@@ -444,7 +444,7 @@ def normalised(text: str) -> str:
 
 
 def test_example_groups_match_golden_files(store: Store, request: pytest.FixtureRequest) -> None:
-    from engine import manifest
+    from engine.declare import manifest
 
     assert EXAMPLES, "examples/ holds the example manifests"
     manifest.apply(store, EXAMPLES, user="golden")
