@@ -11,8 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
+from engine.declare import egeria
 from engine.declare.egeria import (
-    egeria,
     import_archive,
     import_archives,
     parse_archive,
