@@ -24,12 +24,18 @@ usage, 1 for failed checks and failed operations.
     │   ├── SecretUnavailableError    a secret reference cannot be resolved
     │   └── DaemonUnreachableError    the daemon's control API does not answer
     └── StoreError                    talking to Neo4j                          (exit 1)
-        ├── StoreUnavailableError     the server cannot be reached
+        ├── StoreUnavailableError     the server cannot be reached              (retryable)
+        ├── StoreTransientError       a failure the server says may pass        (retryable)
         ├── StoreAuthError            the server refused the credentials
         ├── QueryNotFoundError        no such file in cypher/
         ├── SchemaError               a constraint or index is missing or failed
         ├── NotFoundError             no element with that qualifiedName or guid
         └── ConflictError             an update expected another version
+            └── ConstraintViolation   a write broke a uniqueness constraint
+
+A :class:`StoreError` translated from a driver error keeps the driver's ``code``,
+``classification`` and ``gql_status`` (``None`` otherwise); :meth:`StoreError.is_retryable`
+says whether running the work again may succeed, as the driver's own ``is_retryable``.
 """
 
 from __future__ import annotations
@@ -114,11 +120,45 @@ class DaemonUnreachableError(DaemonError):
 
 
 class StoreError(SwitchboardError):
-    """A failure while talking to Neo4j."""
+    """A failure while talking to Neo4j.
+
+    ``code`` (e.g. ``Neo.ClientError.Schema.ConstraintValidationFailed``),
+    ``classification`` (e.g. ``CLIENT_ERROR``) and ``gql_status`` are the driver's, when the
+    error came from the server; ``None`` otherwise.
+    """
+
+    retryable: bool = False
+    """Whether the same work run again may succeed (the class default; see :meth:`is_retryable`)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        code: str | None = None,
+        classification: str | None = None,
+        gql_status: str | None = None,
+    ) -> None:
+        super().__init__(message, hint=hint)
+        self.code = code
+        self.classification = classification
+        self.gql_status = gql_status
+
+    def is_retryable(self) -> bool:
+        """Whether running the same work again may succeed (like the driver's ``is_retryable``)."""
+        return self.retryable
 
 
 class StoreUnavailableError(StoreError):
     """The Neo4j server cannot be reached."""
+
+    retryable = True
+
+
+class StoreTransientError(StoreError):
+    """A failure the server classifies as transient (deadlock, leader switch, ...): may pass."""
+
+    retryable = True
 
 
 class StoreAuthError(StoreError):
@@ -139,3 +179,11 @@ class NotFoundError(StoreError):
 
 class ConflictError(StoreError):
     """An update carried an expected version the element has moved past."""
+
+
+class ConstraintViolation(ConflictError):
+    """A write broke a uniqueness constraint: another transaction committed that element first.
+
+    Raised for the driver's ``ConstraintError``; ``code``, ``classification`` and
+    ``gql_status`` are the driver's.
+    """

@@ -22,7 +22,7 @@ def report(stage: str, done: int, total: int) -> None:
 
 def main(argv: list[str]) -> int:
     operation, paths = argv[0], argv[1:]
-    store = Store.connect(Neo4jSettings.from_env(), start_embedded=False)
+    store = Store.connect(Neo4jSettings.from_env())
     try:
         if operation == "apply":
             mf.apply(store, paths, progress=report)

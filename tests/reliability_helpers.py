@@ -32,7 +32,7 @@ class DedicatedServer:
         return Neo4jSettings(uri=self.local.uri, password=self.local.password())
 
     def _connect(self) -> Store:
-        store = Store.connect(self._settings(), start_embedded=False)
+        store = Store.connect(self._settings())
         init_schema(store)
         return store
 

@@ -22,9 +22,11 @@ from neo4j import GraphDatabase, ManagedTransaction, Query, RoutingControl
 from neo4j import exceptions as neo4j_exc
 
 from engine.errors import (
+    ConstraintViolation,
     QueryNotFoundError,
     StoreAuthError,
     StoreError,
+    StoreTransientError,
     StoreUnavailableError,
     SwitchboardError,
 )
@@ -75,9 +77,27 @@ def translate_errors(operation: str) -> Iterator[None]:
             hint="check that the server runs ('switchboard neo4j status') or that NEO4J_URI is right",
         ) from exc
     except neo4j_exc.Neo4jError as exc:
-        raise StoreError(f"{operation}: {exc.code}: {exc.message}") from exc
+        raise server_error(operation, exc) from exc
     except neo4j_exc.DriverError as exc:
-        raise StoreError(f"{operation}: {exc}") from exc
+        kind = StoreTransientError if exc.is_retryable() else StoreError
+        raise kind(f"{operation}: {exc}") from exc
+
+
+def server_error(operation: str, exc: neo4j_exc.Neo4jError) -> StoreError:
+    """The :mod:`engine.errors` exception for an error the server sent, by the driver's type:
+    :class:`ConstraintViolation` for a broken uniqueness constraint, :class:`StoreTransientError`
+    for a retryable one, :class:`StoreError` otherwise; each keeps the driver's classification."""
+    kind: type[StoreError] = StoreError
+    if isinstance(exc, neo4j_exc.ConstraintError):
+        kind = ConstraintViolation
+    elif exc.is_retryable():
+        kind = StoreTransientError
+    return kind(
+        f"{operation}: {exc.code}: {exc.message}",
+        code=exc.code,
+        classification=exc.classification,
+        gql_status=exc.gql_status,
+    )
 
 
 class Store:
@@ -104,24 +124,22 @@ class Store:
 
     @classmethod
     def connect(
-        cls,
-        settings: Neo4jSettings | None = None,
-        *,
-        progress: Progress = _noop,
-        start_embedded: bool = True,
+        cls, settings: Neo4jSettings | None = None, *, embedded: LocalNeo4j | None = None
     ) -> Store:
-        """Connect to ``NEO4J_URI``, or to the embedded default (started on first use).
+        """Connect to ``NEO4J_URI``, or to the embedded default's address; only connects.
 
-        Raises :class:`StoreUnavailableError`, :class:`StoreAuthError` or a
-        :class:`~engine.errors.LocalNeo4jError` from provisioning.
+        Starting the embedded server is the caller's part (:func:`get_store` does it, see
+        :func:`start_embedded`); ``embedded`` is the instance to connect to when
+        ``settings.uri`` is unset (default: ``settings.instance``). Raises
+        :class:`StoreUnavailableError` or :class:`StoreAuthError`.
         """
         settings = settings or Neo4jSettings.from_env()
-        embedded: LocalNeo4j | None = None
         if settings.uri is None:
-            embedded = LocalNeo4j(instance=settings.instance)
-            uri = embedded.start(progress=progress).uri if start_embedded else embedded.uri
+            embedded = embedded or LocalNeo4j(instance=settings.instance)
+            uri = embedded.uri
             auth = (settings.username, settings.password or embedded.password())
         else:
+            embedded = None
             uri = settings.uri
             auth = (settings.username, settings.password or "")
         driver = GraphDatabase.driver(uri, auth=auth, user_agent=f"{APP_NAME}/0.1")
@@ -323,13 +341,24 @@ _lock = threading.Lock()
 _stores: dict[Neo4jSettings, Store] = {}
 
 
+def start_embedded(settings: Neo4jSettings, *, progress: Progress = _noop) -> LocalNeo4j | None:
+    """Start the embedded default server when ``settings`` name no URI (no-op when it runs);
+    returns it, or ``None`` for an external server. Raises a
+    :class:`~engine.errors.LocalNeo4jError` from provisioning."""
+    if settings.uri is not None:
+        return None
+    embedded = LocalNeo4j(instance=settings.instance)
+    embedded.start(progress=progress)
+    return embedded
+
+
 def get_store(settings: Neo4jSettings | None = None, *, progress: Progress = _noop) -> Store:
     """The process-wide :class:`Store` for ``settings`` (default: the environment)."""
     settings = settings or Neo4jSettings.from_env()
     with _lock:
         store = _stores.get(settings)
         if store is None:
-            store = Store.connect(settings, progress=progress)
+            store = Store.connect(settings, embedded=start_embedded(settings, progress=progress))
             _stores[settings] = store
         return store
 
