@@ -1,4 +1,4 @@
-"""Benchmark of structural validation (engine/validate.py).
+"""Benchmark of structural validation (engine/validate/).
 
 Two paths, measured in one run:
 

@@ -530,7 +530,26 @@ def test_deep_chains_do_not_recurse() -> None:
     assert validate_groups(groups) == []
     groups, names = chain(3000, close=True)
     (finding,) = validate_groups(groups)
+    assert finding.rule == "SB019"
     assert finding.elements == tuple(names)
+    assert finding.relationship == guid("closing")
+    assert finding.connector == "looping"
+    assert finding.message.startswith("embedding cycle of 3000 connections: c0000 -> c0001 -> ")
+    assert finding.message.endswith(" -> c2999 -> c0000")
+
+
+def test_a_short_cycle_inside_a_long_chain_is_found_alone() -> None:
+    graph = build_graph(chain(3000, close=False)[0])
+    # c1002 -> c1000 closes a ring of three, 1,000 connections above and 2,000 below it
+    key = guid("closing")
+    graph.add_edge(
+        guid("c1002"), guid("c1000"), key=key, type=EMBEDDED, guid=key, properties={"position": 2}
+    )
+    (finding,) = validate_graph(graph)
+    assert finding.rule == "SB019"
+    assert finding.elements == ("c1000", "c1001", "c1002")
+    assert finding.relationship == key
+    assert finding.connector == "looping"
 
 
 def test_cycle_members_start_at_the_smallest_name_and_follow_the_embedding() -> None:

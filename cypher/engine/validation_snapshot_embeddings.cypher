@@ -1,6 +1,6 @@
 // Library: validation
 // Every EmbeddedConnection relationship with the properties the validation rules read, for
-// `switchboard validate --all` (engine/validate.py load_snapshot).
+// `switchboard validate --all` (engine/validate/snapshot.py load_snapshot).
 // Parameters: none.
 // Returns one row; each column a list with one entry per relationship:
 //   starts, ends   internal ids of the parent and the embedded connection

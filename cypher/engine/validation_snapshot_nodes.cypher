@@ -1,6 +1,6 @@
 // Library: validation
 // Every node of the integration-group model, for `switchboard validate --all`
-// (engine/validate.py load_snapshot). The model: integration groups, connectors,
+// (engine/validate/snapshot.py load_snapshot). The model: integration groups, connectors,
 // connections, connector types, endpoints, and every element at either end of one of
 // the six relationship types of SPEC.md §2.
 // Parameters: none.

@@ -1,6 +1,6 @@
 // Library: validation
 // Every RegisteredIntegrationConnector relationship with the properties the validation rules
-// read, for `switchboard validate --all` (engine/validate.py load_snapshot).
+// read, for `switchboard validate --all` (engine/validate/snapshot.py load_snapshot).
 // Parameters: none.
 // Returns one row (none when there is no registration); each column a list with one entry
 // per relationship:

@@ -1,7 +1,7 @@
 // Library: validation
 // The relationships of the integration-group model that carry no property the validation
 // rules read (AssetConnection, ConnectionConnectorType, ConnectToEndpoint), for
-// `switchboard validate --all` (engine/validate.py load_snapshot).
+// `switchboard validate --all` (engine/validate/snapshot.py load_snapshot).
 // Parameters: none.
 // Returns one row per relationship type, each column a list with one entry per relationship:
 //   type          e.g. CONNECT_TO_ENDPOINT

@@ -1,0 +1,98 @@
+"""Structural validation of integration groups (SPEC.md §3) on a networkx graph.
+
+Resolved groups (:mod:`engine.resolved`, through :func:`build_graph`) or a
+whole-database snapshot (:func:`load_snapshot`) become one
+:class:`networkx.MultiDiGraph` (layout: :mod:`engine.validate.graph`). Rules only
+read the graph: per-type indexes (:class:`Context`) are built on demand, once per
+validation.
+
+Every rule of :data:`RULES` then runs over that graph and *all* findings come
+back, sorted, never only the first. A rule is one function registered with
+:func:`rule`; its docstring is the explanation ``switchboard validate --rules``
+shows. Rules yield :class:`Hit` objects; the runner turns each into one
+:class:`Finding` per affected registration (a connector's identity, SPEC §4), so
+the daemon can refuse exactly the connectors a finding concerns and the CLI can
+group findings by group and connector.
+
+Groups validated together are taken to be the set one daemon runs: the
+cross-group rule (``connectorName`` unique, SB006) spans all of them.
+
+The rooms: :mod:`~engine.validate.findings` (what is reported),
+:mod:`~engine.validate.registry` (the rule registry), :mod:`~engine.validate.graph`
+(graph building), :mod:`~engine.validate.snapshot` (the database snapshot),
+:mod:`~engine.validate.context` (the indexes rules share),
+:mod:`~engine.validate.runner` (running the rules), :mod:`~engine.validate.providers`
+(provider loading for ``--deep``) and :mod:`engine.validate.rules` (one module per
+rule family).
+"""
+
+from engine.validate.context import Context
+from engine.validate.findings import (
+    Finding,
+    Hit,
+    Severity,
+    finding_order,
+    findings_for_registration,
+    has_errors,
+)
+from engine.validate.graph import (
+    ASSET_CONNECTION,
+    CATALOG_TARGET,
+    CONNECTOR_TYPE,
+    EMBEDDED,
+    ENDPOINT,
+    REGISTERED,
+    build_graph,
+)
+from engine.validate.providers import integration_connector_provider_base, load_provider
+from engine.validate.registry import RULES, Rule, rule
+from engine.validate.rules.registration import DELETE_METHOD, PERMITTED_SYNCHRONIZATION
+from engine.validate.rules.secrets import (
+    SECRET_PROPERTIES,
+    SECRETS_COLLECTION,
+    is_secrets_store_connector_type,
+)
+from engine.validate.runner import validate_graph, validate_groups
+from engine.validate.snapshot import (
+    SNAPSHOT_EDGE_PROPERTIES,
+    SNAPSHOT_NODE_PROPERTIES,
+    SNAPSHOT_NODES_QUERY,
+    SNAPSHOT_RELATIONSHIP_QUERIES,
+    graph_from_snapshot,
+    load_snapshot,
+)
+
+__all__ = [
+    "ASSET_CONNECTION",
+    "CATALOG_TARGET",
+    "CONNECTOR_TYPE",
+    "DELETE_METHOD",
+    "EMBEDDED",
+    "ENDPOINT",
+    "PERMITTED_SYNCHRONIZATION",
+    "REGISTERED",
+    "RULES",
+    "SECRETS_COLLECTION",
+    "SECRET_PROPERTIES",
+    "SNAPSHOT_EDGE_PROPERTIES",
+    "SNAPSHOT_NODES_QUERY",
+    "SNAPSHOT_NODE_PROPERTIES",
+    "SNAPSHOT_RELATIONSHIP_QUERIES",
+    "Context",
+    "Finding",
+    "Hit",
+    "Rule",
+    "Severity",
+    "build_graph",
+    "finding_order",
+    "findings_for_registration",
+    "graph_from_snapshot",
+    "has_errors",
+    "integration_connector_provider_base",
+    "is_secrets_store_connector_type",
+    "load_provider",
+    "load_snapshot",
+    "rule",
+    "validate_graph",
+    "validate_groups",
+]
