@@ -173,6 +173,11 @@ def _plaintext_secrets(ctx: Context) -> Iterator[Hit]:
     embedded secrets-store connection (PURPOSE or PURPOSE:NAME). securedProperties,
     clearPassword and encryptedPassword must hold such a reference, and so must any map
     entry whose key names a secret (password, token, apiKey...). The value is never shown."""
+    yield from _plaintext_in_elements(ctx)
+    yield from _plaintext_in_relationships(ctx)
+
+
+def _plaintext_in_elements(ctx: Context) -> Iterator[Hit]:
     for key, data in ctx.nodes.items():
         props = data["properties"]
         if not props:
@@ -205,6 +210,9 @@ def _plaintext_secrets(ctx: Context) -> Iterator[Hit]:
                 (ctx.name(key),),
                 (key,),
             )
+
+
+def _plaintext_in_relationships(ctx: Context) -> Iterator[Hit]:
     for kind, rel_type, map_name in (
         ("catalog target", CATALOG_TARGET, "configurationProperties"),
         ("embedded connection", EMBEDDED, "arguments"),
