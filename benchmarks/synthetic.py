@@ -14,9 +14,10 @@ Load a part of the graph (``groups=range(0, 10)``), measure, then load the rest
 (``groups=range(10, 1000)``) to compare a small and a big graph with identical
 measured groups. The validation benchmark uses the same generator.
 
-The bulk queries live in benchmarks/cypher/ (they are not part of the shipped
-library) and run through the store's driver with the same Query metadata the
-store uses.
+The rows are written by the graph writer's bulk loads (engine.graph.writer:
+bulk_create_elements, bulk_create_relationships); the benchmarks' own queries
+(floors, OGM-style reads) live in benchmarks/cypher/ and run through the store's
+driver with the same Query metadata the store uses.
 """
 
 from __future__ import annotations
@@ -34,12 +35,19 @@ from neo4j import Query, RoutingControl
 
 from engine.graph.graphmap import encode_properties
 from engine.graph.store import APP_NAME, Store
+from engine.graph.writer import (
+    bulk_create_elements,
+    bulk_create_relationships,
+    wipe_database_batched,
+)
 from engine.typesystem import RELATIONSHIP_TYPES, labels_for
 
 CYPHER_DIR = Path(__file__).parent / "cypher"
 NAMESPACE = uuid.UUID("0c9a1f55-4b6e-4d1e-9d7c-2f3b7a1e5c42")
 BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
 Progress = Callable[[str], None]
+WIPE_TIMEOUT = 3600.0
+"""Seconds a batched wipe of a benchmark graph (up to millions of elements) may take."""
 
 
 @cache
@@ -215,13 +223,9 @@ def _batches(items: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, 
 def _load(store: Store, rows: _Rows, batch: int) -> tuple[int, int]:
     nodes = rels = 0
     for chunk in _batches(rows.nodes, batch):
-        nodes += run_bench_query(store, "bulk_create_nodes", {"rows": chunk}, write=True)[0][
-            "created"
-        ]
+        nodes += bulk_create_elements(store, chunk)
     for chunk in _batches(rows.rels, batch):
-        rels += run_bench_query(store, "bulk_create_relationships", {"rows": chunk}, write=True)[0][
-            "created"
-        ]
+        rels += bulk_create_relationships(store, chunk)
     return nodes, rels
 
 
@@ -270,5 +274,4 @@ def load(
 
 def wipe(store: Store) -> None:
     """Delete everything, in batches (safe for a million elements)."""
-    with store.driver.session(database=store.database) as session:
-        session.run(bench_query_text("wipe_batched")).consume()
+    wipe_database_batched(store, timeout=WIPE_TIMEOUT)

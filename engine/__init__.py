@@ -15,6 +15,7 @@ from engine.declare.manifest import (
 from engine.declare.manifest import apply as apply_manifests
 from engine.errors import (
     ConflictError,
+    ConstraintViolation,
     DownloadError,
     JavaNotFoundError,
     JavaVersionError,
@@ -28,6 +29,7 @@ from engine.errors import (
     ServerStartError,
     StoreAuthError,
     StoreError,
+    StoreTransientError,
     StoreUnavailableError,
     SwitchboardError,
     UsageError,
@@ -91,6 +93,7 @@ __all__ = [
     "ConflictError",
     "Connection",
     "ConnectorType",
+    "ConstraintViolation",
     "DeleteMethod",
     "DeleteResult",
     "DownloadError",
@@ -120,6 +123,7 @@ __all__ = [
     "Store",
     "StoreAuthError",
     "StoreError",
+    "StoreTransientError",
     "StoreUnavailableError",
     "StoredElement",
     "StoredRelationship",

@@ -1,4 +1,5 @@
-"""Build test graphs with plain Cypher, following the storage conventions exactly.
+"""Build test graphs from pre-built rows (through the writer's bulk loads), following the
+storage conventions exactly.
 
 Nodes get the labels of :func:`engine.typesystem.labels_for`, ``guid``,
 ``qualifiedName``, ``typeName``, audit fields, and every other property encoded
@@ -19,16 +20,11 @@ from typing import Any
 
 from engine.graph.graphmap import encode_properties
 from engine.graph.store import Store
+from engine.graph.writer import bulk_create_elements, bulk_relate_by_name
 from engine.typesystem import RELATIONSHIP_TYPES, labels_for
 
 BASE_TIME = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
 NAMESPACE = uuid.UUID("6f0b3d8e-6a1c-4a47-9a59-3c3a4d1f0e21")
-
-CREATE_NODE = "CREATE (n:$($labels)) SET n = $props RETURN n.guid AS guid"
-CREATE_RELATIONSHIP = (
-    "MATCH (a:Referenceable {qualifiedName: $from}), (b:Referenceable {qualifiedName: $to}) "
-    "CREATE (a)-[r:$($type)]->(b) SET r = $props RETURN r.guid AS guid"
-)
 
 
 def guid_for(key: str) -> str:
@@ -53,10 +49,6 @@ class GraphBuilder:
         self.store = store
         self._rel_counts: dict[str, int] = {}
 
-    def _run(self, text: str, params: dict[str, Any]) -> list[dict[str, Any]]:
-        records, _, _ = self.store.driver.execute_query(text, params, database_=self.store.database)
-        return [r.data() for r in records]
-
     # ------------------------------------------------------------- elements
     def element(
         self,
@@ -74,11 +66,11 @@ class GraphBuilder:
             **audit(time),
             **properties,
         }
-        rows = self._run(
-            CREATE_NODE,
-            {"labels": list(labels_for(type_name)), "props": encode_properties(props)},
+        bulk_create_elements(
+            self.store,
+            [{"labels": list(labels_for(type_name)), "props": encode_properties(props)}],
         )
-        return str(rows[0]["guid"])
+        return str(props["guid"])
 
     def group(self, qn: str, **props: Any) -> str:
         props.setdefault("deployedImplementationType", "Dynamic Integration Group")
@@ -115,18 +107,20 @@ class GraphBuilder:
         self._rel_counts[base] = self._rel_counts.get(base, 0) + 1
         key = f"{base}:{self._rel_counts[base]}"  # stable when other links are added
         props = {"guid": guid or guid_for(key), **audit(time), **properties}
-        rows = self._run(
-            CREATE_RELATIONSHIP,
-            {
-                "from": from_qn,
-                "to": to_qn,
-                "type": RELATIONSHIP_TYPES[relationship],
-                "props": encode_properties(props),
-            },
+        guids = bulk_relate_by_name(
+            self.store,
+            [
+                {
+                    "from": from_qn,
+                    "to": to_qn,
+                    "type": RELATIONSHIP_TYPES[relationship],
+                    "props": encode_properties(props),
+                }
+            ],
         )
-        if not rows:
+        if not guids:
             raise LookupError(f"cannot relate {from_qn!r} -> {to_qn!r}: an end is missing")
-        return str(rows[0]["guid"])
+        return guids[0]
 
     def register(self, group_qn: str, connector_qn: str, connector_name: str, **props: Any) -> str:
         props.setdefault("refreshTimeInterval", 60)

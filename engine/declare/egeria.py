@@ -56,7 +56,7 @@ from typing import Any, TypeVar
 import orjson
 from neo4j import ManagedTransaction
 
-from engine.errors import ArchiveError, NotFoundError, StoreError, UsageError
+from engine.errors import ArchiveError, NotFoundError, UsageError
 from engine.graph.graphmap import (
     AUDIT_PROPERTIES,
     decode_properties,
@@ -67,6 +67,7 @@ from engine.graph.graphmap import (
 from engine.graph.resolve import gc_paused
 from engine.graph.schema import too_long_to_index
 from engine.graph.store import Store
+from engine.graph.writer import write_archive_tx, write_with_replan
 from engine.typesystem import ELEMENT_SUPERTYPES, LABEL_PATTERN, RELATIONSHIP_TYPES, labels_for
 
 T = TypeVar("T")
@@ -120,9 +121,6 @@ RESERVED_PROPERTIES: frozenset[str] = frozenset(
     }
 )
 """Node properties the engine keeps; archive properties of these names are dropped."""
-
-CONSTRAINT_FAILED = "Neo.ClientError.Schema.ConstraintValidationFailed"
-"""Neo4j's status code when a write breaks a uniqueness constraint."""
 
 TEMPLATE_LABEL = "Template"
 DERIVED_QN_FLAG = "qualifiedNameDerived"
@@ -1290,91 +1288,6 @@ def _noop(_phase: str, _done: int, _total: int) -> None:
     return None
 
 
-def _write(
-    store: Store, tx: ManagedTransaction, plan: _Plan, progress: Progress, *, lean: bool = True
-) -> None:
-    """Carry out ``plan`` in ``tx``.
-
-    ``lean``: elements and proxies that the plan proved absent are made with CREATE, one
-    statement per label set (a static label set and no MERGE lock or lookup per row), and
-    relationships are created between ends found by the elementId that the lookup or the
-    create returned (no second index seek by guid). Without ``lean`` -- the fallback when
-    another transaction committed one of those elements meanwhile -- every element is
-    written with MERGE on guid.
-    """
-    ids = dict(plan.element_ids)
-    total = (
-        len(plan.node_creates)
-        + len(plan.node_updates)
-        + len(plan.proxy_rows)
-        + len(plan.rel_deletes)
-        + len(plan.rel_creates)
-        + len(plan.rel_updates)
-    )
-    done = 0
-
-    def step(phase: str, query: str, params: dict[str, Any], count: int) -> list[dict[str, Any]]:
-        nonlocal done
-        result = store.run(tx, query, params)
-        done += count
-        progress(phase, done, total)
-        return result
-
-    def remember(result: list[dict[str, Any]]) -> None:
-        for row in result:
-            ids.update(row["ids"])
-
-    if lean:
-        for phase, rows in (("elements", plan.node_creates), ("proxies", plan.proxy_rows)):
-            by_labels: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-            for row in rows:
-                by_labels.setdefault(tuple(row["labels"]), []).append(
-                    {"guid": row["guid"], "properties": row["properties"], "dates": row["dates"]}
-                )
-            for labels, same in sorted(by_labels.items()):
-                for batch in _batches(same):
-                    remember(
-                        step(
-                            phase,
-                            "import_create_nodes",
-                            {"labels": list(labels), "rows": list(batch)},
-                            len(batch),
-                        )
-                    )
-        upserts: list[dict[str, Any]] = plan.node_updates
-    else:
-        upserts = plan.node_creates + plan.node_updates
-    for batch in _batches(upserts):
-        remember(step("elements", "import_upsert_nodes", {"rows": list(batch)}, len(batch)))
-    if not lean:
-        for batch in _batches(plan.proxy_rows):
-            remember(step("proxies", "import_create_proxies", {"rows": list(batch)}, len(batch)))
-
-    for guids in _batches(plan.rel_deletes):
-        step("relationships", "import_delete_relationships", {"guids": list(guids)}, len(guids))
-    # one statement per relationship type: a static type plans faster than $(type)
-    by_type: dict[str, list[dict[str, Any]]] = {}
-    for row in plan.rel_creates:
-        by_type.setdefault(row["type"], []).append(
-            {
-                "start": ids[row["start"]],
-                "end": ids[row["end"]],
-                "properties": row["properties"],
-                "dates": row["dates"],
-            }
-        )
-    for neo_type, rows in sorted(by_type.items()):
-        for batch in _batches(rows):
-            step(
-                "relationships",
-                f"import_create_{neo_type.lower()}",
-                {"rows": list(batch)},
-                len(batch),
-            )
-    for batch in _batches(plan.rel_updates):
-        step("relationships", "import_update_relationships", {"rows": list(batch)}, len(batch))
-
-
 def _timeout(store: Store, archive: Archive) -> float:
     size = len(archive.entities) + len(archive.relationships)
     return max(store.query_timeout, 60.0 + size / 500.0)
@@ -1410,19 +1323,13 @@ def import_archive(
     def work(tx: ManagedTransaction, lean: bool) -> ImportReport:
         with gc_paused():  # the rows of the plan are long-lived too (see parse_archive)
             plan = _plan(lambda name, params: store.run(tx, name, params), archive, False)
-            _write(store, tx, plan, report_progress, lean=lean)
+            write_archive_tx(store, tx, plan, report_progress, lean=lean)
         return plan.report
 
+    # Another transaction may commit an element or relationship this one proved absent: the
+    # writer then plans again (it is now stored) and writes with MERGE.
     operation = f"egeria-import:{archive.name}"
-    timeout = _timeout(store, archive)
-    try:
-        report = store.write_tx(operation, lambda tx: work(tx, True), timeout=timeout)
-    except StoreError as exc:
-        if CONSTRAINT_FAILED not in str(exc):
-            raise
-        # Another transaction committed an element or relationship this one proved absent:
-        # plan again (it is now stored) and write with MERGE.
-        report = store.write_tx(operation, lambda tx: work(tx, False), timeout=timeout)
+    report = write_with_replan(store, operation, work, timeout=_timeout(store, archive))
     report.seconds = time.perf_counter() - started
     return report
 

@@ -34,29 +34,7 @@ import yaml
 from neo4j import ManagedTransaction
 from pydantic import BaseModel, Discriminator, Field, Tag, ValidationError
 
-from engine.errors import ManifestError, NotFoundError, StoreError
-from engine.graph.elements import (
-    CONSTRAINT_FAILED,
-    EGERIA_NAME_BY_REL_TYPE,
-    FIXED_KEYS,
-    NEW_BATCH_SIZE,
-    REL_TYPE_BY_MODEL,
-    ElementRow,
-    RelationshipRow,
-    WriteResult,
-    create_elements_tx,
-    create_new_elements_tx,
-    create_new_relationships_tx,
-    create_relationships_tx,
-    current_user,
-    delete_relationships_tx,
-    read_element_states_tx,
-    read_elements_tx,
-    read_outgoing_tx,
-    read_relationship_states_tx,
-    write_elements_tx,
-    write_relationships_tx,
-)
+from engine.errors import ManifestError, NotFoundError
 from engine.graph.graphmap import (
     FLAT_SEPARATOR,
     MAP_PROPERTIES,
@@ -65,9 +43,35 @@ from engine.graph.graphmap import (
     storable_problem,
     to_python,
 )
+from engine.graph.reader import (
+    read_element_states_tx,
+    read_elements_tx,
+    read_outgoing_tx,
+    read_relationship_states_tx,
+)
+from engine.graph.records import (
+    EGERIA_NAME_BY_REL_TYPE,
+    FIXED_KEYS,
+    NEW_BATCH_SIZE,
+    REL_TYPE_BY_MODEL,
+    ElementRow,
+    RelationshipRow,
+    WriteResult,
+    current_user,
+)
 from engine.graph.resolve import gc_paused
 from engine.graph.schema import INDEXED_PROPERTIES, too_long_to_index
 from engine.graph.store import Store
+from engine.graph.writer import (
+    create_elements_tx,
+    create_new_elements_tx,
+    create_new_relationships_tx,
+    create_relationships_tx,
+    delete_relationships_tx,
+    write_elements_tx,
+    write_relationships_tx,
+    write_with_replan,
+)
 from engine.model import (
     IDENTITY_PROPERTIES,
     AssetConnection,
@@ -1156,14 +1160,9 @@ def _apply_documents(
 
     timeout = max(store.query_timeout, 600.0)
     try:
-        try:
-            return store.write_tx("apply", lambda tx: work(tx, True), timeout=timeout)
-        except StoreError as exc:
-            if CONSTRAINT_FAILED not in str(exc):
-                raise
-            # Another transaction committed an element (or relationship) this one's plan found
-            # missing: plan again, in a new transaction, and write with MERGE throughout.
-            return store.write_tx("apply", lambda tx: work(tx, False), timeout=timeout)
+        # Another transaction may commit an element (or relationship) this one's plan found
+        # missing: the writer then plans again, in a new transaction, with MERGE throughout.
+        return write_with_replan(store, "apply", work, timeout=timeout)
     except NotFoundError as exc:
         raise ManifestError(exc.message, hint=exc.hint) from exc
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import hashlib
 import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -59,6 +60,7 @@ from engine.resolved import (
 
 RESOLVE_GROUP_QUERY = "resolve_group"
 RESOLVE_GROUPS_QUERY = "resolve_groups"
+FINGERPRINT_QUERY = "group_fingerprint"
 GROUP_LIST_QUERY = "groups"
 RESOLVE_COLUMNS = ("group", "connectors", "connections", "elements")
 """The columns of ``resolve_groups`` (one row per group), in RETURN order."""
@@ -105,6 +107,40 @@ def resolve_groups(store: Store, qualified_names: Iterable[str]) -> list[Resolve
     if missing:
         raise _not_found(store, missing)
     return [found[name] for name in names]
+
+
+def resolve_existing_groups(store: Store, qualified_names: Iterable[str]) -> list[ResolvedGroup]:
+    """Those of the groups asked that exist, in the order asked (duplicates once), in one
+    query; unlike :func:`resolve_groups` a missing group is left out, not an error (a
+    running daemon follows a group that was deleted)."""
+    names = list(dict.fromkeys(qualified_names))
+    if not names:
+        return []
+    with gc_paused():
+        rows = store.read_values(RESOLVE_GROUPS_QUERY, {"qualifiedNames": names})
+        groups = (group_from_row(dict(zip(RESOLVE_COLUMNS, row, strict=True))) for row in rows)
+        found = {group.qualified_name: group for group in groups}
+    return [found[name] for name in names if name in found]
+
+
+def group_fingerprints(store: Store, qualified_names: Sequence[str]) -> dict[str, str]:
+    """Per group found, a SHA-256 of its row of ``group_fingerprint.cypher``.
+
+    That query is the one-query resolution without the audit times: it sees exactly
+    what resolution sees (group, registrations, connectors, connections and embedded
+    connections, connector types, endpoints, catalog targets and their elements) and
+    nothing that connectors write, whoever changed it and however (a plain Cypher
+    ``SET`` bumps no version, so the properties themselves are hashed). Rows are
+    hashed as the driver returns them (``repr`` of plain values, key order included):
+    equal data gives equal text, and an order that differed would cost one needless
+    reload, never a missed change.
+    """
+    with gc_paused():
+        rows = store.read_values(FINGERPRINT_QUERY, {"qualifiedNames": list(qualified_names)})
+        return {
+            str(row[0]["qualifiedName"]): hashlib.sha256(repr(row).encode()).hexdigest()
+            for row in rows
+        }
 
 
 def group_names(store: Store) -> list[str]:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, Query, RoutingControl
@@ -57,6 +57,17 @@ def query_text(name: str) -> str:
         f"no query named '{name}' in cypher/library/ or cypher/engine/",
         hint="'switchboard query --list' shows the analysts' library",
     )
+
+
+class Statement(NamedTuple):
+    """One statement of :meth:`Store.run_pipelined`."""
+
+    name: str
+    """The cypher/ file it runs (or whose template ``text`` was built from)."""
+    params: dict[str, Any]
+    rows: int
+    """How many rows it writes (or reads), for progress."""
+    text: str | None = None
 
 
 @contextmanager
@@ -246,14 +257,25 @@ class Store:
         return self._execute(name, params, RoutingControl.WRITE, timeout)
 
     def run(
-        self, tx: ManagedTransaction, name: str, params: Params | None = None
+        self,
+        tx: ManagedTransaction,
+        name: str,
+        params: Params | None = None,
+        *,
+        text: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Run ``cypher/<name>.cypher`` inside a transaction from :meth:`write_tx`."""
-        result = tx.run(query_text(name), dict(params or {}))
+        """Run ``cypher/<name>.cypher`` (or ``text``, built from that file as a template)
+        inside a transaction from :meth:`write_tx`."""
+        result = tx.run(text if text is not None else query_text(name), dict(params or {}))
         return [record.data() for record in result]
 
     def run_values(
-        self, tx: ManagedTransaction, name: str, params: Params | None = None
+        self,
+        tx: ManagedTransaction,
+        name: str,
+        params: Params | None = None,
+        *,
+        text: str | None = None,
     ) -> list[tuple[Any, ...]]:
         """Like :meth:`run`, but each row as a tuple of values in RETURN order.
 
@@ -261,10 +283,15 @@ class Store:
         ``Record.data()``'s per-value conversion, which dominates the client's
         CPU time on hundreds of thousands of rows.
         """
-        return self.start_values(tx, name, params)()
+        return self.start_values(tx, name, params, text=text)()
 
     def start_values(
-        self, tx: ManagedTransaction, name: str, params: Params | None = None
+        self,
+        tx: ManagedTransaction,
+        name: str,
+        params: Params | None = None,
+        *,
+        text: str | None = None,
     ) -> Callable[[], list[tuple[Any, ...]]]:
         """Send ``cypher/<name>.cypher`` inside ``tx`` now; the function returned waits for
         its rows (value tuples, as :meth:`run_values`).
@@ -273,8 +300,29 @@ class Store:
         rows before starting the next query of the transaction (the driver would buffer
         them anyway).
         """
-        result = tx.run(query_text(name), dict(params or {}))
+        result = tx.run(text if text is not None else query_text(name), dict(params or {}))
         return lambda: [tuple(record.values()) for record in result]
+
+    def run_pipelined(
+        self,
+        tx: ManagedTransaction,
+        statements: Iterator[Statement],
+        handle: Callable[[list[tuple[Any, ...]], int], None],
+    ) -> None:
+        """Run ``statements`` in order in ``tx``; ``handle(rows, count)`` sees each one's rows.
+
+        Each statement is sent before the previous one's rows are handled, and the next one's
+        parameters are built (``statements`` is a generator) while the server runs it, so the
+        client's work overlaps the server's instead of adding to it.
+        """
+        pending: tuple[Callable[[], list[tuple[Any, ...]]], int] | None = None
+        for statement in statements:
+            fetch = self.start_values(tx, statement.name, statement.params, text=statement.text)
+            if pending is not None:
+                handle(pending[0](), pending[1])
+            pending = (fetch, statement.rows)
+        if pending is not None:
+            handle(pending[0](), pending[1])
 
     def _tx(
         self,
@@ -327,6 +375,15 @@ class Store:
         the others as warnings.
         """
         return self._tx(operation, work, False, timeout, quiet)
+
+    def run_autocommit(
+        self, name: str, params: Params | None = None, *, timeout: float | None = None
+    ) -> None:
+        """Run ``cypher/<name>.cypher`` as an auto-commit statement (one that commits in
+        batches itself, ``CALL ... IN TRANSACTIONS``), discarding its rows."""
+        query = self._query(name, timeout=timeout)
+        with translate_errors(name), self.driver.session(database=self.database) as session:
+            session.run(query, dict(params or {})).consume()
 
     def run_ddl(self, operation: str, statement: str) -> None:
         """Run a schema statement (auto-commit; DDL cannot share a transaction).

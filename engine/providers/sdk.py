@@ -30,8 +30,13 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from engine.errors import ConnectorConfigError, SecretUnavailableError
-from engine.graph.graphmap import encode_properties, now
+from engine.graph.graphmap import encode_properties
 from engine.graph.store import Store
+from engine.graph.writer import (
+    delete_catalogued_elements,
+    link_catalogued_elements,
+    upsert_catalogued_elements,
+)
 from engine.providers.secrets import SecretsStore, redact
 from engine.typesystem import CATALOGUE_RELATIONSHIP_TYPES, RELATIONSHIP_TYPES, labels_for
 
@@ -227,9 +232,8 @@ class MetadataWriter:
         result = UpsertResult([], [], [], [])
         if not rows:
             return result
-        out = self.store.write(
-            "daemon_upsert_elements",
-            {"elements": rows, "source": source or self.source, "user": self.user, "now": now()},
+        out = upsert_catalogued_elements(
+            self.store, rows, source=source or self.source, user=self.user
         )
         for row in out:
             action = row["action"]
@@ -268,27 +272,16 @@ class MetadataWriter:
             )
         if not rows:
             return 0
-        out = self.store.write(
-            "daemon_upsert_relationships",
-            {
-                "relationships": rows,
-                "source": source or self.source,
-                "user": self.user,
-                "now": now(),
-            },
+        return link_catalogued_elements(
+            self.store, rows, source=source or self.source, user=self.user
         )
-        return int(out[0]["count"]) if out else 0
 
     def delete(self, qualified_names: Iterable[str], *, source: str | None = None) -> list[str]:
         """Delete elements this source wrote (others are left); returns deleted guids."""
         names = list(qualified_names)
         if not names:
             return []
-        out = self.store.write(
-            "daemon_delete_elements",
-            {"qualifiedNames": names, "source": source or self.source},
-        )
-        guids = [row["guid"] for row in out]
+        guids = delete_catalogued_elements(self.store, names, source=source or self.source)
         self.report.deleted.extend(guids)
         self.report.count("elements_deleted", len(guids))
         return guids

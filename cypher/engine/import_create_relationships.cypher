@@ -1,4 +1,5 @@
-// Archive import: create CatalogTarget relationships (CATALOG_TARGET), known not to exist yet.
+// Archive import: create relationships of one type (<<TYPE>>, filled in by
+// engine/graph/writer.py from engine/typesystem.py, never from input), known not to exist yet.
 // Parameters: $rows, each {start, end (elementIds of end 1 and end 2, read or created in the
 // same transaction), properties (guid,
 // audit fields with createTime and updateTime (epoch microseconds,
@@ -7,7 +8,7 @@
 UNWIND $rows AS row
 MATCH (a) WHERE elementId(a) = row.start
 MATCH (b) WHERE elementId(b) = row.end
-CREATE (a)-[r:CATALOG_TARGET]->(b)
+CREATE (a)-[r:<<TYPE>>]->(b)
 SET r = row.properties
 SET r.createTime = datetime({epochSeconds: row.properties.createTime / 1000000,
                              nanosecond: row.properties.createTime % 1000000 * 1000}),

@@ -1,4 +1,5 @@
-// Create ConnectToEndpoint relationships (CONNECT_TO_ENDPOINT) whose end 1 this same transaction created: no other
+// Create relationships of one type (<<TYPE>>, filled in by engine/graph/writer.py from
+// engine/typesystem.py, never from input) whose end 1 this same transaction created: no other
 // transaction can see end 1 yet, so none of its relationships can exist or be written by
 // anyone else, and a plain CREATE needs no lock, no existence check and no removal of other
 // links. Ends are found by the elementIds that the plan's read or the element creation of
@@ -10,7 +11,7 @@
 UNWIND $rows AS row
 MATCH (a) WHERE elementId(a) = row.a
 MATCH (b) WHERE elementId(b) = row.b
-CREATE (a)-[r:CONNECT_TO_ENDPOINT]->(b)
+CREATE (a)-[r:<<TYPE>>]->(b)
 SET r = row.props, r.guid = row.guid, r.version = 1, r.createTime = $now, r.createdBy = $user,
     r.updateTime = $now, r.updatedBy = $user
 RETURN count(r) AS created
