@@ -52,6 +52,7 @@ from engine.declare.egeria import (
 )
 from engine.graph.schema import init_schema
 from engine.graph.store import Store
+from engine.graph.writer import wipe_database
 from engine.local.server import NEO4J_VERSION, LocalNeo4j
 from engine.settings import Neo4jSettings
 
@@ -267,7 +268,7 @@ def connect(instance: str) -> tuple[Store, LocalNeo4j | None, bool]:
 
 
 def wipe(store: Store) -> None:
-    store.write("wipe_all", timeout=600.0)
+    wipe_database(store, timeout=600.0)
 
 
 def main(argv: list[str] | None = None) -> int:

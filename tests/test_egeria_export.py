@@ -14,6 +14,7 @@ from engine.declare.egeria import export_groups, import_archive, parse_archive, 
 from engine.errors import NotFoundError
 from engine.graph.resolve import canonical_json, resolve_group
 from engine.graph.store import Store
+from engine.graph.writer import wipe_database
 from tests.egeria_helpers import ARCHIVES, dump, guid, sample
 
 VALUE_CLASSES = {
@@ -38,7 +39,7 @@ def round_trip(store: Store, groups: list[str]) -> tuple[dict[str, Any], dict[st
     """Export the groups, wipe the database, import the export: (graph before, after)."""
     before = dump(store)
     archive = export_groups(store, groups)
-    store.write("wipe_all")
+    wipe_database(store)
     report = import_archive(store, parse_archive(json.dumps(archive), source="export"))
     assert report.warnings == []
     return before, dump(store)
@@ -134,7 +135,7 @@ def test_cli_export_archive_then_import(
     assert summary["entities"] == 7 and summary["relationships"] == 7
     assert read_archive(out).name.startswith("Switchboard export")
 
-    store.write("wipe_all")
+    wipe_database(store)
     result = runner.invoke(cli, ["import", str(out)], env=cli_env)
     assert result.exit_code == 0, result.output
     del before["nodes"][guid(8)]
@@ -162,7 +163,7 @@ def test_export_import_resolves_to_the_same_document(
     import_archive(store, read_archive(path))
     before = canonical_json(resolve_group(store, group))
     exported = export_groups(store, [group])
-    store.write("wipe_all")
+    wipe_database(store)
     import_archive(store, parse_archive(json.dumps(exported), source="export"))
     assert canonical_json(resolve_group(store, group)) == before
 
@@ -182,7 +183,7 @@ def test_export_format_omarchive(store: Store, cli_env: dict[str, str], tmp_path
     )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["class"] == "OpenMetadataArchive"
-    store.write("wipe_all")
+    wipe_database(store)
     result = runner.invoke(cli, ["import", str(out)], env=cli_env)
     assert result.exit_code == 0, result.output
     assert dump(store) == before

@@ -21,6 +21,7 @@ from engine.declare.egeria import (
 from engine.errors import ArchiveError
 from engine.graph.resolve import resolve_groups
 from engine.graph.store import Store
+from engine.graph.writer import wipe_database
 from engine.validate import validate_groups
 from tests.egeria_helpers import ARCHIVES, MALFORMED, checksum, dump, guid, sample
 
@@ -532,7 +533,7 @@ def test_element_committed_meanwhile_falls_back_to_merge(store: Store) -> None:
     assert not report.changed
     assert report.elements_unchanged == 8 and report.relationships_unchanged == 7
     after = dump(store)
-    store.write("wipe_all")
+    wipe_database(store)
     import_archive(store, archive)
     assert dump(store) == after
 
@@ -545,7 +546,7 @@ def test_relationship_rows_prepared_on_a_thread_give_the_same_graph(
     archives = [ARCHIVES / "virtual_connection.omarchive", ARCHIVES / "old_names.omarchive"]
     plain = [r.as_dict() for r in import_archives(store, archives)]
     expected = dump(store)
-    store.write("wipe_all")
+    wipe_database(store)
     monkeypatch.setattr(egeria, "THREADED_RELATIONSHIPS", 1)
     threaded = [r.as_dict() for r in import_archives(store, archives)]
     for report in (*plain, *threaded):

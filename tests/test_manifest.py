@@ -16,6 +16,7 @@ from engine.declare import manifest as mf
 from engine.errors import ManifestError
 from engine.graph.elements import get_element, get_relationships
 from engine.graph.store import Store
+from engine.graph.writer import wipe_database
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -94,7 +95,7 @@ def test_export_apply_on_empty_export_is_identical(store: Store, tmp_path: Path)
     mf.apply(store, EXAMPLES)
     first = mf.dump_document(mf.export_groups(store, GROUPS))
     path = write(tmp_path, "export.yaml", first)
-    store.write("wipe_all")
+    wipe_database(store)
     report = mf.apply(store, [path], validator=mf.validate_in_transaction)
     assert report.counts["create"] > 0
     assert mf.dump_document(mf.export_groups(store, GROUPS)) == first
@@ -108,7 +109,7 @@ def test_cli_export_json_round_trip(store: Store, cli_env: dict[str, str], tmp_p
     result = runner.invoke(cli, ["export", *GROUPS, "-o", str(out)], env=cli_env)
     assert result.exit_code == 0, result.output
     first = out.read_text()
-    store.write("wipe_all")
+    wipe_database(store)
     result = runner.invoke(cli, ["apply", "-f", str(out), "--json"], env=cli_env)
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["counts"]["update"] == 0
@@ -144,7 +145,7 @@ def test_connector_registered_in_two_groups_round_trips(store: Store, tmp_path: 
     first = mf.dump_document(mf.export_groups(store, ["g", "g2"]))
     exported = yaml.safe_load(first)
     assert exported["integrationGroups"][1]["connectors"][0]["connector"] == "c"
-    store.write("wipe_all")
+    wipe_database(store)
     mf.apply(store, [write(tmp_path, "export.yaml", first)])
     assert mf.dump_document(mf.export_groups(store, ["g", "g2"])) == first
 
@@ -500,7 +501,7 @@ def test_bad_file_among_good_ones_writes_nothing(
     populated: Store, cli_env: dict[str, str], tmp_path: Path
 ) -> None:
     store = populated
-    store.write("wipe_all")
+    wipe_database(store)
     before = checksum(store)
     bad = write(tmp_path, "bad.yaml", minimal(refreshTimeInterval=-3))
     args = ["apply", "-f", str(EXAMPLES[0]), "-f", str(bad)]

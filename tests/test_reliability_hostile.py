@@ -24,6 +24,7 @@ from engine.declare import manifest as mf
 from engine.declare.egeria import import_archive, parse_archive
 from engine.errors import UsageError
 from engine.graph.store import Store
+from engine.graph.writer import wipe_database
 from tests.reliability_helpers import (
     checksum,
     deep,
@@ -200,7 +201,7 @@ def test_adversarial_values_round_trip(
     session_store: Store, tmp_path_factory: pytest.TempPathFactory, data: Any, fmt: str
 ) -> None:
     store = session_store
-    store.write("wipe_all")
+    wipe_database(store)
     path = write_manifest(tmp_path_factory.mktemp("m"), data, fmt)
     before = checksum(store)
     try:
@@ -274,7 +275,7 @@ def test_malformed_manifests_fail_cleanly_or_apply(
     session_store: Store, tmp_path_factory: pytest.TempPathFactory, data: Any, fmt: str
 ) -> None:
     store = session_store
-    store.write("wipe_all")
+    wipe_database(store)
     mf.apply(store, [write_manifest(tmp_path_factory.mktemp("b"), base_manifest(), "json")])
     before = checksum(store)
     path = write_manifest(tmp_path_factory.mktemp("m"), data, fmt)
@@ -296,7 +297,7 @@ def test_malformed_manifests_fail_cleanly_or_apply(
         return
     # on its own, in an empty database, the document exports as it was declared (unless it
     # refers to elements only the base declared)
-    store.write("wipe_all")
+    wipe_database(store)
     try:
         mf.apply(store, [path])
     except UsageError as exc:
@@ -325,7 +326,7 @@ def test_cli_apply_never_shows_a_traceback(
     fmt: str,
 ) -> None:
     store = session_store
-    store.write("wipe_all")
+    wipe_database(store)
     before = checksum(store)
     path = tmp_path_factory.mktemp("c") / f"m.{fmt}"
     path.write_text(text, encoding="utf-8")
@@ -379,7 +380,7 @@ def hostile_archive_values(draw: st.DrawFn) -> dict[str, Any]:
 @given(values=hostile_archive_values())
 def test_adversarial_archive_values_round_trip(session_store: Store, values: Any) -> None:
     store = session_store
-    store.write("wipe_all")
+    wipe_database(store)
     doc = group_archive(values)
     try:
         report = import_archive(store, parse_archive(json.dumps(doc), source="hostile"))
@@ -420,7 +421,7 @@ BASE_VALUES = {
 @given(doc=mutated(group_archive(BASE_VALUES)))
 def test_malformed_archives_fail_cleanly_or_import(session_store: Store, doc: Any) -> None:
     store = session_store
-    store.write("wipe_all")
+    wipe_database(store)
     other = {k: f"b:{v}" if k.startswith("qn_") else v for k, v in BASE_VALUES.items()}
     import_archive(store, parse_archive(json.dumps(group_archive(other, "b")), source="base"))
     before = checksum(store)
@@ -441,7 +442,7 @@ def test_malformed_archives_fail_cleanly_or_import(session_store: Store, doc: An
 # ------------------------------------------- cases the generated runs found
 def test_deep_nesting_is_refused_before_writing(session_store: Store, tmp_path: Path) -> None:
     store = session_store
-    store.write("wipe_all")
+    wipe_database(store)
     data = base_manifest()
     data["elements"][0]["properties"]["tree"] = deep(300, "map")
     before = checksum(store)
@@ -453,7 +454,7 @@ def test_deep_nesting_is_refused_before_writing(session_store: Store, tmp_path: 
 
 def test_archive_entities_sharing_a_qualified_name_are_refused(session_store: Store) -> None:
     store = session_store
-    store.write("wipe_all")
+    wipe_database(store)
     values = {**BASE_VALUES, "qn_folder": BASE_VALUES["qn_group"]}
     with pytest.raises(UsageError) as caught:
         import_archive(store, parse_archive(json.dumps(group_archive(values)), source="dup"))

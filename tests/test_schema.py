@@ -7,6 +7,7 @@ import pytest
 from engine.errors import SchemaError
 from engine.graph.schema import CONSTRAINTS, INDEXES, check_schema, database_status, init_schema
 from engine.graph.store import Store
+from engine.graph.writer import wipe_database
 
 
 def test_init_creates_every_constraint_and_is_idempotent(store: Store) -> None:
@@ -45,7 +46,7 @@ def test_init_fails_loudly_when_duplicates_block_a_constraint(store: Store) -> N
         with pytest.raises(SchemaError, match="referenceable_guid"):
             init_schema(store)
     finally:
-        store.write("wipe_all")
+        wipe_database(store)
         init_schema(store)
 
 
