@@ -1,8 +1,8 @@
 // Create elements that a plan (read in the same transaction) found missing, all with one label
 // set: plain CREATE, no MERGE lock or lookup per row. The uniqueness constraints on
 // qualifiedName and guid still refuse an element that another transaction committed since
-// the plan read; the whole apply then fails with Neo.ClientError.Schema.ConstraintValidationFailed
-// and is planned and written again with the MERGE queries (engine/manifest.py).
+// the plan read; the whole apply then fails with a ConstraintViolation and is planned and
+// written again with the MERGE queries (engine/graph/writer.py write_with_replan).
 // Parameters: $labels (the label set, from engine/typesystem.py labels_for), $rows
 //   [{qualifiedName, guid, typeName, props}], $now (datetime), $user (string).
 // Returns: one row: ids, a list of [qualifiedName, elementId] of the elements created.

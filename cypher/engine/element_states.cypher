@@ -1,6 +1,6 @@
 // Stored state of elements by qualifiedName, for a manifest plan: one row per batch, a list
 // (cheaper for the driver than one record per element). Identity and audit properties are
-// returned as null in props (engine/elements.py FIXED_KEYS: never compared), so props holds
+// returned as null in props (engine/graph/records.py FIXED_KEYS: never compared), so props holds
 // just the descriptive properties once the nulls are dropped. The index hint keeps the lookup on
 // the qualifiedName index when Neo4j re-plans the query from statistics that lag behind bulk
 // writes and wipes (suspected, not proven, cause of the occasional two-minute re-applies at
