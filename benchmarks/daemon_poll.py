@@ -118,8 +118,8 @@ class ScaleResult:
 def _switch_polling(sup: Supervisor, interval: float | None) -> None:
     """Poll every ``interval`` seconds from now on (None: stop polling)."""
     value = interval if interval is not None else 1e9
-    sup.config = sup.config.model_copy(update={"poll_interval": value})
-    sup.next_poll_mono = sup.clock.monotonic() + value
+    sup.herder.config = sup.config.model_copy(update={"poll_interval": value})
+    sup.herder.next_poll_mono = sup.clock.monotonic() + value
 
 
 def _window(
@@ -127,14 +127,14 @@ def _window(
 ) -> tuple[float, float, float, int]:
     _switch_polling(sup, interval)
     time.sleep(min(2.0, seconds / 10))  # let a poll in flight finish
-    polls, reloads = sup.polls, sup.reloads
+    polls, reloads = sup.herder.polls, sup.herder.reloads
     began, daemon0, neo0 = time.monotonic(), cpu_seconds("self"), cpu_seconds(neo4j_pid)
     time.sleep(seconds)
     elapsed = time.monotonic() - began
     daemon, neo = cpu_seconds("self") - daemon0, cpu_seconds(neo4j_pid) - neo0
-    if sup.reloads != reloads:
+    if sup.herder.reloads != reloads:
         raise SystemExit("the daemon reloaded although nothing changed; benchmark invalid")
-    return elapsed, daemon, neo, sup.polls - polls
+    return elapsed, daemon, neo, sup.herder.polls - polls
 
 
 def measure_scale(
@@ -162,9 +162,9 @@ def measure_scale(
     try:
         while True:
             time.sleep(0.5)
-            handlers = list(sup.handlers.values())
+            handlers = list(sup.worker.runtimes.values())
             if handlers and all(
-                h.refresh_count or h.state.value.endswith("FAILED") for h in handlers
+                h.stats.refreshes or h.state.value.endswith("FAILED") for h in handlers
             ):
                 break
             if time.monotonic() - began > 600:
@@ -180,13 +180,13 @@ def measure_scale(
         failed = [h for h in handlers if h.state.value.endswith("FAILED")]
         if failed:
             raise SystemExit(f"{len(failed)} connectors failed, e.g. {failed[0].status()}")
-        reloads = sup.reloads
+        reloads = sup.herder.reloads
         say("the current and the previous change check, interleaved")
         _switch_polling(sup, None)
         time.sleep(2.0)
         result.methods = per_call_cpu(
             {
-                "current": sup._fingerprint,
+                "current": sup.herder.current_fingerprint,
                 "previous": lambda: previous_check(store, names),
             },
             neo4j_pid,
@@ -200,12 +200,12 @@ def measure_scale(
         if default_window > 0:
             say(f"window at the default poll interval ({default_window:.0f} s)")
             result.default_window = _window(sup, neo4j_pid, default_window, DEFAULT_POLL)
-        result.reloads = sup.reloads - reloads
+        result.reloads = sup.herder.reloads - reloads
         # (b) change one connection at a random moment of the poll cycle, at the default
         # interval, and wait until its connector started with the new configuration
         _switch_polling(sup, DEFAULT_POLL)
         rng = random.Random(8)
-        restarts = {h.name: h.restart_count for h in sup.handlers.values()}
+        restarts = {h.name: h.stats.restarts for h in sup.worker.runtimes.values()}
         changed: set[str] = set()
         for trial in range(trials):
             time.sleep(rng.uniform(0, DEFAULT_POLL))
@@ -235,8 +235,8 @@ def measure_scale(
                 if time.monotonic() - said > 120:
                     raise SystemExit(
                         f"{name} did not restart within 120 s of the change (polls "
-                        f"{sup.polls}, reloads {sup.reloads}, next poll in "
-                        f"{sup.next_poll_mono - sup.clock.monotonic():.0f} s)"
+                        f"{sup.herder.polls}, reloads {sup.herder.reloads}, next poll in "
+                        f"{sup.herder.next_poll_mono - sup.clock.monotonic():.0f} s)"
                     )
                 time.sleep(0.02)
             say(
@@ -245,8 +245,8 @@ def measure_scale(
             )
         result.restarted_others = sum(
             1
-            for h in sup.handlers.values()
-            if h.name not in changed and h.restart_count != restarts.get(h.name, 0)
+            for h in sup.worker.runtimes.values()
+            if h.name not in changed and h.stats.restarts != restarts.get(h.name, 0)
         )
     finally:
         sup.stop()
@@ -367,7 +367,7 @@ def main(argv: list[str] | None = None) -> int:
         sup = Supervisor(store, DaemonConfig.model_validate({"groups": names}))
 
         def check() -> None:
-            sup._fingerprint()
+            sup.herder.current_fingerprint()
 
         def full() -> None:
             groups = resolve_groups(store, names)

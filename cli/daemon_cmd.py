@@ -3,14 +3,9 @@
 
 from __future__ import annotations
 
-import logging
-import os
-import signal
 import sys
-import threading
 import time
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
@@ -20,12 +15,13 @@ from rich.table import Table
 
 from cli._common import console, handle_errors, print_json, store
 from engine.daemon.config import DEFAULT_PORT, DaemonConfig
-from engine.errors import DaemonUnreachableError, SecretUnavailableError, UsageError
+from engine.daemon.process import TOKEN_ENV, DaemonProcess, configure_logging
+from engine.daemon.status import DaemonStatus, RunOnceReport
+from engine.errors import DaemonUnreachableError, UsageError
+from engine.graph.schema import init_schema
 from engine.providers.registry import list_providers
-from engine.providers.secrets import redact, resolve_reference
 
 URL_ENV = "SWITCHBOARD_DAEMON_URL"
-TOKEN_ENV = "SWITCHBOARD_DAEMON_TOKEN"
 
 STATE_STYLES = {
     "WAITING": "green",
@@ -46,73 +42,58 @@ def _short_time(value: str | None) -> str:
     return value.replace("T", " ")[:19]
 
 
-def status_table(doc: dict[str, Any]) -> Table:
-    """A rich table of a daemon status document (as GET /status returns it)."""
-    degraded = doc.get("status") == "degraded"
-    title = f"daemon {doc.get('serverName', '')}: " + (
-        f"[bold red]degraded[/] ({doc.get('degradedReason')})" if degraded else "[green]ok[/]"
+def status_table(status: DaemonStatus) -> Table:
+    """A rich table of a daemon's status (as GET /status returns it)."""
+    title = f"daemon {status.server_name}: " + (
+        f"[bold red]degraded[/] ({status.degraded_reason})" if status.degraded else "[green]ok[/]"
     )
     table = Table(title=title, title_justify="left", expand=False)
     for col in ("group", "connector", "state", "last refresh", "next refresh", "restarts", "error"):
         table.add_column(col, overflow="fold")
-    for group in doc.get("groups", []):
-        if not group.get("connectors"):
-            found = group.get("found")
-            note = "group not found" if found is False else "no connectors"
-            table.add_row(group["qualifiedName"], "-", f"[dim]{note}[/]", "", "", "", "")
-        for c in group.get("connectors", []):
-            state = c["state"] + (" (paused)" if c.get("paused") else "")
-            style = STATE_STYLES.get(c["state"], "")
-            duration = c.get("lastRefreshDuration")
-            last = _short_time(c.get("lastRefreshEnd"))
-            if duration is not None:
-                last += f" ({duration:.1f} s)"
-            error = c.get("lastError") or ""
+    for group in status.groups:
+        if not group.connectors:
+            note = "group not found" if group.found is False else "no connectors"
+            table.add_row(group.qualified_name, "-", f"[dim]{note}[/]", "", "", "", "")
+        for c in group.connectors:
+            state = c.state.value + (" (paused)" if c.paused else "")
+            style = STATE_STYLES.get(c.state.value, "")
+            last = _short_time(c.last_refresh_end)
+            if c.last_refresh_duration is not None:
+                last += f" ({c.last_refresh_duration:.1f} s)"
+            error = c.last_error or ""
             table.add_row(
-                group["qualifiedName"],
-                c["connectorName"],
+                group.qualified_name,
+                c.connector_name,
                 f"[{style}]{state}[/]" if style else state,
                 last,
-                _short_time(c.get("nextRefresh")),
-                str(c.get("restartCount", 0)),
+                _short_time(c.next_refresh),
+                str(c.restart_count),
                 error.replace("[", r"\["),
             )
     return table
 
 
-def once_summary(report: dict[str, Any]) -> None:
+def once_summary(report: RunOnceReport) -> None:
     console.print(status_table(report))
-    for group in report["groups"]:
-        for c in group["connectors"]:
-            last = c.get("lastReport")
-            if not last:
-                continue
-            counters = ", ".join(f"{k}={v}" for k, v in sorted(last["counters"].items()))
+    for c in report.connectors():
+        last = c.last_report
+        if not last:
+            continue
+        counters = ", ".join(f"{k}={v}" for k, v in sorted(last.counters.items()))
+        console.print(
+            f"{c.connector_name}: created {last.created}, updated {last.updated}, "
+            f"deleted {last.deleted}" + (f"; {counters}" if counters else ""),
+            soft_wrap=True,
+        )
+        for failure in last.failures:
+            where = f" ({failure['element']})" if failure.get("element") else ""
             console.print(
-                f"{c['connectorName']}: created {last['created']}, updated {last['updated']}, "
-                f"deleted {last['deleted']}" + (f"; {counters}" if counters else ""),
+                f"  [yellow]failure[/]{where}: {failure['message']}".replace("[(", r"\[("),
                 soft_wrap=True,
             )
-            for failure in last["failures"]:
-                where = f" ({failure['element']})" if failure.get("element") else ""
-                console.print(
-                    f"  [yellow]failure[/]{where}: {failure['message']}".replace("[(", r"\[("),
-                    soft_wrap=True,
-                )
 
 
 # --------------------------------------------------------------------- daemon run
-def _resolve_token(value: str | None) -> str | None:
-    if not value:
-        value = os.environ.get(TOKEN_ENV)
-        return value or None
-    if value.startswith(("env:", "file:")):
-        return resolve_reference(
-            value, name="token", where="daemon configuration", stores={}
-        ).get_secret_value()
-    return value
-
-
 @click.group("daemon")
 def daemon_group() -> None:
     """Run the integration daemon, and watch or steer a running one.
@@ -213,83 +194,28 @@ def run_cmd(
 def run_daemon(
     config: DaemonConfig, *, once: bool, as_json: bool, watch: bool, log_level: str
 ) -> None:
-    """Run (or, with ``once``, run once and exit with the report's verdict) a daemon."""
-    from engine.daemon.supervisor import Supervisor
-    from engine.graph.schema import init_schema
-
-    _setup_logging(log_level, quiet=watch or (once and as_json))
+    """Run (or, with ``once``, run once and exit with the report's verdict) a daemon,
+    showing log lines or (``watch``) a live status table."""
+    configure_logging(log_level, quiet=watch or (once and as_json))
     st = store(quiet=as_json)
     init_schema(st)
-    sup = Supervisor(st, config)
-
+    process = DaemonProcess(st, config)
     if once:
-        report = sup.run_once()
+        report = process.run_once()
         if as_json:
-            print_json(report)
+            print_json(report.as_dict())
         else:
             once_summary(report)
-        sys.exit(0 if report["ok"] else 1)
-
-    sup.load()  # a missing group is an error now, not an idle daemon
-    server = None
-    if config.api.enabled:
-        from engine.daemon.api import ApiServer, create_app
-
-        try:
-            token = _resolve_token(config.api.token)
-        except SecretUnavailableError as exc:
-            raise UsageError(exc.message, hint=exc.hint) from None
-        server = ApiServer(create_app(sup, token=token), config.api.host, config.api.port)
-        try:
-            server.start()
-        except OSError as exc:
-            raise UsageError(
-                f"cannot serve the control API on {config.api.host}:{config.api.port}: {exc}",
-                hint="choose another --port, or --no-api",
-            ) from None
-        logging.getLogger("switchboard.daemon").info(
-            "control API on http://%s:%d (OpenAPI at /docs)", config.api.host, server.port
-        )
-
-    stop = threading.Event()
-
-    def on_signal(signum: int, _frame: FrameType | None) -> None:
-        stop.set()
-        sup.stop()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    runner = threading.Thread(target=sup.run, name="supervisor", daemon=True)
-    runner.start()
-    try:
+        sys.exit(0 if report.ok else 1)
+    with process:
         if watch:
-            with Live(status_table(sup.status()), console=console, refresh_per_second=2) as live:
-                while not stop.wait(1.0):
-                    live.update(status_table(sup.status()))
+            with Live(
+                status_table(process.status()), console=console, refresh_per_second=2
+            ) as live:
+                process.wait(lambda: live.update(status_table(process.status())))
         else:
-            while not stop.wait(1.0):
-                pass
-    finally:
-        sup.stop()
-        runner.join(config.disconnect_timeout + 5)
-        if server is not None:
-            server.stop()
+            process.wait()
     console.print("daemon stopped; every connector disconnected")
-
-
-class _RedactingFormatter(logging.Formatter):
-    def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
-
-
-def _setup_logging(level: str, *, quiet: bool) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_RedactingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger("switchboard")
-    root.handlers[:] = [handler]
-    root.setLevel(logging.WARNING if quiet else getattr(logging, level))
-    root.propagate = False
-    logging.getLogger("neo4j").setLevel(logging.ERROR)
 
 
 # --------------------------------------------------------------------- client
@@ -351,14 +277,16 @@ def status_cmd(url: str, token: str | None, watch: bool, as_json: bool) -> None:
     if as_json:
         print_json(doc)
         return
+    status = DaemonStatus.model_validate(doc)
     if not watch:
-        console.print(status_table(doc))
+        console.print(status_table(status))
         return
-    with Live(status_table(doc), console=console, refresh_per_second=1) as live:
+    with Live(status_table(status), console=console, refresh_per_second=1) as live:
         try:
             while True:
                 time.sleep(2)
-                live.update(status_table(call(url, token, "GET", "/status")))
+                doc = call(url, token, "GET", "/status")
+                live.update(status_table(DaemonStatus.model_validate(doc)))
         except KeyboardInterrupt:
             pass
 

@@ -43,7 +43,12 @@ def daemon(store: Store, world: dict[str, Any]) -> Iterator[Supervisor]:
     )
     thread = threading.Thread(target=sup.run, daemon=True)
     thread.start()
-    wait_for(lambda: len(sup.handlers) == 2 and all(h.refresh_count for h in sup.handlers.values()))
+    wait_for(
+        lambda: (
+            len(sup.worker.runtimes) == 2
+            and all(h.stats.refreshes for h in sup.worker.runtimes.values())
+        )
+    )
     try:
         yield sup
     finally:
@@ -81,16 +86,16 @@ def test_status_health_and_openapi(daemon: Supervisor) -> None:
 def test_control_operations(daemon: Supervisor) -> None:
     client = TestClient(create_app(daemon))
     files = daemon.find("files")[0]
-    before = files.refresh_count
+    before = files.stats.refreshes
     assert client.post("/refresh", json={"connector": "files"}).json()["connectors"] == ["files"]
-    wait_for(lambda: files.refresh_count > before)
+    wait_for(lambda: files.stats.refreshes > before)
     assert sorted(client.post("/pause", json={}).json()["connectors"]) == ["files", "sql"]
-    assert all(h.paused for h in daemon.handlers.values())
+    assert all(h.schedule.paused for h in daemon.worker.runtimes.values())
     client.post("/resume")
-    assert not any(h.paused for h in daemon.handlers.values())
+    assert not any(h.schedule.paused for h in daemon.worker.runtimes.values())
     assert client.post("/restart", json={"onlyFailed": True}).json()["connectors"] == []
     assert client.post("/restart", json={"connector": "sql"}).json()["connectors"] == ["sql"]
-    assert daemon.find("sql")[0].restart_count == 1
+    assert daemon.find("sql")[0].stats.restarts == 1
     missing = client.post("/refresh", json={"connector": "nope"})
     assert missing.status_code == 404 and "nope" in missing.json()["error"]
 
@@ -130,15 +135,15 @@ def test_egeria_paths(daemon: Supervisor) -> None:
     assert isinstance(report["lastRefreshTime"], int)
     assert client.get(f"{base}/users/garygeeke/status").status_code == 200
     files = daemon.find("files")[0]
-    before = files.refresh_count
+    before = files.stats.refreshes
     answer = client.post(
         f"{base}/integration-connectors/refresh",
         json={"class": "NameRequestBody", "name": "files"},
     ).json()
     assert answer == {"class": "VoidResponse", "relatedHTTPCode": 200}
-    wait_for(lambda: files.refresh_count > before)
+    wait_for(lambda: files.stats.refreshes > before)
     assert client.post(f"{base}/integration-connectors/restart").json()["relatedHTTPCode"] == 200
-    assert all(h.restart_count == 1 for h in daemon.handlers.values())
+    assert all(h.stats.restarts == 1 for h in daemon.worker.runtimes.values())
     group = client.get(f"{base}/integration-groups/group.demo/summary").json()
     assert group["integrationGroupSummary"]["integrationGroupName"] == "group.demo"
     assert client.get(f"{base}/integration-groups/nope/summary").status_code == 404
@@ -173,9 +178,9 @@ def test_cli_against_a_served_daemon(daemon: Supervisor) -> None:
         restarted = runner.invoke(cli, ["daemon", "restart", "--only-failed", *args])
         assert restarted.exit_code == 0 and "no connector affected" in restarted.output
         paused = runner.invoke(cli, ["daemon", "pause", *args])
-        assert paused.exit_code == 0 and daemon.find("sql")[0].paused
+        assert paused.exit_code == 0 and daemon.find("sql")[0].schedule.paused
         resumed = runner.invoke(cli, ["daemon", "resume", "sql", *args])
-        assert resumed.exit_code == 0 and not daemon.find("sql")[0].paused
+        assert resumed.exit_code == 0 and not daemon.find("sql")[0].schedule.paused
         unknown = runner.invoke(cli, ["daemon", "refresh", "nope", *args])
         assert unknown.exit_code == 2 and "no connector named 'nope'" in unknown.output
         denied = runner.invoke(cli, ["daemon", "status", "--url", url, "--token", "bad"])

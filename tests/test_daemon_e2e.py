@@ -57,7 +57,7 @@ def data_files(store: Store) -> dict[str, dict[str, Any]]:
 
 def test_once_catalogues_files_and_database(store: Store, world: dict[str, Any]) -> None:
     sup = Supervisor(store, config())
-    report = sup.run_once(timeout=60)
+    report = sup.run_once(timeout=60).as_dict()
     assert report["ok"], json.dumps(report, indent=1)
     files = data_files(store)
     assert set(files) == {"a.csv", "b.txt", "c.json"}
@@ -102,7 +102,7 @@ def test_files_are_incremental_and_removed_files_are_deleted(
     (folder / "b.txt").write_text("hello, longer")
     (folder / "d.csv").write_text("new")
     (folder / "sub" / "c.json").unlink()
-    report = Supervisor(store, config()).run_once(timeout=60)
+    report = Supervisor(store, config()).run_once(timeout=60).as_dict()
     files_status = next(
         c for g in report["groups"] for c in g["connectors"] if c["connectorName"] == "files"
     )
@@ -122,7 +122,7 @@ def test_mass_deletion_is_refused(store: Store, world: dict[str, Any]) -> None:
     assert len(data_files(store)) == 15
     for i in range(12):
         (folder / f"bulk{i}.dat").unlink()
-    report = Supervisor(store, config()).run_once(timeout=60)
+    report = Supervisor(store, config()).run_once(timeout=60).as_dict()
     assert not report["ok"]
     files_status = next(
         c for g in report["groups"] for c in g["connectors"] if c["connectorName"] == "files"
@@ -137,7 +137,7 @@ def test_no_resolved_secret_in_graph_logs_or_status(
 ) -> None:
     sup = Supervisor(store, config())
     with caplog.at_level(logging.DEBUG):
-        report = sup.run_once(timeout=60)
+        report = sup.run_once(timeout=60).as_dict()
     assert report["ok"], json.dumps(report, indent=1)
     assert SECRET_VALUE not in json.dumps(report, default=str)
     assert SECRET_VALUE not in caplog.text
@@ -149,11 +149,11 @@ def test_no_resolved_secret_in_graph_logs_or_status(
 def test_connectors_own_writes_are_not_group_changes(store: Store, world: dict[str, Any]) -> None:
     sup = Supervisor(store, config())
     assert sup.load()
-    before = sup.fingerprint
-    wait_for(lambda: all(h.refresh_count >= 1 for h in sup.handlers.values()), sup)
+    before = sup.herder.fingerprint
+    wait_for(lambda: all(h.stats.refreshes >= 1 for h in sup.worker.runtimes.values()), sup)
     assert data_files(store)
     assert not sup.poll_changes()
-    assert sup.fingerprint == before
+    assert sup.herder.fingerprint == before
     sup.shutdown()
 
 
@@ -169,17 +169,20 @@ def test_reload_resolves_again_only_the_groups_that_changed(
     b.register("group.other", "connector.other", "other", refreshTimeInterval=60)
     sup = Supervisor(store, config(groups=["group.demo", "group.other"]))
     assert sup.load()
-    demo, other = sup._resolved["group.demo"][1], sup._resolved["group.other"][1]
-    specs = {h.name: h.spec for h in sup.handlers.values()}
+    demo, other = (
+        sup.herder.resolution.cached("group.demo"),
+        sup.herder.resolution.cached("group.other"),
+    )
+    specs = {h.name: h.spec for h in sup.worker.runtimes.values()}
     cypher(store, "MATCH (c:Connection {qualifiedName: 'conn.other'}) SET c.userId = 'someone'")
     assert sup.poll_changes()
-    assert sup._resolved["group.demo"][1] is demo  # not resolved again
-    assert sup._resolved["group.other"][1] is not other
+    assert sup.herder.resolution.cached("group.demo") is demo  # not resolved again
+    assert sup.herder.resolution.cached("group.other") is not other
     assert sup.find("other")[0].spec.view.connection is not None
     assert sup.find("other")[0].spec.view.connection.properties["userId"] == "someone"
-    assert sup.find("other")[0].restart_count == 1
+    assert sup.find("other")[0].stats.restarts == 1
     assert all(sup.find(n)[0].spec is specs[n] for n in ("files", "sql"))
-    assert all(sup.find(n)[0].restart_count == 0 for n in ("files", "sql"))
+    assert all(sup.find(n)[0].stats.restarts == 0 for n in ("files", "sql"))
     assert not sup.poll_changes()
     sup.shutdown()
 
@@ -187,11 +190,16 @@ def test_reload_resolves_again_only_the_groups_that_changed(
 def test_plain_cypher_change_is_followed(running: Supervisor, store: Store) -> None:
     sup = running
     wait_for(
-        lambda: {h.name for h in sup.handlers.values() if h.refresh_count >= 1} == {"files", "sql"}
+        lambda: (
+            {h.name for h in sup.worker.runtimes.values() if h.stats.refreshes >= 1}
+            == {"files", "sql"}
+        )
     )
     files = sup.find("files")[0]
     sql = sup.find("sql")[0]
-    assert files.context is not None and files.context.configuration.pattern is None  # type: ignore[attr-defined]
+    assert (
+        files.instance.context is not None and files.instance.context.configuration.pattern is None
+    )  # type: ignore[attr-defined]
     cypher(
         store,
         "MATCH (c:Connection {qualifiedName: 'conn.files'}) "
@@ -201,20 +209,20 @@ def test_plain_cypher_change_is_followed(running: Supervisor, store: Store) -> N
     poll = sup.config.poll_interval
     wait_for(
         lambda: (
-            files.context is not None
-            and getattr(files.context.configuration, "pattern", None) == "*.csv"
+            files.instance.context is not None
+            and getattr(files.instance.context.configuration, "pattern", None) == "*.csv"
         ),
         timeout=poll + 2,
     )
-    assert files.restart_count == 1
-    assert sql.restart_count == 0
+    assert files.stats.restarts == 1
+    assert sql.stats.restarts == 0
 
     # a removed catalog target is noticed by the running connector
-    changes = files.targets_changes
+    changes = files.stats.target_changes
     cypher(store, "MATCH (:IntegrationConnector)-[t:CATALOG_TARGET]->() DELETE t")
-    wait_for(lambda: files.targets_changes > changes, timeout=poll + 2)
-    assert files.context is not None and files.context.catalog_targets == []
-    assert files.restart_count == 1
+    wait_for(lambda: files.stats.target_changes > changes, timeout=poll + 2)
+    assert files.instance.context is not None and files.instance.context.catalog_targets == []
+    assert files.stats.restarts == 1
 
     # a removed registration disconnects and forgets the connector
     cypher(
@@ -222,7 +230,7 @@ def test_plain_cypher_change_is_followed(running: Supervisor, store: Store) -> N
         "MATCH (:IntegrationGroup)-[r:REGISTERED_INTEGRATION_CONNECTOR {connectorName: 'sql'}]->() "
         "DELETE r",
     )
-    wait_for(lambda: "sql" not in {h.name for h in sup.handlers.values()}, timeout=poll + 2)
+    wait_for(lambda: "sql" not in {h.name for h in sup.worker.runtimes.values()}, timeout=poll + 2)
     assert sql.state.value == "STOPPED"
 
 
@@ -248,11 +256,11 @@ def test_fingerprint_sees_every_part_of_a_group(
     store: Store, world: dict[str, Any], change: str
 ) -> None:
     sup = Supervisor(store, config())
-    before = sup._fingerprint()
+    before = sup.herder.current_fingerprint()
     cypher(store, "CREATE (:Referenceable:DataFile {qualifiedName: 'unrelated', guid: 'u'})")
-    assert sup._fingerprint() == before
+    assert sup.herder.current_fingerprint() == before
     cypher(store, change)
-    assert sup._fingerprint() != before
+    assert sup.herder.current_fingerprint() != before
 
 
 def test_fingerprint_query_is_the_resolution_query_without_audit_times() -> None:
@@ -268,12 +276,17 @@ def test_fingerprint_query_is_the_resolution_query_without_audit_times() -> None
 
 def test_deleted_group_disconnects_its_connectors(running: Supervisor, store: Store) -> None:
     sup = running
-    wait_for(lambda: len(sup.handlers) == 2 and all(h.refresh_count for h in sup.handlers.values()))
-    handlers = list(sup.handlers.values())
+    wait_for(
+        lambda: (
+            len(sup.worker.runtimes) == 2
+            and all(h.stats.refreshes for h in sup.worker.runtimes.values())
+        )
+    )
+    handlers = list(sup.worker.runtimes.values())
     cypher(store, "MATCH (g:IntegrationGroup {qualifiedName: 'group.demo'}) DETACH DELETE g")
-    wait_for(lambda: not sup.handlers, timeout=sup.config.poll_interval + 5)
+    wait_for(lambda: not sup.worker.runtimes, timeout=sup.config.poll_interval + 5)
     assert all(h.state.value == "STOPPED" for h in handlers)
-    status = sup.status()
+    status = sup.status().as_dict()
     assert status["groups"][0]["found"] is False
     assert status["status"] == "ok"
 
@@ -297,7 +310,7 @@ def test_files_from_the_endpoint_without_catalog_targets(store: Store, tmp_path:
     b.asset_connection("connector.ep", "conn.ep")
     b.register("group.ep", "connector.ep", "ep-files")
     cfg = DaemonConfig.model_validate({"groups": ["group.ep"]})
-    report = Supervisor(store, cfg).run_once(timeout=60)
+    report = Supervisor(store, cfg).run_once(timeout=60).as_dict()
     assert report["ok"], json.dumps(report, indent=1)
     rows = cypher(
         store,
@@ -314,7 +327,7 @@ def test_dropped_table_is_removed_from_the_catalogue(store: Store, world: dict[s
     with sqlite3.connect(world["db"]) as conn:
         conn.execute("DROP TABLE orders")
         conn.execute("ALTER TABLE customers ADD COLUMN email TEXT")
-    report = Supervisor(store, config()).run_once(timeout=60)
+    report = Supervisor(store, config()).run_once(timeout=60).as_dict()
     assert report["ok"], json.dumps(report, indent=1)
     rows = cypher(
         store,

@@ -48,33 +48,40 @@ def test_neo4j_outage_degrades_and_recovers(
     thread.start()
     try:
         wait_for(
-            lambda: len(sup.handlers) == 2 and all(h.refresh_count for h in sup.handlers.values())
+            lambda: (
+                len(sup.worker.runtimes) == 2
+                and all(h.stats.refreshes for h in sup.worker.runtimes.values())
+            )
         )
         local.stop()
         try:
-            wait_for(lambda: sup.status()["status"] == "degraded", timeout=120)
+            wait_for(lambda: sup.status().status == "degraded", timeout=120)
             files = sup.find("files")[0]
-            before = files.refresh_count
+            before = files.stats.refreshes
             sup.request_refresh("files")
-            wait_for(lambda: files.refresh_count > before, timeout=120)
+            wait_for(lambda: files.stats.refreshes > before, timeout=120)
             assert files.state.value == "WAITING"
-            assert "cannot reach Neo4j" in (files.last_error or "")
+            assert "cannot reach Neo4j" in (files.failure.last_error or "")
             time.sleep(OUTAGE_SECONDS)
             assert thread.is_alive()
-            assert sup.health()["status"] == "degraded"
+            assert sup.health().status == "degraded"
         finally:
             local.start()
-        wait_for(lambda: sup.status()["status"] == "ok", timeout=180)
+        wait_for(lambda: sup.status().status == "ok", timeout=180)
         files = sup.find("files")[0]
-        wait_for(lambda: files.last_error is None and files.state.value == "WAITING", timeout=120)
-        assert {h.name: h.state.value for h in sup.handlers.values()} == {
+        wait_for(
+            lambda: files.failure.last_error is None and files.state.value == "WAITING", timeout=120
+        )
+        assert {h.name: h.state.value for h in sup.worker.runtimes.values()} == {
             "files": "WAITING",
             "sql": "WAITING",
         }
-        assert all(h.restart_count == 0 for h in sup.handlers.values())
-        before = files.refresh_count
+        assert all(h.stats.restarts == 0 for h in sup.worker.runtimes.values())
+        before = files.stats.refreshes
         sup.request_refresh()
-        wait_for(lambda: files.refresh_count > before and files.last_error is None, timeout=60)
+        wait_for(
+            lambda: files.stats.refreshes > before and files.failure.last_error is None, timeout=60
+        )
     finally:
         sup.stop()
         thread.join(60)

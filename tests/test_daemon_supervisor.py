@@ -6,6 +6,7 @@ resolver is injected (groups built in Python); the store is the test Neo4j.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from datetime import timedelta
@@ -49,7 +50,7 @@ def test_connector_refreshes_when_never_refreshed_then_every_interval(store: Sto
     assert CALLS["a"] == ["start", "refresh"]
     clock.advance(2 * 60)
     wait_for(lambda: CALLS["a"].count("refresh") == 2 and state(sup, "a") == "WAITING", sup)
-    status = sup.find("a")[0].status()
+    status = sup.find("a")[0].status().as_dict()
     assert status["statistics"]["refreshes"] == 2
     assert status["lastRefreshStart"] is not None and status["nextRefresh"] is not None
     sup.shutdown()
@@ -82,18 +83,18 @@ def test_raising_connector_is_failed_and_sticky_others_keep_schedule(store: Stor
     sup.load()
     wait_for(lambda: state(sup, "bad") == "FAILED" and CALLS["good"] == ["start", "refresh"], sup)
     bad = sup.find("bad")[0]
-    assert bad.last_error == "ValueError: refresh exploded"
-    assert "Traceback" in (bad.last_trace or "")
+    assert bad.failure.last_error == "ValueError: refresh exploded"
+    assert "Traceback" in (bad.failure.last_trace or "")
     for round_ in range(3):
         clock.advance(61)
         wait_for(lambda r=round_: CALLS["good"].count("refresh") == r + 2, sup)
     assert state(sup, "bad") == "FAILED"
     assert CALLS["bad"].count("refresh") == 1
-    assert bad.restart_count == 0
+    assert bad.stats.restarts == 0
     assert sup.restart(only_failed=True) == ["bad"]
-    assert bad.restart_count == 1
+    assert bad.stats.restarts == 1
     wait_for(lambda: CALLS["bad"].count("refresh") == 2, sup)
-    assert sup.find("good")[0].restart_count == 0
+    assert sup.find("good")[0].stats.restarts == 0
     sup.shutdown()
 
 
@@ -107,7 +108,7 @@ def test_hung_refresh_times_out_and_others_keep_schedule(store: Store) -> None:
     wait_for(lambda: state(sup, "hung") == "REFRESHING" and "refresh" in CALLS["good"], sup)
     clock.advance(31)
     wait_for(lambda: state(sup, "hung") == "FAILED", sup)
-    assert sup.find("hung")[0].last_error == "refresh timed out after 30 s"
+    assert sup.find("hung")[0].failure.last_error == "refresh timed out after 30 s"
     clock.advance(61)
     wait_for(lambda: CALLS["good"].count("refresh") == 2, sup)
     RELEASE["hung"].set()  # the late return of the hung refresh must change nothing
@@ -146,19 +147,21 @@ def test_flapping_start_is_retried_with_backoff(store: Store) -> None:
     sup.load()
     wait_for(lambda: state(sup, "flap") == "INITIALIZE_FAILED", sup)
     handler = sup.find("flap")[0]
-    assert handler.last_error == "ConnectionError: dependency down"
-    first = handler.retry_mono
+    assert handler.failure.last_error == "ConnectionError: dependency down"
+    first = handler.backoff.retry_mono
     assert first is not None
     assert 5 <= first - clock.monotonic() <= 10
     sup.tick()
     assert state(sup, "flap") == "INITIALIZE_FAILED"
     clock.advance(10)
-    wait_for(lambda: state(sup, "flap") == "INITIALIZE_FAILED" and handler.init_attempts == 2, sup)
-    second = handler.retry_mono
+    wait_for(
+        lambda: state(sup, "flap") == "INITIALIZE_FAILED" and handler.backoff.attempts == 2, sup
+    )
+    second = handler.backoff.retry_mono
     assert second is not None and 10 <= second - clock.monotonic() <= 20
     clock.advance(20)
     wait_for(lambda: state(sup, "flap") == "WAITING" and "refresh" in CALLS["flap"], sup)
-    assert handler.restart_count == 0
+    assert handler.stats.restarts == 0
     assert CALLS["flap"].count("start") == 3
     sup.shutdown()
 
@@ -169,7 +172,7 @@ def test_start_that_raises_is_initialize_failed(store: Store) -> None:
     )
     sup.load()
     wait_for(lambda: state(sup, "s") == "INITIALIZE_FAILED", sup)
-    assert "cannot start" in (sup.find("s")[0].last_error or "")
+    assert "cannot start" in (sup.find("s")[0].failure.last_error or "")
     sup.shutdown()
 
 
@@ -209,7 +212,7 @@ def test_blocking_connector_that_raises_is_failed(store: Store) -> None:
     sup = make_supervisor(store, holder)
     sup.load()
     wait_for(lambda: state(sup, "blk") == "FAILED", sup)
-    assert sup.find("blk")[0].last_error == "RuntimeError: engage exploded"
+    assert sup.find("blk")[0].failure.last_error == "RuntimeError: engage exploded"
     sup.shutdown()
 
 
@@ -220,10 +223,10 @@ def test_store_unavailable_during_refresh_is_retried_not_failed(store: Store) ->
     sup.load()
     wait_for(lambda: state(sup, "sd") == "WAITING" and CALLS["sd"].count("refresh") == 1, sup)
     handler = sup.find("sd")[0]
-    assert "cannot reach Neo4j" in (handler.last_error or "")
+    assert "cannot reach Neo4j" in (handler.failure.last_error or "")
     clock.advance(6)
-    wait_for(lambda: CALLS["sd"].count("refresh") == 2 and handler.last_error is None, sup)
-    assert handler.restart_count == 0 and state(sup, "sd") == "WAITING"
+    wait_for(lambda: CALLS["sd"].count("refresh") == 2 and handler.failure.last_error is None, sup)
+    assert handler.stats.restarts == 0 and state(sup, "sd") == "WAITING"
     sup.shutdown()
 
 
@@ -246,9 +249,11 @@ def test_bad_provider_and_bad_configuration_are_config_failed(store: Store) -> N
         ),
         sup,
     )
-    assert "cannot import module 'no.such.module'" in (sup.find("missing")[0].last_error or "")
-    assert "is not a connector provider" in (sup.find("notprov")[0].last_error or "")
-    assert "flaps" in (sup.find("badcfg")[0].last_error or "")
+    assert "cannot import module 'no.such.module'" in (
+        sup.find("missing")[0].failure.last_error or ""
+    )
+    assert "is not a connector provider" in (sup.find("notprov")[0].failure.last_error or "")
+    assert "flaps" in (sup.find("badcfg")[0].failure.last_error or "")
     sup.shutdown()
 
 
@@ -266,7 +271,7 @@ def test_validation_errors_keep_a_connector_from_starting(store: Store) -> None:
     sup = make_supervisor(store, holder, findings=lambda groups: [F(bad.registration.guid)])
     sup.load()
     wait_for(lambda: state(sup, "bad") == "CONFIG_FAILED" and "refresh" in CALLS["ok"], sup)
-    status = sup.find("bad")[0].status()
+    status = sup.find("bad")[0].status().as_dict()
     assert "SB006: connector has two connections" in status["lastError"]
     assert status["validationErrors"] == ["SB006: connector has two connections"]
     assert CALLS["bad"] == []
@@ -327,15 +332,15 @@ def test_reconcile_restarts_only_changed_and_handles_added_removed_targets(store
     done = sup.load()
     assert done
     wait_for(lambda: "refresh" in CALLS["new"] and CALLS["changes"].count("refresh") == 2, sup)
-    assert sup.find("same")[0].restart_count == 0
+    assert sup.find("same")[0].stats.restarts == 0
     assert CALLS["same"] == ["start", "refresh"]
-    assert sup.find("changes")[0].restart_count == 1
+    assert sup.find("changes")[0].stats.restarts == 1
     assert CALLS["changes"][:4] == ["start", "refresh", "disconnect", "start"]
     assert "disconnect" in CALLS["goes"]
     with pytest.raises(NotFoundError):
         sup.find("goes")
     assert "targets:+t3-t2" in CALLS["tgt"]
-    assert sup.find("tgt")[0].restart_count == 0
+    assert sup.find("tgt")[0].stats.restarts == 0
     context = daemon_fakes.SEEN["tgt"]
     assert [t.name for t in context.catalog_targets] == ["t1", "t3"]
     sup.shutdown()
@@ -394,12 +399,12 @@ def test_secrets_are_resolved_for_the_connector_and_never_shown(
     assert context.connection.secret("token") == "tok-s3cr3t-value"
     assert context.connection.secret("password") == "pw-s3cr3t-value"
     assert "s3cr3t" not in repr(context.connection)
-    status = str(sup.status())
+    status = json.dumps(sup.status().as_dict())
     assert "bad password ********" in status
     assert "s3cr3t" not in status and "s3cr3t" not in caplog.text
-    assert "SB_TEST_NOT_SET, which is not set" in str(sup.find("missing")[0].last_error)
-    assert "not a secret reference" in str(sup.find("plain")[0].last_error)
-    assert "hunter2" not in str(sup.find("plain")[0].last_error)
+    assert "SB_TEST_NOT_SET, which is not set" in str(sup.find("missing")[0].failure.last_error)
+    assert "not a secret reference" in str(sup.find("plain")[0].failure.last_error)
+    assert "hunter2" not in str(sup.find("plain")[0].failure.last_error)
     sup.shutdown()
 
 
@@ -416,9 +421,9 @@ def test_health_check_is_reported_without_changing_state(store: Store) -> None:
     sup = make_supervisor(store, holder)
     sup.load()
     wait_for(lambda: all("refresh" in CALLS[n] for n in ("sick", "ok")), sup)
-    wait_for(lambda: sup.find("sick")[0].status()["healthCheck"] == "disk nearly full", sup)
+    wait_for(lambda: sup.find("sick")[0].status().health_check == "disk nearly full", sup)
     assert state(sup, "sick") == "WAITING"
-    assert sup.find("ok")[0].status()["healthCheck"] is None
+    assert sup.find("ok")[0].status().health_check is None
     sup.shutdown()
 
 
@@ -430,9 +435,9 @@ def test_config_failed_is_retried_only_when_the_configuration_changes(store: Sto
     sup.load()  # same configuration: stays CONFIG_FAILED, not restarted
     for _ in range(5):
         sup.tick()
-    assert state(sup, "c") == "CONFIG_FAILED" and sup.find("c")[0].restart_count == 0
+    assert state(sup, "c") == "CONFIG_FAILED" and sup.find("c")[0].stats.restarts == 0
     holder.groups = [group("g", connector("c"))]
     sup.load()
     wait_for(lambda: state(sup, "c") == "WAITING" and "refresh" in CALLS["c"], sup)
-    assert sup.find("c")[0].restart_count == 1
+    assert sup.find("c")[0].stats.restarts == 1
     sup.shutdown()

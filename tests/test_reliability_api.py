@@ -48,7 +48,7 @@ def supervisor(store: Store, tmp_path: Any) -> Iterator[Supervisor]:
     docs = [mf.parse_document("api", manifest)]
     mf.apply_documents(store, docs)
     sup = Supervisor(store, DaemonConfig.model_validate({"groups": [GROUP]}))
-    assert sup.run_once(timeout=60)["ok"]
+    assert sup.run_once(timeout=60).ok
     yield sup
     sup.stop()
 

@@ -178,7 +178,7 @@ def test_secrets_stay_out_of_graph_logs_cli_exports_and_api(
     assert_clean(once.output, values, "daemon run --once")
 
     sup = Supervisor(store, DaemonConfig.model_validate({"groups": [GROUP]}))
-    report = sup.run_once(timeout=60)
+    report = sup.run_once(timeout=60).as_dict()
     text = json.dumps(report, default=str)
     assert "secrets:connector:env" in text and "********" in text
     assert_clean(text, values, "the run-once report")

@@ -2,10 +2,17 @@
 
 Connector authors need :class:`ConnectorProvider`, :class:`IntegrationConnector`,
 :class:`ConnectorContext` and friends; operators use ``switchboard daemon``.
+Inside, the :class:`Herder` decides (groups, polling, reconciling), the
+:class:`Worker` runs (dispatch, per-connector :class:`ConnectorRuntime`), the
+:class:`Supervisor` composes the two, :class:`DaemonProcess` adds the control
+API and signals, and :mod:`engine.daemon.status` types what they report.
 """
 
 from engine.daemon.clock import Clock, ManualClock, SystemClock
 from engine.daemon.config import ApiConfig, DaemonConfig
+from engine.daemon.herder import Herder
+from engine.daemon.process import DaemonProcess
+from engine.daemon.runtime import ConnectorRuntime
 from engine.daemon.spec import ConnectorSpec, specs_from_groups
 from engine.daemon.states import (
     TRANSITIONS,
@@ -15,7 +22,17 @@ from engine.daemon.states import (
     backoff_seconds,
     next_state,
 )
+from engine.daemon.status import (
+    ConnectorStatus,
+    ControlResult,
+    DaemonStatus,
+    GroupStatus,
+    HealthStatus,
+    RefreshReport,
+    RunOnceReport,
+)
 from engine.daemon.supervisor import Supervisor
+from engine.daemon.worker import Worker
 from engine.providers.registry import (
     BUILTIN_PROVIDERS,
     DEFAULT_ALIASES,
@@ -55,25 +72,36 @@ __all__ = [
     "ConnectorContext",
     "ConnectorProvider",
     "ConnectorReport",
+    "ConnectorRuntime",
     "ConnectorSpec",
     "ConnectorState",
+    "ConnectorStatus",
+    "ControlResult",
     "DaemonConfig",
+    "DaemonProcess",
+    "DaemonStatus",
     "Element",
     "Event",
+    "GroupStatus",
+    "HealthStatus",
+    "Herder",
     "IntegrationConnector",
     "InvalidTransition",
     "Link",
     "ManualClock",
     "MetadataWriter",
     "ProviderInfo",
+    "RefreshReport",
     "ResolvedConnection",
     "ResolvedEmbedded",
     "ResolvedEndpoint",
+    "RunOnceReport",
     "SecretsStore",
     "SecretsStoreProvider",
     "Supervisor",
     "SystemClock",
     "UpsertResult",
+    "Worker",
     "backoff_seconds",
     "list_providers",
     "load_connector_provider",

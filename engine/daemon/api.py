@@ -36,6 +36,7 @@ from prometheus_client.registry import Collector
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.daemon.states import ConnectorState
+from engine.daemon.status import ConnectorStatus, ControlResult, GroupStatus
 from engine.daemon.supervisor import Supervisor
 from engine.errors import NotFoundError
 from engine.providers.secrets import redact
@@ -67,7 +68,10 @@ class NameRequestBody(BaseModel):
 
 
 def safe(document: Any, status_code: int = 200) -> JSONResponse:
-    """A JSON response with every known secret value masked."""
+    """A JSON response with every known secret value masked (a status model is sent as
+    its JSON document)."""
+    if isinstance(document, BaseModel):
+        document = document.model_dump(by_alias=True)
     text = redact(json.dumps(document, default=str))
     return JSONResponse(json.loads(text), status_code=status_code)
 
@@ -78,29 +82,31 @@ def _millis(value: str | None) -> int | None:
     return int(datetime.fromisoformat(value).timestamp() * 1000)
 
 
-def egeria_connector_report(c: dict[str, Any]) -> dict[str, Any]:
+def egeria_connector_report(c: ConnectorStatus) -> dict[str, Any]:
+    """One connector's status with Egeria's field names."""
     return {
         "class": "IntegrationConnectorReport",
-        "connectorId": c["registrationGuid"],
-        "connectorGUID": c["connectorGuid"],
-        "connectorName": c["connectorName"],
-        "connectorInstanceId": f"{c['registrationGuid']}:{c['restartCount']}",
-        "connectorStatus": c["state"],
-        "lastStatusChange": _millis(c["lastStatusChange"]),
-        "lastRefreshTime": _millis(c["lastRefreshStart"]),
-        "minMinutesBetweenRefresh": c["refreshTimeInterval"],
-        "failingExceptionMessage": c["lastError"],
-        "statistics": {k: str(v) for k, v in c["statistics"].items()},
+        "connectorId": c.registration_guid,
+        "connectorGUID": c.connector_guid,
+        "connectorName": c.connector_name,
+        "connectorInstanceId": f"{c.registration_guid}:{c.restart_count}",
+        "connectorStatus": c.state.value,
+        "lastStatusChange": _millis(c.last_status_change),
+        "lastRefreshTime": _millis(c.last_refresh_start),
+        "minMinutesBetweenRefresh": c.refresh_time_interval,
+        "failingExceptionMessage": c.last_error,
+        "statistics": {k: str(v) for k, v in c.statistics.items()},
     }
 
 
-def egeria_group_summary(group: dict[str, Any]) -> dict[str, Any]:
+def egeria_group_summary(group: GroupStatus) -> dict[str, Any]:
+    """One group's status with Egeria's field names."""
     return {
         "class": "IntegrationGroupSummary",
-        "integrationGroupName": group["qualifiedName"],
-        "integrationGroupGUID": group.get("guid"),
-        "integrationGroupStatus": "RUNNING" if group.get("found") else "NOT_FOUND",
-        "integrationConnectorReports": [egeria_connector_report(c) for c in group["connectors"]],
+        "integrationGroupName": group.qualified_name,
+        "integrationGroupGUID": group.guid,
+        "integrationGroupStatus": "RUNNING" if group.found else "NOT_FOUND",
+        "integrationConnectorReports": [egeria_connector_report(c) for c in group.connectors],
     }
 
 
@@ -130,20 +136,20 @@ class _Metrics(Collector):
             "Duration of the last refresh",
             labels=labels,
         )
-        for group in status["groups"]:
-            for c in group["connectors"]:
-                key = [group["qualifiedName"], c["connectorName"]]
+        for group in status.groups:
+            for c in group.connectors:
+                key = [group.qualified_name, c.connector_name]
                 for s in ConnectorState:
-                    state.add_metric([*key, s.value], 1.0 if c["state"] == s.value else 0.0)
-                refreshes.add_metric(key, c["statistics"]["refreshes"])
-                failures.add_metric(key, c["statistics"]["refreshFailures"])
-                restarts.add_metric(key, c["restartCount"])
-                if c["lastRefreshDuration"] is not None:
-                    duration.add_metric(key, c["lastRefreshDuration"])
+                    state.add_metric([*key, s.value], 1.0 if c.state is s else 0.0)
+                refreshes.add_metric(key, c.statistics["refreshes"])
+                failures.add_metric(key, c.statistics["refreshFailures"])
+                restarts.add_metric(key, c.restart_count)
+                if c.last_refresh_duration is not None:
+                    duration.add_metric(key, c.last_refresh_duration)
         degraded = GaugeMetricFamily(
             "switchboard_daemon_degraded", "1 while Neo4j cannot be reached"
         )
-        degraded.add_metric([], 1.0 if status["status"] == "degraded" else 0.0)
+        degraded.add_metric([], 1.0 if status.degraded else 0.0)
         yield from (state, refreshes, failures, restarts, duration, degraded)
 
 
@@ -154,8 +160,26 @@ def create_app(sup: Supervisor, *, token: str | None = None) -> FastAPI:
         version="0.1.0",
         description="Watch and steer the integration daemon (native and Egeria-compatible paths).",
     )
-    registry = CollectorRegistry()
-    registry.register(_Metrics(sup))
+    token_ok = bearer_check(token)
+    if token is not None:
+        add_token_middleware(app, token_ok)
+
+    def authorise(request: Request) -> None:
+        if not token_ok(request):
+            raise HTTPException(
+                401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"}
+            )
+
+    guarded = APIRouter(dependencies=[Depends(authorise)])
+    add_native_routes(app, guarded, sup)
+    for prefix in EGERIA_PREFIXES:
+        add_egeria_routes(guarded, sup, prefix)
+    app.include_router(guarded)
+    return app
+
+
+def bearer_check(token: str | None) -> Callable[[Request], bool]:
+    """Whether a request carries ``Authorization: Bearer TOKEN`` (always, without a token)."""
 
     def token_ok(request: Request) -> bool:
         if token is None:
@@ -164,28 +188,46 @@ def create_app(sup: Supervisor, *, token: str | None = None) -> FastAPI:
         scheme, _, given = header.partition(" ")
         return scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token)
 
-    def authorise(request: Request) -> None:
-        if not token_ok(request):
-            raise HTTPException(
-                401, "missing or wrong bearer token", headers={"WWW-Authenticate": "Bearer"}
+    return token_ok
+
+
+def add_token_middleware(app: FastAPI, token_ok: Callable[[Request], bool]) -> None:
+    """Enforce the token on every path but ``/health``: routes FastAPI adds itself
+    (/openapi.json, /docs, /redoc) take no dependencies."""
+
+    @app.middleware("http")
+    async def require_token(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if request.url.path != "/health" and not token_ok(request):
+            return JSONResponse(
+                {"detail": "missing or wrong bearer token"},
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
             )
+        return await call_next(request)
 
-    if token is not None:
-        # Routes FastAPI adds itself (/openapi.json, /docs, /redoc) take no
-        # dependencies, so the token is also enforced here for every path.
-        @app.middleware("http")
-        async def require_token(
-            request: Request, call_next: Callable[[Request], Awaitable[Response]]
-        ) -> Response:
-            if request.url.path != "/health" and not token_ok(request):
-                return JSONResponse(
-                    {"detail": "missing or wrong bearer token"},
-                    status_code=401,
-                    headers={"WWW-Authenticate": "Bearer"},
-                )
-            return await call_next(request)
 
-    guarded = APIRouter(dependencies=[Depends(authorise)])
+def native_control(sup: Supervisor, op: str, body: ControlRequest) -> JSONResponse:
+    """Apply ``op`` (refresh, restart, pause or resume) to the connectors ``body`` names."""
+    try:
+        if op == "refresh":
+            names = sup.request_refresh(body.connector)
+        elif op == "restart":
+            names = sup.restart(body.connector, only_failed=body.only_failed)
+        elif op == "pause":
+            names = sup.pause(body.connector)
+        else:
+            names = sup.resume(body.connector)
+    except NotFoundError as exc:
+        return safe({"error": exc.message, "hint": exc.hint}, 404)
+    return safe(ControlResult(operation=op, connectors=names))
+
+
+def add_native_routes(app: FastAPI, guarded: APIRouter, sup: Supervisor) -> None:
+    """``/health`` (open), ``/status``, the four control operations and ``/metrics``."""
+    registry = CollectorRegistry()
+    registry.register(_Metrics(sup))
 
     @app.get("/health", summary="Liveness and degraded state")
     def health() -> JSONResponse:
@@ -195,35 +237,21 @@ def create_app(sup: Supervisor, *, token: str | None = None) -> FastAPI:
     def status() -> JSONResponse:
         return safe(sup.status())
 
-    def control(op: str, body: ControlRequest) -> JSONResponse:
-        try:
-            if op == "refresh":
-                names = sup.request_refresh(body.connector)
-            elif op == "restart":
-                names = sup.restart(body.connector, only_failed=body.only_failed)
-            elif op == "pause":
-                names = sup.pause(body.connector)
-            else:
-                names = sup.resume(body.connector)
-        except NotFoundError as exc:
-            return safe({"error": exc.message, "hint": exc.hint}, 404)
-        return safe({"operation": op, "connectors": names})
-
     @guarded.post("/refresh", summary="Refresh one connector, or all")
     def refresh(body: Annotated[ControlRequest | None, Body()] = None) -> JSONResponse:
-        return control("refresh", body or ControlRequest())
+        return native_control(sup, "refresh", body or ControlRequest())
 
     @guarded.post("/restart", summary="Restart one connector, all, or only failed ones")
     def restart(body: Annotated[ControlRequest | None, Body()] = None) -> JSONResponse:
-        return control("restart", body or ControlRequest())
+        return native_control(sup, "restart", body or ControlRequest())
 
     @guarded.post("/pause", summary="Stop scheduled refreshes")
     def pause(body: Annotated[ControlRequest | None, Body()] = None) -> JSONResponse:
-        return control("pause", body or ControlRequest())
+        return native_control(sup, "pause", body or ControlRequest())
 
     @guarded.post("/resume", summary="Resume scheduled refreshes")
     def resume(body: Annotated[ControlRequest | None, Body()] = None) -> JSONResponse:
-        return control("resume", body or ControlRequest())
+        return native_control(sup, "resume", body or ControlRequest())
 
     @guarded.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
     def metrics() -> PlainTextResponse:
@@ -231,92 +259,93 @@ def create_app(sup: Supervisor, *, token: str | None = None) -> FastAPI:
             generate_latest(registry).decode(), media_type="text/plain; version=0.0.4"
         )
 
+
+def egeria_void(sup: Supervisor, op: str, body: NameRequestBody | None) -> JSONResponse:
+    """Egeria's refresh or restart of one connector (or all): a VoidResponse."""
+    name = body.name if body else None
+    try:
+        if op == "refresh":
+            sup.request_refresh(name)
+        else:
+            sup.restart(name)
+    except NotFoundError as exc:
+        return safe(
+            {
+                "class": "VoidResponse",
+                "relatedHTTPCode": 404,
+                "exceptionErrorMessage": exc.message,
+            },
+            404,
+        )
+    return safe({"class": "VoidResponse", "relatedHTTPCode": 200})
+
+
+def egeria_status_response(sup: Supervisor) -> dict[str, Any]:
+    """Egeria's IntegrationDaemonStatusResponse."""
+    groups = [egeria_group_summary(g) for g in sup.status().groups]
+    return {
+        "class": "IntegrationDaemonStatusResponse",
+        "relatedHTTPCode": 200,
+        "integrationGroupSummaries": groups,
+        "integrationConnectorReports": [
+            r for g in groups for r in g["integrationConnectorReports"]
+        ],
+    }
+
+
+def egeria_summary_response(sup: Supervisor, name: str) -> JSONResponse:
+    """Egeria's IntegrationGroupSummaryResponse for group ``name`` (404 when not configured)."""
+    for group in sup.status().groups:
+        if group.qualified_name == name:
+            return safe(
+                {
+                    "class": "IntegrationGroupSummaryResponse",
+                    "relatedHTTPCode": 200,
+                    "integrationGroupSummary": egeria_group_summary(group),
+                }
+            )
+    return safe(
+        {
+            "class": "IntegrationGroupSummaryResponse",
+            "relatedHTTPCode": 404,
+            "exceptionErrorMessage": f"no integration group '{name}' in this daemon",
+        },
+        404,
+    )
+
+
+def add_egeria_routes(guarded: APIRouter, sup: Supervisor, prefix: str) -> None:
+    """The Egeria-compatible paths under ``prefix``."""
+
     def check_server(server_name: str) -> None:
         if server_name != sup.config.server_name:
             raise HTTPException(404, f"no server named '{server_name}' here")
 
-    def egeria_void(op: str, body: NameRequestBody | None) -> JSONResponse:
-        name = body.name if body else None
-        try:
-            if op == "refresh":
-                sup.request_refresh(name)
-            else:
-                sup.restart(name)
-        except NotFoundError as exc:
-            return safe(
-                {
-                    "class": "VoidResponse",
-                    "relatedHTTPCode": 404,
-                    "exceptionErrorMessage": exc.message,
-                },
-                404,
-            )
-        return safe({"class": "VoidResponse", "relatedHTTPCode": 200})
+    @guarded.get(f"{prefix}/status", summary="Egeria: integration daemon status")
+    def egeria_status(serverName: str) -> JSONResponse:
+        check_server(serverName)
+        return safe(egeria_status_response(sup))
 
-    for prefix in EGERIA_PREFIXES:
+    @guarded.post(f"{prefix}/integration-connectors/refresh", summary="Egeria: refresh connectors")
+    def egeria_refresh(
+        serverName: str, body: Annotated[NameRequestBody | None, Body()] = None
+    ) -> JSONResponse:
+        check_server(serverName)
+        return egeria_void(sup, "refresh", body)
 
-        @guarded.get(f"{prefix}/status", summary="Egeria: integration daemon status")
-        def egeria_status(serverName: str) -> JSONResponse:
-            check_server(serverName)
-            doc = sup.status()
-            groups = [egeria_group_summary(g) for g in doc["groups"]]
-            return safe(
-                {
-                    "class": "IntegrationDaemonStatusResponse",
-                    "relatedHTTPCode": 200,
-                    "integrationGroupSummaries": groups,
-                    "integrationConnectorReports": [
-                        r for g in groups for r in g["integrationConnectorReports"]
-                    ],
-                }
-            )
+    @guarded.post(f"{prefix}/integration-connectors/restart", summary="Egeria: restart connectors")
+    def egeria_restart(
+        serverName: str, body: Annotated[NameRequestBody | None, Body()] = None
+    ) -> JSONResponse:
+        check_server(serverName)
+        return egeria_void(sup, "restart", body)
 
-        @guarded.post(
-            f"{prefix}/integration-connectors/refresh", summary="Egeria: refresh connectors"
-        )
-        def egeria_refresh(
-            serverName: str,
-            body: Annotated[NameRequestBody | None, Body()] = None,
-        ) -> JSONResponse:
-            check_server(serverName)
-            return egeria_void("refresh", body)
-
-        @guarded.post(
-            f"{prefix}/integration-connectors/restart", summary="Egeria: restart connectors"
-        )
-        def egeria_restart(
-            serverName: str,
-            body: Annotated[NameRequestBody | None, Body()] = None,
-        ) -> JSONResponse:
-            check_server(serverName)
-            return egeria_void("restart", body)
-
-        @guarded.get(
-            f"{prefix}/integration-groups/{{name}}/summary",
-            summary="Egeria: one integration group",
-        )
-        def egeria_summary(serverName: str, name: str) -> JSONResponse:
-            check_server(serverName)
-            for group in sup.status()["groups"]:
-                if group["qualifiedName"] == name:
-                    return safe(
-                        {
-                            "class": "IntegrationGroupSummaryResponse",
-                            "relatedHTTPCode": 200,
-                            "integrationGroupSummary": egeria_group_summary(group),
-                        }
-                    )
-            return safe(
-                {
-                    "class": "IntegrationGroupSummaryResponse",
-                    "relatedHTTPCode": 404,
-                    "exceptionErrorMessage": f"no integration group '{name}' in this daemon",
-                },
-                404,
-            )
-
-    app.include_router(guarded)
-    return app
+    @guarded.get(
+        f"{prefix}/integration-groups/{{name}}/summary", summary="Egeria: one integration group"
+    )
+    def egeria_summary(serverName: str, name: str) -> JSONResponse:
+        check_server(serverName)
+        return egeria_summary_response(sup, name)
 
 
 class ApiServer:

@@ -1,0 +1,361 @@
+"""The part of the daemon that decides: which groups and connectors, and when they changed.
+
+A :class:`Herder` loads the configured groups (resolve, validate, turn into
+connector specs), polls a fingerprint of every group's subgraph every
+``pollInterval`` seconds (:func:`engine.graph.resolve.group_fingerprints`) and,
+when it changed, loads again and reconciles: it tells its
+:class:`~engine.daemon.worker.Worker` to restart only the connectors whose
+effective configuration changed, to start added ones, to disconnect and forget
+removed ones and to hand catalog-target changes to running ones. When Neo4j
+cannot be reached the herder reports the daemon degraded, backs off and resumes.
+
+How groups are resolved is injected as a :class:`GroupResolution`: by default
+:class:`IncrementalResolution` (only the groups whose fingerprint changed are
+resolved again); :class:`CallableResolution` asks a given resolver for every
+group each time (tests, alternative stores).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from engine.daemon.clock import Clock
+from engine.daemon.config import DaemonConfig
+from engine.daemon.spec import ConnectorSpec, blocking_errors, group_specs, specs_from_groups
+from engine.daemon.status import GroupStatus
+from engine.daemon.worker import SpecChange, Worker
+from engine.errors import NotFoundError, StoreError
+from engine.graph.resolve import group_fingerprints, resolve_existing_groups, resolve_groups
+from engine.graph.store import Store
+from engine.resolved import ResolvedGroup
+
+log = logging.getLogger("switchboard.daemon")
+
+Resolver = Callable[[Store, Sequence[str]], list[ResolvedGroup]]
+Validator = Callable[[Sequence[ResolvedGroup]], Sequence[Any]]
+
+
+def default_validator(groups: Sequence[ResolvedGroup]) -> Sequence[Any]:
+    """Every validation finding of ``groups`` (engine.validate)."""
+    from engine.validate import validate_groups
+
+    return validate_groups(groups)
+
+
+def combined_fingerprint(fingerprints: dict[str, str]) -> str:
+    """One hash of every group's fingerprint."""
+    text = repr(sorted(fingerprints.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class GroupResolution(Protocol):
+    """How the herder turns group names into resolved groups."""
+
+    def resolve(
+        self, store: Store, names: list[str], fingerprints: dict[str, str]
+    ) -> list[ResolvedGroup]:
+        """Every group of ``names`` (fingerprints as just read); raises NotFoundError."""
+        ...
+
+    def forget(self) -> None:
+        """Drop whatever was kept from earlier resolutions."""
+        ...
+
+
+class CallableResolution:
+    """Asks ``resolver`` for every group, every time."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+
+    def resolve(
+        self, store: Store, names: list[str], fingerprints: dict[str, str]
+    ) -> list[ResolvedGroup]:
+        return self.resolver(store, names)
+
+    def forget(self) -> None:
+        pass
+
+
+class IncrementalResolution:
+    """Resolves again only the groups whose fingerprint changed since last time."""
+
+    def __init__(self) -> None:
+        self.resolved: dict[str, tuple[str, ResolvedGroup]] = {}
+        """group qualifiedName -> (its fingerprint, its resolution)."""
+
+    def resolve(
+        self, store: Store, names: list[str], fingerprints: dict[str, str]
+    ) -> list[ResolvedGroup]:
+        unique = list(dict.fromkeys(names))
+        if any(n not in fingerprints for n in unique):
+            self.resolved.clear()
+            return resolve_groups(store, names)
+        stale = [n for n in unique if self.resolved.get(n, ("", None))[0] != fingerprints[n]]
+        if stale:
+            fresh = {g.qualified_name: g for g in resolve_existing_groups(store, stale)}
+            if set(fresh) != set(stale):  # deleted since the fingerprint was read
+                self.resolved.clear()
+                return resolve_groups(store, names)
+            for name in stale:
+                self.resolved[name] = (fingerprints[name], fresh[name])
+        return [self.resolved[n][1] for n in unique]
+
+    def cached(self, name: str) -> ResolvedGroup | None:
+        """The resolution kept for group ``name``, if any."""
+        entry = self.resolved.get(name)
+        return entry[1] if entry else None
+
+    def forget(self) -> None:
+        self.resolved.clear()
+
+
+@dataclass
+class GroupInfo:
+    """What the herder knows of one configured group (found: None until the first load)."""
+
+    qualified_name: str
+    found: bool | None = None
+    display_name: str | None = None
+    guid: str | None = None
+
+
+@dataclass
+class Outage:
+    """Whether Neo4j is unreachable, since when and why."""
+
+    degraded: bool = False
+    reason: str | None = None
+    since: datetime | None = None
+    failures: int = 0
+    """Failed polls in a row (the backoff grows with them)."""
+
+
+class Herder:
+    """Decides which connectors run, from the configured groups as they are in Neo4j."""
+
+    def __init__(
+        self,
+        store: Store,
+        config: DaemonConfig,
+        worker: Worker,
+        *,
+        clock: Clock,
+        resolution: GroupResolution,
+        validator: Validator,
+    ) -> None:
+        self.store = store
+        self.config = config
+        self.worker = worker
+        self.clock = clock
+        self.resolution = resolution
+        self.validator = validator
+        self.groups = {name: GroupInfo(name) for name in config.groups}
+        self.fingerprint: str | None = None
+        self.outage = Outage()
+        self.next_poll_mono = clock.monotonic()
+        self.polls = 0
+        self.reloads = 0
+        self.loaded = False
+        self._group_specs: dict[str, tuple[Any, list[ConnectorSpec]]] = {}
+        """group qualifiedName -> (fingerprint and blocking errors, its specs)."""
+        self._reload_lock = threading.RLock()
+
+    # --------------------------------------------------------------- loading
+    def load(self) -> bool:
+        """Resolve, validate and reconcile now. False (degraded) when Neo4j is unreachable.
+
+        Raises :class:`NotFoundError` when a configured group does not exist at
+        the first load (a typo must not look like an idle daemon).
+        """
+        with self._reload_lock:
+            return self._load()
+
+    def _load(self, fingerprints: dict[str, str] | None = None) -> bool:
+        """``fingerprints``: per group, as just read by the poll that called (not read again)."""
+        try:
+            # the fingerprints first: a change landing between the two queries is then seen
+            # again by the next poll instead of being taken as already loaded
+            if fingerprints is None:
+                fingerprints = self.read_fingerprints()
+            groups = self.resolution.resolve(self.store, self.config.groups, fingerprints)
+        except NotFoundError:
+            if not self.loaded:
+                raise
+            self._mark_missing()
+            return True
+        except StoreError as exc:
+            self._outage(exc)
+            return False
+        findings = list(self.validator(groups))
+        self._recovered()
+        self.fingerprint = combined_fingerprint(fingerprints)
+        for group in groups:
+            info = self.groups[group.qualified_name]
+            info.found = True
+            info.display_name = group.group.properties.get("displayName")
+            info.guid = group.group.guid
+        self.reconcile(self._specs(groups, findings, fingerprints))
+        self.loaded = True
+        self.reloads += 1
+        return True
+
+    def _specs(
+        self, groups: Sequence[ResolvedGroup], findings: Sequence[Any], fingerprints: dict[str, str]
+    ) -> list[ConnectorSpec]:
+        """The connector specs, reusing a group's specs while its fingerprint and the
+        errors that block its connectors stay the same."""
+        by_reg, by_group = blocking_errors(findings)
+        specs: list[ConnectorSpec] = []
+        for group in groups:
+            qn = group.qualified_name
+            regs = {view.registration.guid for view in group.connectors}
+            key = (
+                fingerprints.get(qn),
+                tuple(by_group.get(qn, ())),
+                tuple(sorted((r, tuple(by_reg[r])) for r in regs if r in by_reg)),
+            )
+            cached = self._group_specs.get(qn)
+            if cached is None or cached[0] != key or key[0] is None:
+                cached = (key, group_specs(group, by_reg, by_group))
+                self._group_specs[qn] = cached
+            specs.extend(cached[1])
+        return specs
+
+    def _mark_missing(self) -> None:
+        """A configured group disappeared: run the connectors of those still there."""
+        try:
+            fingerprint = self.current_fingerprint()
+            groups = resolve_existing_groups(self.store, self.config.groups)
+        except StoreError as exc:
+            self._outage(exc)
+            return
+        self._recovered()
+        present = {group.qualified_name for group in groups}
+        for name, info in self.groups.items():
+            info.found = name in present
+        findings = list(self.validator(groups)) if groups else []
+        self.fingerprint = fingerprint
+        self.resolution.forget()
+        self.reconcile(specs_from_groups(groups, findings))
+
+    def read_fingerprints(self) -> dict[str, str]:
+        """Per configured group found, the hash of its subgraph as resolution sees it."""
+        return group_fingerprints(self.store, self.config.groups)
+
+    def current_fingerprint(self) -> str:
+        """One hash of every configured group's fingerprint, read now."""
+        return combined_fingerprint(self.read_fingerprints())
+
+    def reconcile(self, specs: Sequence[ConnectorSpec]) -> dict[str, list[str]]:
+        """Bring the worker's connectors in line with ``specs``; returns what was done."""
+        done: dict[str, list[str]] = {
+            "started": [],
+            "restarted": [],
+            "removed": [],
+            "targets": [],
+            "unchanged": [],
+        }
+        wanted = {s.identity: s for s in specs}
+        running = self.worker.specs()
+        for identity, spec in running.items():
+            if identity not in wanted:
+                self.worker.remove(identity, "removed from its group")
+                done["removed"].append(spec.name)
+        for identity, spec in wanted.items():
+            current = running.get(identity)
+            if current is None:
+                self.worker.add(spec)
+                done["started"].append(spec.name)
+            elif current.config_key != spec.config_key:
+                self.worker.replace_spec(spec, change=SpecChange.CONFIGURATION)
+                done["restarted"].append(spec.name)
+            elif dict(current.target_keys) != dict(spec.target_keys):
+                self.worker.replace_spec(spec, change=SpecChange.TARGETS)
+                done["targets"].append(spec.name)
+            else:
+                self.worker.replace_spec(spec, change=SpecChange.NONE)
+                done["unchanged"].append(spec.name)
+        if any(done[k] for k in ("started", "restarted", "removed", "targets")):
+            log.info(
+                "groups reconciled: %s",
+                ", ".join(f"{k} {', '.join(v)}" for k, v in done.items() if v and k != "unchanged"),
+            )
+        self.worker.wakeup.set()
+        return done
+
+    # ---------------------------------------------------------------- change following
+    def poll_changes(self) -> bool:
+        """Check the fingerprint; reload when it changed. Returns True when it reloaded."""
+        with self._reload_lock:
+            return self._poll_changes()
+
+    def _poll_changes(self) -> bool:
+        self.polls += 1
+        began = self.clock.monotonic()
+        try:
+            fingerprints = self.read_fingerprints()
+        except StoreError as exc:
+            self._outage(exc)
+            return False
+        was_degraded = self.outage.degraded
+        self._recovered()
+        unchanged = combined_fingerprint(fingerprints) == self.fingerprint
+        if unchanged and not was_degraded and self.loaded:
+            self._next_poll(began)
+            return False
+        try:
+            ok = self._load(fingerprints)
+        except NotFoundError as exc:
+            log.warning("%s", exc.message)
+            ok = False
+        if ok:
+            self._next_poll(began)
+        return ok
+
+    def _next_poll(self, began: float) -> None:
+        """Polls start every ``pollInterval`` seconds (the time a poll takes does not add
+        to the delay before a change is noticed), but never closer than half an interval
+        after the previous one ended."""
+        interval = self.config.poll_interval
+        self.next_poll_mono = max(began + interval, self.clock.monotonic() + interval / 2)
+
+    def poll_due(self) -> bool:
+        return self.clock.monotonic() >= self.next_poll_mono
+
+    def _outage(self, exc: StoreError) -> None:
+        outage = self.outage
+        outage.failures += 1
+        delay = min(60.0, self.config.poll_interval * (2 ** min(outage.failures - 1, 6)))
+        self.next_poll_mono = self.clock.monotonic() + delay
+        if not outage.degraded:
+            outage.since = self.clock.now()
+            log.warning("Neo4j unreachable, daemon degraded: %s", exc.message)
+        outage.degraded = True
+        outage.reason = exc.message
+
+    def _recovered(self) -> None:
+        if self.outage.degraded:
+            log.info("Neo4j reachable again; daemon resumes")
+        self.outage = Outage()
+
+    # ---------------------------------------------------------------- status
+    def group_statuses(self) -> list[GroupStatus]:
+        """Every configured group, with its connectors' status, in configuration order."""
+        connectors = self.worker.statuses()
+        return [
+            GroupStatus(
+                qualified_name=name,
+                found=info.found,
+                display_name=info.display_name,
+                guid=info.guid,
+                connectors=[c for c in connectors if c.group == name],
+            )
+            for name, info in self.groups.items()
+        ]
