@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -13,87 +12,17 @@ import httpx
 from rich.live import Live
 from rich.table import Table
 
-from cli._common import console, handle_errors, print_json, store
+from cli._common import console, handle_errors, print_json
+from cli.daemon_view import run_daemon, status_table
 from engine.daemon.config import DEFAULT_PORT, DaemonConfig
-from engine.daemon.process import TOKEN_ENV, DaemonProcess, configure_logging
-from engine.daemon.status import DaemonStatus, RunOnceReport
+from engine.daemon.process import TOKEN_ENV
+from engine.daemon.status import DaemonStatus
 from engine.errors import DaemonUnreachableError, UsageError
-from engine.graph.schema import init_schema
 from engine.providers.registry import list_providers
 
 URL_ENV = "SWITCHBOARD_DAEMON_URL"
 
-STATE_STYLES = {
-    "WAITING": "green",
-    "REFRESHING": "cyan",
-    "RUNNING": "green",
-    "INITIALIZED": "blue",
-    "STOPPED": "dim",
-    "FAILED": "bold red",
-    "CONFIG_FAILED": "red",
-    "INITIALIZE_FAILED": "yellow",
-}
 
-
-# --------------------------------------------------------------------- rendering
-def _short_time(value: str | None) -> str:
-    if not value:
-        return "-"
-    return value.replace("T", " ")[:19]
-
-
-def status_table(status: DaemonStatus) -> Table:
-    """A rich table of a daemon's status (as GET /status returns it)."""
-    title = f"daemon {status.server_name}: " + (
-        f"[bold red]degraded[/] ({status.degraded_reason})" if status.degraded else "[green]ok[/]"
-    )
-    table = Table(title=title, title_justify="left", expand=False)
-    for col in ("group", "connector", "state", "last refresh", "next refresh", "restarts", "error"):
-        table.add_column(col, overflow="fold")
-    for group in status.groups:
-        if not group.connectors:
-            note = "group not found" if group.found is False else "no connectors"
-            table.add_row(group.qualified_name, "-", f"[dim]{note}[/]", "", "", "", "")
-        for c in group.connectors:
-            state = c.state.value + (" (paused)" if c.paused else "")
-            style = STATE_STYLES.get(c.state.value, "")
-            last = _short_time(c.last_refresh_end)
-            if c.last_refresh_duration is not None:
-                last += f" ({c.last_refresh_duration:.1f} s)"
-            error = c.last_error or ""
-            table.add_row(
-                group.qualified_name,
-                c.connector_name,
-                f"[{style}]{state}[/]" if style else state,
-                last,
-                _short_time(c.next_refresh),
-                str(c.restart_count),
-                error.replace("[", r"\["),
-            )
-    return table
-
-
-def once_summary(report: RunOnceReport) -> None:
-    console.print(status_table(report))
-    for c in report.connectors():
-        last = c.last_report
-        if not last:
-            continue
-        counters = ", ".join(f"{k}={v}" for k, v in sorted(last.counters.items()))
-        console.print(
-            f"{c.connector_name}: created {last.created}, updated {last.updated}, "
-            f"deleted {last.deleted}" + (f"; {counters}" if counters else ""),
-            soft_wrap=True,
-        )
-        for failure in last.failures:
-            where = f" ({failure['element']})" if failure.get("element") else ""
-            console.print(
-                f"  [yellow]failure[/]{where}: {failure['message']}".replace("[(", r"\[("),
-                soft_wrap=True,
-            )
-
-
-# --------------------------------------------------------------------- daemon run
 @click.group("daemon")
 def daemon_group() -> None:
     """Run the integration daemon, and watch or steer a running one.
@@ -189,33 +118,6 @@ def run_cmd(
         updates["api"] = config.api.model_copy(update=api_updates)
     config = config.model_copy(update=updates)
     run_daemon(config, once=once, as_json=as_json, watch=watch, log_level=log_level)
-
-
-def run_daemon(
-    config: DaemonConfig, *, once: bool, as_json: bool, watch: bool, log_level: str
-) -> None:
-    """Run (or, with ``once``, run once and exit with the report's verdict) a daemon,
-    showing log lines or (``watch``) a live status table."""
-    configure_logging(log_level, quiet=watch or (once and as_json))
-    st = store(quiet=as_json)
-    init_schema(st)
-    process = DaemonProcess(st, config)
-    if once:
-        report = process.run_once()
-        if as_json:
-            print_json(report.as_dict())
-        else:
-            once_summary(report)
-        sys.exit(0 if report.ok else 1)
-    with process:
-        if watch:
-            with Live(
-                status_table(process.status()), console=console, refresh_per_second=2
-            ) as live:
-                process.wait(lambda: live.update(status_table(process.status())))
-        else:
-            process.wait()
-    console.print("daemon stopped; every connector disconnected")
 
 
 # --------------------------------------------------------------------- client

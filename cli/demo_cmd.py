@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from cli._common import console, err_console, handle_errors, store
-from cli.daemon_cmd import run_daemon
+from cli.daemon_view import run_daemon
 from engine.daemon.config import DEFAULT_PORT, DaemonConfig
 from engine.errors import UsageError
 
