@@ -24,6 +24,9 @@ Link = tuple[str, str, dict[str, Any]]
 Edge = tuple[str, str, str, dict[str, Any]]
 """(start, end, edge key, edge data) of one relationship."""
 
+_FEW_SUBJECTS = 8
+"""Up to this many subjects a finding's registrations come from the per-subject memo."""
+
 
 class EdgesByType(dict[str, list[Edge]]):
     """Edges by type; a type without edges reads as an empty list."""
@@ -209,11 +212,12 @@ class Context:
         return cached
 
     def owners_of_all(self, subjects: Iterable[str]) -> frozenset[str]:
-        """The union of :meth:`owners` of ``subjects``, in one walk when there are several
-        (a cycle of n connections: n walks of n steps each would take n^2)."""
+        """The union of :meth:`owners` of ``subjects``: from the per-subject memo for a
+        few, in one shared walk for many (a cycle of n connections: n walks of n steps
+        each would take n^2)."""
         subjects = tuple(dict.fromkeys(subjects))
-        if len(subjects) == 1:
-            return self.owners(subjects[0])
+        if len(subjects) <= _FEW_SUBJECTS:
+            return frozenset().union(*(self.owners(subject) for subject in subjects))
         return self._walk_to_registrations(subjects)
 
     def _walk_to_registrations(self, subjects: tuple[str, ...]) -> frozenset[str]:
