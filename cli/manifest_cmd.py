@@ -22,12 +22,12 @@ from engine.declare.manifest import (
     Plan,
     apply,
     dump_document,
-    export_groups,
+    export_manifest,
     manifest_json_schema,
     validate_in_transaction,
 )
 from engine.declare.manifest import (
-    Progress as ProgressFn,
+    ApplyProgress as ProgressFn,
 )
 from engine.errors import ManifestError
 from engine.graph.elements import delete_element, get_element, get_relationships
@@ -241,7 +241,7 @@ def export_cmd(groups: tuple[str, ...], output: str | None, fmt: str | None) -> 
             err_console.print(f"wrote {len(groups)} group(s) to {output}")
         return
     chosen = fmt or ("json" if output and output.lower().endswith(".json") else "yaml")
-    doc = export_groups(store(quiet=True), list(groups))
+    doc = export_manifest(store(quiet=True), list(groups))
     text = dump_document(doc, "json" if chosen == "json" else "yaml")
     if output:
         Path(output).write_text(text, encoding="utf-8")

@@ -7,7 +7,7 @@ spirit. See the README for a tour.
 from engine.declare.manifest import (
     ApplyReport,
     apply_documents,
-    export_groups,
+    export_manifest,
     load_manifests,
     manifest_json_schema,
     validate_in_transaction,
@@ -144,7 +144,7 @@ __all__ = [
     "detach_connector_type",
     "detach_endpoint",
     "embed_connection",
-    "export_groups",
+    "export_manifest",
     "find_element",
     "get_element",
     "get_relationships",

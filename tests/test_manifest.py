@@ -93,12 +93,12 @@ def test_examples_shape_in_graph(store: Store) -> None:
 
 def test_export_apply_on_empty_export_is_identical(store: Store, tmp_path: Path) -> None:
     mf.apply(store, EXAMPLES)
-    first = mf.dump_document(mf.export_groups(store, GROUPS))
+    first = mf.dump_document(mf.export_manifest(store, GROUPS))
     path = write(tmp_path, "export.yaml", first)
     wipe_database(store)
     report = mf.apply(store, [path], validator=mf.validate_in_transaction)
     assert report.counts["create"] > 0
-    assert mf.dump_document(mf.export_groups(store, GROUPS)) == first
+    assert mf.dump_document(mf.export_manifest(store, GROUPS)) == first
     assert mf.apply(store, [path]).changes == 0
 
 
@@ -142,12 +142,12 @@ def test_connector_registered_in_two_groups_round_trips(store: Store, tmp_path: 
     mf.apply(store, [path], validator=mf.validate_in_transaction)
     regs = get_relationships(store, "g2", "RegisteredIntegrationConnector")
     assert [r.to for r in regs] == ["c"]
-    first = mf.dump_document(mf.export_groups(store, ["g", "g2"]))
+    first = mf.dump_document(mf.export_manifest(store, ["g", "g2"]))
     exported = yaml.safe_load(first)
     assert exported["integrationGroups"][1]["connectors"][0]["connector"] == "c"
     wipe_database(store)
     mf.apply(store, [write(tmp_path, "export.yaml", first)])
-    assert mf.dump_document(mf.export_groups(store, ["g", "g2"])) == first
+    assert mf.dump_document(mf.export_manifest(store, ["g", "g2"])) == first
 
 
 def test_connection_links_follow_the_manifest(store: Store, tmp_path: Path) -> None:

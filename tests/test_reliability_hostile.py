@@ -112,7 +112,7 @@ def assert_round_trip(
     no group uses are not exported).
     """
     wanted = declared([mf.parse_document("in", data)])
-    exported = mf.export_groups(store, groups)
+    exported = mf.export_manifest(store, groups)
     text = mf.dump_document(exported, "yaml")
     again = declared([mf.parse_document("out", yaml.safe_load(text))])
     if complete:
