@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.daemon import ConnectorProvider, IntegrationConnector
+from engine.daemon import ConnectorProvider, IntegrationConnectorBase
 
 PROVIDER = "benchmarks.idle_connectors:IdleProvider"
 
@@ -26,7 +26,7 @@ class IdleConfiguration(BaseModel):
     model_config = ConfigDict(extra="allow")
 
 
-class IdleConnector(IntegrationConnector):
+class IdleConnector(IntegrationConnectorBase):
     """Starts, records its configuration, refreshes doing nothing."""
 
     def start(self) -> None:
@@ -41,7 +41,7 @@ class IdleConnector(IntegrationConnector):
 
 
 class IdleProvider(ConnectorProvider):
-    connector_class: ClassVar[type[IntegrationConnector]] = IdleConnector
+    connector_class: ClassVar[type[IntegrationConnectorBase]] = IdleConnector
     configuration_schema: ClassVar[type[BaseModel]] = IdleConfiguration
     default_refresh_minutes: ClassVar[int] = 60
     description: ClassVar[str] = "benchmark connector that does nothing"

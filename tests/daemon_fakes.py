@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.daemon import CatalogTarget, ConnectorProvider, IntegrationConnector
+from engine.daemon import ConnectorProvider, IntegrationConnectorBase, RequestedCatalogTarget
 from engine.errors import StoreUnavailableError
 
 CALLS: dict[str, list[str]] = defaultdict(list)
@@ -40,7 +40,7 @@ class FakeConfig(BaseModel):
     flaps: int = 1
 
 
-class FakeConnector(IntegrationConnector):
+class FakeConnector(IntegrationConnectorBase):
     @property
     def cfg(self) -> FakeConfig:
         assert isinstance(self.context.configuration, FakeConfig)
@@ -82,9 +82,9 @@ class FakeConnector(IntegrationConnector):
 
     def catalog_targets_changed(
         self,
-        added: Sequence[CatalogTarget],
-        changed: Sequence[CatalogTarget],
-        removed: Sequence[CatalogTarget],
+        added: Sequence[RequestedCatalogTarget],
+        changed: Sequence[RequestedCatalogTarget],
+        removed: Sequence[RequestedCatalogTarget],
     ) -> None:
         self._record(
             "targets:"

@@ -22,7 +22,7 @@ from collections import defaultdict
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.daemon import ConnectorProvider, Element, IntegrationConnector
+from engine.daemon import CataloguedElement, ConnectorProvider, IntegrationConnectorBase
 
 _LOCK = threading.Lock()
 _ATTEMPTS: dict[str, int] = defaultdict(int)
@@ -41,7 +41,7 @@ class EnduranceConfig(BaseModel):
     tag: str = "v1"
 
 
-class EnduranceConnector(IntegrationConnector):
+class EnduranceConnector(IntegrationConnectorBase):
     @property
     def cfg(self) -> EnduranceConfig:
         assert isinstance(self.context.configuration, EnduranceConfig)
@@ -62,7 +62,7 @@ class EnduranceConnector(IntegrationConnector):
         if cfg.mode == "write":
             self.context.writer.upsert(
                 [
-                    Element(
+                    CataloguedElement(
                         "Asset",
                         out_qualified_name(cfg.key),
                         {"description": f"refresh attempt {attempt}"},

@@ -30,9 +30,9 @@ from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 from engine.errors import ConnectorConfigError
 from engine.graph.graphmap import to_python
 from engine.providers.sdk import (
+    CataloguedElement,
     ConnectorProvider,
-    Element,
-    IntegrationConnector,
+    IntegrationConnectorBase,
     Link,
 )
 
@@ -64,7 +64,7 @@ def file_qualified_name(path: Path) -> str:
     return f"DataFile::{path}"
 
 
-class DataFilesMonitor(IntegrationConnector):
+class DataFilesMonitor(IntegrationConnectorBase):
     """Keeps DataFile elements in step with the files in one or more folders."""
 
     def start(self) -> None:
@@ -121,7 +121,7 @@ class DataFilesMonitor(IntegrationConnector):
         if not ctx.catalog_targets:
             writer.upsert(
                 [
-                    Element(
+                    CataloguedElement(
                         "FileFolder",
                         folder.qualified_name,
                         {"pathName": str(folder.path), "displayName": folder.path.name},
@@ -133,7 +133,7 @@ class DataFilesMonitor(IntegrationConnector):
         for err in errors:
             report.failure(err, element=folder.qualified_name)
         known = writer.existing("DataFile", linked_to=folder.qualified_name, source=folder.source)
-        changed: list[Element] = []
+        changed: list[CataloguedElement] = []
         seen: set[str] = set()
         for path, stat in files:
             qn = file_qualified_name(path)
@@ -150,7 +150,7 @@ class DataFilesMonitor(IntegrationConnector):
             if old is not None and _same(old, props):
                 report.count("files_unchanged")
                 continue
-            changed.append(Element("DataFile", qn, props))
+            changed.append(CataloguedElement("DataFile", qn, props))
         report.count("files_seen", len(files))
         if changed:
             result = writer.upsert(changed, source=folder.source)

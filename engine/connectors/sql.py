@@ -29,7 +29,12 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from engine.errors import ConnectorConfigError, SecretUnavailableError
-from engine.providers.sdk import ConnectorProvider, Element, IntegrationConnector, Link
+from engine.providers.sdk import (
+    CataloguedElement,
+    ConnectorProvider,
+    IntegrationConnectorBase,
+    Link,
+)
 
 
 class SqlCataloguerConfig(BaseModel):
@@ -61,7 +66,7 @@ def to_url(address: str) -> URL:
         raise ConnectorConfigError(f"'{address}' is not a database URL ({exc})") from None
 
 
-class SqlDatabaseCataloguer(IntegrationConnector):
+class SqlDatabaseCataloguer(IntegrationConnectorBase):
     """Catalogues the structure of relational databases."""
 
     def start(self) -> None:
@@ -146,7 +151,7 @@ class SqlDatabaseCataloguer(IntegrationConnector):
         if not ctx.catalog_targets:
             writer.upsert(
                 [
-                    Element(
+                    CataloguedElement(
                         "Database",
                         db.qualified_name,
                         {
@@ -159,14 +164,14 @@ class SqlDatabaseCataloguer(IntegrationConnector):
             )
         inspector = inspect(self._engine(db.url))
         schemas = db.config.schemas or inspector.get_schema_names()
-        elements: list[Element] = []
+        elements: list[CataloguedElement] = []
         links: list[Link] = []
         tables_by_schema: dict[str, set[str]] = {}
         columns_by_table: dict[str, set[str]] = {}
         for schema in schemas:
             schema_qn = f"{db.qualified_name}::schema::{schema}"
             elements.append(
-                Element(
+                CataloguedElement(
                     "DeployedDatabaseSchema", schema_qn, {"name": schema, "displayName": schema}
                 )
             )
@@ -184,7 +189,7 @@ class SqlDatabaseCataloguer(IntegrationConnector):
                 table_qn = f"{schema_qn}::table::{table}"
                 tables_by_schema[schema_qn].add(table_qn)
                 elements.append(
-                    Element(
+                    CataloguedElement(
                         "RelationalTable",
                         table_qn,
                         {"name": table, "displayName": table, "tableType": kinds[table]},
@@ -212,7 +217,7 @@ class SqlDatabaseCataloguer(IntegrationConnector):
                         "isPrimaryKey": column["name"] in pk,
                         "defaultValue": _text(column.get("default")),
                     }
-                    elements.append(Element("RelationalColumn", column_qn, props))
+                    elements.append(CataloguedElement("RelationalColumn", column_qn, props))
                     links.append(Link("NestedSchemaAttribute", table_qn, column_qn))
                 ctx.report.count("tables")
             ctx.report.count("schemas")

@@ -1,6 +1,6 @@
 """The integration daemon: connector SDK, provider registry, state machine, supervisor.
 
-Connector authors need :class:`ConnectorProvider`, :class:`IntegrationConnector`,
+Connector authors need :class:`ConnectorProvider`, :class:`IntegrationConnectorBase`,
 :class:`ConnectorContext` and friends; operators use ``switchboard daemon``.
 Inside, the :class:`Herder` decides (groups, polling, reconciling), the
 :class:`Worker` runs (dispatch, per-connector :class:`ConnectorRuntime`), the
@@ -44,14 +44,14 @@ from engine.providers.registry import (
 )
 from engine.providers.sdk import (
     AnyConfiguration,
-    CatalogTarget,
+    CataloguedElement,
     ConnectorContext,
     ConnectorProvider,
     ConnectorReport,
-    Element,
-    IntegrationConnector,
+    IntegrationConnectorBase,
     Link,
     MetadataWriter,
+    RequestedCatalogTarget,
     ResolvedConnection,
     ResolvedEmbedded,
     ResolvedEndpoint,
@@ -67,7 +67,7 @@ __all__ = [
     "TRANSITIONS",
     "AnyConfiguration",
     "ApiConfig",
-    "CatalogTarget",
+    "CataloguedElement",
     "Clock",
     "ConnectorContext",
     "ConnectorProvider",
@@ -80,18 +80,18 @@ __all__ = [
     "DaemonConfig",
     "DaemonProcess",
     "DaemonStatus",
-    "Element",
     "Event",
     "GroupStatus",
     "HealthStatus",
     "Herder",
-    "IntegrationConnector",
+    "IntegrationConnectorBase",
     "InvalidTransition",
     "Link",
     "ManualClock",
     "MetadataWriter",
     "ProviderInfo",
     "RefreshReport",
+    "RequestedCatalogTarget",
     "ResolvedConnection",
     "ResolvedEmbedded",
     "ResolvedEndpoint",

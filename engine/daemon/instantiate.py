@@ -24,11 +24,11 @@ from engine.errors import ConnectorConfigError, ProviderLoadError
 from engine.graph.store import Store
 from engine.providers.registry import load_connector_provider, load_provider
 from engine.providers.sdk import (
-    CatalogTarget,
     ConnectorContext,
     ConnectorProvider,
     ConnectorReport,
     MetadataWriter,
+    RequestedCatalogTarget,
     ResolvedConnection,
     ResolvedEmbedded,
     ResolvedEndpoint,
@@ -160,7 +160,7 @@ def supported_targets(
     views: list[CatalogTargetView],
     provider: ConnectorProvider,
     source: str,
-) -> list[CatalogTarget]:
+) -> list[RequestedCatalogTarget]:
     """The catalog targets the provider supports (others skipped with a warning)."""
     out = []
     for t in views:
@@ -242,10 +242,10 @@ def _secrets(
     return secured, password
 
 
-def catalog_target(view: CatalogTargetView, source: str) -> CatalogTarget:
+def catalog_target(view: CatalogTargetView, source: str) -> RequestedCatalogTarget:
     """The SDK's view of one resolved catalog target."""
     rel = view.relationship
-    return CatalogTarget(
+    return RequestedCatalogTarget(
         guid=view.guid,
         name=view.name,
         element_qualified_name=view.element.qualifiedName,

@@ -39,11 +39,11 @@ from engine.errors import (
 )
 from engine.graph.store import Store
 from engine.providers.sdk import (
+    CataloguedElement,
     ConnectorContext,
     ConnectorProvider,
     ConnectorReport,
-    Element,
-    IntegrationConnector,
+    IntegrationConnectorBase,
     MetadataWriter,
 )
 from engine.providers.secrets import redact
@@ -190,7 +190,7 @@ class ConnectorRuntime:
 
     def _started(
         self,
-        connector: IntegrationConnector,
+        connector: IntegrationConnectorBase,
         context: ConnectorContext,
         provider: ConnectorProvider,
     ) -> None:
@@ -218,7 +218,7 @@ class ConnectorRuntime:
         event: Event,
         message: str,
         trace: str | None,
-        connector: IntegrationConnector | None = None,
+        connector: IntegrationConnectorBase | None = None,
     ) -> None:
         if connector is not None:
             safe_disconnect(connector, self.name)
@@ -249,7 +249,7 @@ class ConnectorRuntime:
             if self.state is ConnectorState.INITIALIZE_FAILED:
                 self._move(Event.RETRY)
 
-    def _prepare(self) -> tuple[IntegrationConnector, ConnectorContext, ConnectorProvider]:
+    def _prepare(self) -> tuple[IntegrationConnectorBase, ConnectorContext, ConnectorProvider]:
         choice = choose_provider(self.spec, self.config.aliases)
         inst = self.instance
         inst.blocking = is_blocking(self.spec, choice.provider)
@@ -318,7 +318,7 @@ class ConnectorRuntime:
             stats.refresh_failures += 1
             self.failure.last_trace = redact(trace) if trace else None
 
-    def _check(self, connector: IntegrationConnector) -> None:
+    def _check(self, connector: IntegrationConnectorBase) -> None:
         """The connector's optional health check, shown in status (it changes no state)."""
         try:
             problem = connector.check()
@@ -350,7 +350,7 @@ class ConnectorRuntime:
             user=context.user_id,
             report=ConnectorReport(),
         )
-        writer.upsert([Element("ConnectorActivityReport", qn, props)])
+        writer.upsert([CataloguedElement("ConnectorActivityReport", qn, props)])
         report.count("activity_reports")
 
     def refresh_timed_out(self) -> None:
@@ -369,7 +369,7 @@ class ConnectorRuntime:
             ).start()
 
     # --------------------------------------------------------------- engage
-    def _engage(self, connector: IntegrationConnector, generation: int) -> None:
+    def _engage(self, connector: IntegrationConnectorBase, generation: int) -> None:
         try:
             connector.engage()
         except Exception as exc:
@@ -384,7 +384,7 @@ class ConnectorRuntime:
                 self._move(Event.ENGAGE_RETURNED)
 
     # --------------------------------------------------------- stop, restart
-    def _detach(self) -> tuple[IntegrationConnector | None, threading.Thread | None]:
+    def _detach(self) -> tuple[IntegrationConnectorBase | None, threading.Thread | None]:
         """Take the running connector and its engage thread away and signal it to stop
         (caller holds the lock); a newer generation makes late work count for nothing."""
         inst = self.instance
@@ -405,7 +405,7 @@ class ConnectorRuntime:
         self._wind_down(connector, thread)
 
     def _wind_down(
-        self, connector: IntegrationConnector | None, thread: threading.Thread | None
+        self, connector: IntegrationConnectorBase | None, thread: threading.Thread | None
     ) -> None:
         """Disconnect a detached connector and join its engage thread, each within
         the disconnect timeout, then forget its resolved secrets."""
@@ -541,7 +541,7 @@ def _trace() -> str:
     return redact(traceback.format_exc(limit=20))
 
 
-def safe_disconnect(connector: IntegrationConnector, name: str) -> None:
+def safe_disconnect(connector: IntegrationConnectorBase, name: str) -> None:
     """``connector.disconnect()``, logging (not raising) what it raises."""
     try:
         connector.disconnect()

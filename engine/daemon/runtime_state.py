@@ -18,7 +18,7 @@ from engine.providers.sdk import (
     ConnectorContext,
     ConnectorProvider,
     ConnectorReport,
-    IntegrationConnector,
+    IntegrationConnectorBase,
 )
 
 
@@ -93,7 +93,7 @@ class Backoff:
 class Instance:
     """The connector object while it runs, and what it was given."""
 
-    connector: IntegrationConnector | None = None
+    connector: IntegrationConnectorBase | None = None
     context: ConnectorContext | None = None
     provider: ConnectorProvider | None = None
     blocking: bool = False

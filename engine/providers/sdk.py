@@ -5,7 +5,7 @@ a ConnectorType's ``connectorProviderClassName``) that declares the
 connector class, a pydantic schema for the connection's
 ``configurationProperties``, the catalog-target types it supports, its
 default refresh interval and whether it blocks. The daemon creates one
-:class:`IntegrationConnector` per registration and calls, in order,
+:class:`IntegrationConnectorBase` per registration and calls, in order,
 ``initialize(context)``, ``start()``, then ``refresh()`` on schedule (or
 ``engage()`` on its own thread for a blocking connector) and finally
 ``disconnect()``.
@@ -110,7 +110,7 @@ class ResolvedConnection:
 
 # -------------------------------------------------------------- catalog targets
 @dataclass(frozen=True)
-class CatalogTarget:
+class RequestedCatalogTarget:
     """A catalog target handed to a connector, with its effective configuration."""
 
     guid: str
@@ -175,7 +175,7 @@ class ConnectorReport:
 
 # ---------------------------------------------------------------------- writer
 @dataclass(frozen=True)
-class Element:
+class CataloguedElement:
     """An element a connector catalogues: type, unique name and properties."""
 
     type_name: str
@@ -215,7 +215,9 @@ class MetadataWriter:
         self.user = user
         self.report = report
 
-    def upsert(self, elements: Iterable[Element], *, source: str | None = None) -> UpsertResult:
+    def upsert(
+        self, elements: Iterable[CataloguedElement], *, source: str | None = None
+    ) -> UpsertResult:
         """Create or update ``elements`` (MERGE on qualifiedName) in one transaction."""
         rows: list[dict[str, Any]] = []
         for el in elements:
@@ -340,7 +342,7 @@ class ConnectorContext:
     connection: ResolvedConnection
     configuration: BaseModel
     """The connection's configurationProperties parsed by the provider's schema."""
-    catalog_targets: list[CatalogTarget]
+    catalog_targets: list[RequestedCatalogTarget]
     metadata_source: str
     metadata_collection: str | None
     user_id: str
@@ -354,7 +356,7 @@ class ConnectorContext:
     secrets_stores: dict[str, SecretsStore] = field(default_factory=dict)
 
     def target_configuration(
-        self, target: CatalogTarget, schema: type[BaseModel] | None = None
+        self, target: RequestedCatalogTarget, schema: type[BaseModel] | None = None
     ) -> BaseModel:
         """A target's effective configuration parsed by ``schema`` (default: the provider's)."""
         model = schema or type(self.configuration)
@@ -379,7 +381,7 @@ def _brief(exc: ValidationError) -> str:
 
 
 # ------------------------------------------------------------------- connector
-class IntegrationConnector:
+class IntegrationConnectorBase:
     """Base class of every integration connector.
 
     Subclasses override :meth:`refresh` (scheduled connectors) or
@@ -409,9 +411,9 @@ class IntegrationConnector:
 
     def catalog_targets_changed(
         self,
-        added: Sequence[CatalogTarget],
-        changed: Sequence[CatalogTarget],
-        removed: Sequence[CatalogTarget],
+        added: Sequence[RequestedCatalogTarget],
+        changed: Sequence[RequestedCatalogTarget],
+        removed: Sequence[RequestedCatalogTarget],
     ) -> None:
         """Called when targets change while running; ``context.catalog_targets``
         already holds the new list."""
@@ -427,7 +429,7 @@ class IntegrationConnector:
 class ConnectorProvider:
     """Declares a connector: class, configuration schema, targets, schedule, blocking."""
 
-    connector_class: ClassVar[type[IntegrationConnector]] = IntegrationConnector
+    connector_class: ClassVar[type[IntegrationConnectorBase]] = IntegrationConnectorBase
     configuration_schema: ClassVar[type[BaseModel]] = AnyConfiguration
     supported_target_types: ClassVar[tuple[str, ...]] = ()
     """Catalog-target type names the connector handles (empty: any)."""
@@ -436,7 +438,7 @@ class ConnectorProvider:
     blocking: ClassVar[bool] = False
     description: ClassVar[str] = ""
 
-    def create_connector(self) -> IntegrationConnector:
+    def create_connector(self) -> IntegrationConnectorBase:
         return self.connector_class()
 
     def parse_configuration(self, properties: Mapping[str, Any], *, where: str) -> BaseModel:
