@@ -16,13 +16,13 @@ from cli._common import console, err_console, handle_errors, print_json, store
 from engine.declare.egeria import (
     Archive,
     ImportReport,
-    export_groups,
+    export_archive,
     import_archive,
     read_archive,
     write_archive,
 )
 from engine.declare.egeria import (
-    Progress as ProgressCallback,
+    ImportProgress as ProgressCallback,
 )
 
 PROGRESS_THRESHOLD = 2_000
@@ -146,7 +146,7 @@ def export_omarchive(
 
     Shared by ``export-archive`` and ``export --format omarchive``; returns a summary.
     """
-    archive = export_groups(store(quiet=True), list(groups), archive_name=archive_name)
+    archive = export_archive(store(quiet=True), list(groups), archive_name=archive_name)
     instances = archive["archiveInstanceStore"]
     summary: dict[str, Any] = {
         "file": str(output) if output else None,

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from engine.declare.egeria import export_groups, import_archive, parse_archive, read_archive
+from engine.declare.egeria import export_archive, import_archive, parse_archive, read_archive
 from engine.errors import NotFoundError
 from engine.graph.resolve import canonical_json, resolve_group
 from engine.graph.store import Store
@@ -38,7 +38,7 @@ def typed_values(properties: dict[str, Any]) -> list[dict[str, Any]]:
 def round_trip(store: Store, groups: list[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Export the groups, wipe the database, import the export: (graph before, after)."""
     before = dump(store)
-    archive = export_groups(store, groups)
+    archive = export_archive(store, groups)
     wipe_database(store)
     report = import_archive(store, parse_archive(json.dumps(archive), source="export"))
     assert report.warnings == []
@@ -47,7 +47,7 @@ def round_trip(store: Store, groups: list[str]) -> tuple[dict[str, Any], dict[st
 
 def test_export_is_a_valid_archive(store: Store) -> None:
     import_archive(store, read_archive(ARCHIVES / "virtual_connection.omarchive"))
-    archive = export_groups(store, ["test:group:files"])
+    archive = export_archive(store, ["test:group:files"])
     assert archive["class"] == "OpenMetadataArchive"
     instances = archive["archiveInstanceStore"]
     entities = {e["guid"]: e for e in instances["entities"]}
@@ -114,7 +114,7 @@ def test_open_lineage_round_trip(store: Store) -> None:
 
 def test_unknown_group_is_named(store: Store) -> None:
     with pytest.raises(NotFoundError) as caught:
-        export_groups(store, ["no:such:group"])
+        export_archive(store, ["no:such:group"])
     assert "'no:such:group'" in caught.value.message
 
 
@@ -162,7 +162,7 @@ def test_export_import_resolves_to_the_same_document(
     path = ARCHIVES / archive if archive.startswith("virtual") else sample(archive)
     import_archive(store, read_archive(path))
     before = canonical_json(resolve_group(store, group))
-    exported = export_groups(store, [group])
+    exported = export_archive(store, [group])
     wipe_database(store)
     import_archive(store, parse_archive(json.dumps(exported), source="export"))
     assert canonical_json(resolve_group(store, group)) == before

@@ -547,7 +547,7 @@ def test_relationship_rows_prepared_on_a_thread_give_the_same_graph(
     plain = [r.as_dict() for r in import_archives(store, archives)]
     expected = dump(store)
     wipe_database(store)
-    monkeypatch.setattr(egeria, "THREADED_RELATIONSHIPS", 1)
+    monkeypatch.setattr(egeria.planning, "THREADED_RELATIONSHIPS", 1)
     threaded = [r.as_dict() for r in import_archives(store, archives)]
     for report in (*plain, *threaded):
         report.pop("seconds")

@@ -1,0 +1,88 @@
+"""Egeria open metadata archives (``.omarchive``): import into the graph, export from it.
+
+An archive is JSON (SPEC.md §6): ``archiveProperties`` and
+``archiveInstanceStore{entities[], relationships[]}``. Entities carry a guid,
+``type.typeDefName``, typed ``properties.instanceProperties`` and
+``classifications``; relationships carry ``entityOneProxy``/``entityTwoProxy``.
+
+What an import loads
+    every entity of the integration-group model (IntegrationGroup,
+    IntegrationConnector, Connection and VirtualConnection, ConnectorType,
+    Endpoint, and subtypes the type system knows), every relationship of
+    :data:`engine.typesystem.RELATIONSHIP_TYPES` (old names of SPEC.md §6
+    read), and every element at either end of such a relationship -- which
+    covers catalog targets and the assets of connections. Everything else is
+    skipped and counted by type in the :class:`ImportReport`.
+
+How it is stored (the conventions every writer shares)
+    nodes carry ``labels_for(typeName)``, Egeria's ``guid``, ``qualifiedName``,
+    ``typeName`` and the audit fields; other properties go through
+    :func:`engine.graph.graphmap.encode_properties`. Classifications are kept as
+    JSON in ``classifications`` (a list of ``{typeName, properties}``); the
+    anchor is also lifted to an ``anchorGUID`` property and a ``Template``
+    classification adds the ``Template`` label, so both can be queried
+    directly. An end that an archive references but does not define becomes a
+    placeholder with ``isProxy: true`` and the proxy's unique properties (a
+    proxy without a qualifiedName gets ``<typeName>::<guid>`` and
+    ``qualifiedNameDerived: true``); a later archive that defines it fills it
+    in place. Imported elements keep the archive's instance header
+    (``version``, ``createTime``, ``updateTime``, ``createdBy``,
+    ``updatedBy``), which makes export -> import reproduce the graph exactly.
+
+Guarantees
+    one transaction per archive (all or nothing), MERGE on guid backed by the
+    uniqueness constraints, idempotent (an unchanged element or relationship
+    is not written, so its ``version`` and ``updateTime`` stay), and malformed
+    archives are refused with :class:`~engine.errors.ArchiveError` (exit 2)
+    before anything is written.
+
+The rooms: :mod:`.archive` (reading and checking an archive), :mod:`.values` (typed
+property values, both ways), :mod:`.selection` (what an import loads), :mod:`.rows`
+(the statement rows it becomes), :mod:`.planning` (against the stored graph),
+:mod:`.importing` (plan and write, one transaction per archive, through
+:mod:`engine.graph.writer`) and :mod:`.export` (stored groups to an archive).
+"""
+
+from engine.declare.egeria.archive import (
+    Archive,
+    ArchiveEntity,
+    ArchiveRelationship,
+    Classification,
+    EntityRef,
+    Header,
+    parse_archive,
+    read_archive,
+)
+from engine.declare.egeria.conventions import (
+    ARCHIVES_ENV,
+    DEFAULT_ARCHIVES_DIR,
+    sample_archives_dir,
+)
+from engine.declare.egeria.export import export_archive, write_archive
+from engine.declare.egeria.importing import import_archive, import_archives, plan_import
+from engine.declare.egeria.report import ImportReport
+from engine.declare.egeria.values import decode_value, encode_value
+from engine.graph.writer import ImportProgress
+
+__all__ = [
+    "ARCHIVES_ENV",
+    "DEFAULT_ARCHIVES_DIR",
+    "Archive",
+    "ArchiveEntity",
+    "ArchiveRelationship",
+    "Classification",
+    "EntityRef",
+    "Header",
+    "ImportProgress",
+    "ImportReport",
+    "decode_value",
+    "encode_value",
+    "export_archive",
+    "import_archive",
+    "import_archives",
+    "parse_archive",
+    "plan_import",
+    "read_archive",
+    "sample_archives_dir",
+    "write_archive",
+]
