@@ -38,7 +38,9 @@ from engine.graph.writer import (
     write_with_replan,
 )
 
-Validator = Callable[[Store, ManagedTransaction, Sequence[str]], Sequence[Mapping[str, Any]] | None]
+ApplyValidator = Callable[
+    [Store, ManagedTransaction, Sequence[str]], Sequence[Mapping[str, Any]] | None
+]
 """Called inside the apply transaction, after every write and before commit, with the
 qualifiedNames of the applied groups; raise a SwitchboardError to roll everything back.
 What it returns (findings that do not block the apply, e.g. warnings, as dicts) ends up in
@@ -122,7 +124,7 @@ def apply_documents(
     prune: bool = False,
     force: bool = False,
     prune_threshold: float = DEFAULT_PRUNE_THRESHOLD,
-    validator: Validator | None = None,
+    validator: ApplyValidator | None = None,
     user: str | None = None,
     progress: ApplyProgress | None = None,
     on_plan: Callable[[Plan], None] | None = None,
@@ -162,7 +164,7 @@ def apply(
     prune: bool = False,
     force: bool = False,
     prune_threshold: float = DEFAULT_PRUNE_THRESHOLD,
-    validator: Validator | None = None,
+    validator: ApplyValidator | None = None,
     user: str | None = None,
     progress: ApplyProgress | None = None,
     on_plan: Callable[[Plan], None] | None = None,
@@ -188,7 +190,7 @@ def apply(
 @dataclass(frozen=True)
 class _WriteOptions:
     user: str
-    validator: Validator | None
+    validator: ApplyValidator | None
     progress: ApplyProgress | None
     on_plan: Callable[[Plan], None] | None
 
