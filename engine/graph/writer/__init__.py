@@ -1,0 +1,101 @@
+"""The graph writer: the one package that runs write statements (besides the schema's DDL).
+
+Every write strategy lives here:
+
+* **MERGE upserts** on an element's ``qualifiedName`` (and a relationship's ends, plus
+  ``catalogTargetName`` for catalog targets) inside a managed transaction
+  (:func:`write_elements_tx`, :func:`write_relationships_tx`). The Cypher write-locks each
+  node or relationship before comparing it with the desired properties, so ``version`` goes
+  up by exactly 1 on a real change and stays put on an idempotent re-write, even with
+  concurrent writers. A write may carry the version it expects; when the element (or
+  relationship) has moved on, :class:`~engine.errors.ConflictError` is raised and nothing of
+  that transaction is kept.
+* **Creates of what a read proved absent**: MERGE ... ON CREATE that falls back to the
+  upsert (:func:`create_elements_tx`, :func:`create_relationships_tx`), and the lean plain
+  CREATE (:func:`create_new_elements_tx`, :func:`create_new_relationships_tx`,
+  :func:`write_archive_tx`) that the uniqueness constraints still guard: a concurrent
+  writer's element makes it fail with :class:`~engine.errors.ConstraintViolation`, and
+  :func:`write_with_replan` then plans and writes once more with MERGE throughout.
+* **Deletes and cascades** (:func:`delete_element_tx`, :func:`delete_relationships_tx`),
+  the daemon's connector writes with provenance (:func:`upsert_catalogued_elements`,
+  :func:`link_catalogued_elements`, :func:`delete_catalogued_elements`), bulk loads of
+  pre-built rows for test and benchmark graphs, and wiping the database.
+
+Relationship statements come from one template per strategy (``cypher/engine/relationship_*``,
+``import_create_relationships``): the writer fills in the relationship type, which comes
+from :data:`engine.typesystem.RELATIONSHIP_TYPES`, never from input.
+"""
+
+from __future__ import annotations
+
+from engine.graph.writer.archive import (
+    ArchiveWrites,
+    ImportProgress,
+    write_archive_tx,
+)
+from engine.graph.writer.bulk import (
+    bulk_create_elements,
+    bulk_create_relationships,
+    bulk_relate_by_name,
+    wipe_database,
+    wipe_database_batched,
+)
+from engine.graph.writer.catalogued import (
+    delete_catalogued_elements,
+    link_catalogued_elements,
+    upsert_catalogued_elements,
+)
+from engine.graph.writer.elements import (
+    create_elements_tx,
+    create_new_elements_tx,
+    delete_element_tx,
+    lock_element_tx,
+    write_elements_tx,
+    write_with_replan,
+)
+from engine.graph.writer.relationships import (
+    IMPORT_CREATE_RELATIONSHIPS,
+    RELATIONSHIP_CREATE,
+    RELATIONSHIP_CREATE_NEW,
+    RELATIONSHIP_KINDS,
+    RELATIONSHIP_TEMPLATES,
+    RELATIONSHIP_UPSERT,
+    RelationshipKind,
+    create_new_relationships_tx,
+    create_relationships_tx,
+    delete_relationships_tx,
+    relationship_statement,
+    write_relationships_tx,
+)
+
+__all__ = [
+    "IMPORT_CREATE_RELATIONSHIPS",
+    "RELATIONSHIP_CREATE",
+    "RELATIONSHIP_CREATE_NEW",
+    "RELATIONSHIP_KINDS",
+    "RELATIONSHIP_TEMPLATES",
+    "RELATIONSHIP_UPSERT",
+    "ArchiveWrites",
+    "ImportProgress",
+    "RelationshipKind",
+    "bulk_create_elements",
+    "bulk_create_relationships",
+    "bulk_relate_by_name",
+    "create_elements_tx",
+    "create_new_elements_tx",
+    "create_new_relationships_tx",
+    "create_relationships_tx",
+    "delete_catalogued_elements",
+    "delete_element_tx",
+    "delete_relationships_tx",
+    "link_catalogued_elements",
+    "lock_element_tx",
+    "relationship_statement",
+    "upsert_catalogued_elements",
+    "wipe_database",
+    "wipe_database_batched",
+    "write_archive_tx",
+    "write_elements_tx",
+    "write_relationships_tx",
+    "write_with_replan",
+]
