@@ -162,26 +162,31 @@ class DataFilesMonitor(IntegrationConnectorBase):
                 source=folder.source,
             )
         missing = sorted(set(known) - seen)
-        if not missing:
-            return
-        if errors:
+        if missing and self.may_delete(folder, missing, len(known), incomplete=bool(errors)):
+            writer.delete(missing, source=folder.source)
+
+    def may_delete(
+        self, folder: Folder, missing: list[str], known: int, *, incomplete: bool
+    ) -> bool:
+        """Whether files no longer seen may be deleted from the catalogue: not after an
+        incomplete scan, nor when too many vanished at once (the mass-deletion guard)."""
+        report = self.context.report
+        if incomplete:
             report.failure(
                 f"{len(missing)} file(s) not seen, but the scan was incomplete: nothing deleted",
                 element=folder.qualified_name,
             )
-            return
+            return False
         cfg = folder.config
-        if len(known) >= cfg.mass_delete_minimum and len(missing) > cfg.mass_delete_threshold * len(
-            known
-        ):
+        if known >= cfg.mass_delete_minimum and len(missing) > cfg.mass_delete_threshold * known:
             report.failure(
-                f"{len(missing)} of {len(known)} catalogued files vanished at once (more than "
+                f"{len(missing)} of {known} catalogued files vanished at once (more than "
                 f"{cfg.mass_delete_threshold:.0%}): nothing deleted, as a safety measure",
                 element=folder.qualified_name,
             )
             report.count("mass_delete_refused")
-            return
-        writer.delete(missing, source=folder.source)
+            return False
+        return True
 
 
 def _same(old: dict[str, Any], new: dict[str, Any]) -> bool:

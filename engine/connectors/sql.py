@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import Inspector, create_engine, inspect
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -34,6 +34,7 @@ from engine.providers.sdk import (
     ConnectorProvider,
     IntegrationConnectorBase,
     Link,
+    MetadataWriter,
 )
 
 
@@ -149,97 +150,110 @@ class SqlDatabaseCataloguer(IntegrationConnectorBase):
         ctx = self.context
         writer = ctx.writer
         if not ctx.catalog_targets:
-            writer.upsert(
-                [
-                    CataloguedElement(
-                        "Database",
-                        db.qualified_name,
-                        {
-                            "displayName": db.url.database or db.qualified_name,
-                            "deployedImplementationType": db.url.get_backend_name(),
-                        },
-                    )
-                ],
-                source=db.source,
-            )
+            writer.upsert([_database_element(db)], source=db.source)
         inspector = inspect(self._engine(db.url))
-        schemas = db.config.schemas or inspector.get_schema_names()
-        elements: list[CataloguedElement] = []
-        links: list[Link] = []
-        tables_by_schema: dict[str, set[str]] = {}
-        columns_by_table: dict[str, set[str]] = {}
-        for schema in schemas:
-            schema_qn = f"{db.qualified_name}::schema::{schema}"
-            elements.append(
-                CataloguedElement(
-                    "DeployedDatabaseSchema", schema_qn, {"name": schema, "displayName": schema}
-                )
-            )
-            links.append(Link("DataContentForDataSet", db.qualified_name, schema_qn))
-            names = list(inspector.get_table_names(schema=schema))
-            kinds = {n: "table" for n in names}
-            if db.config.include_views:
-                for view in inspector.get_view_names(schema=schema):
-                    kinds[view] = "view"
-            tables_by_schema[schema_qn] = set()
-            if db.config.table_name_pattern:
-                like = _like(db.config.table_name_pattern)
-                kinds = {k: v for k, v in kinds.items() if like.fullmatch(k)}
-            for table in sorted(kinds):
-                table_qn = f"{schema_qn}::table::{table}"
-                tables_by_schema[schema_qn].add(table_qn)
-                elements.append(
-                    CataloguedElement(
-                        "RelationalTable",
-                        table_qn,
-                        {"name": table, "displayName": table, "tableType": kinds[table]},
-                    )
-                )
-                links.append(Link("AttributeForSchema", schema_qn, table_qn))
-                pk = set(
-                    (inspector.get_pk_constraint(table, schema=schema) or {}).get(
-                        "constrained_columns"
-                    )
-                    or []
-                )
-                columns_by_table[table_qn] = set()
-                for position, column in enumerate(
-                    inspector.get_columns(table, schema=schema), start=1
-                ):
-                    column_qn = f"{table_qn}::column::{column['name']}"
-                    columns_by_table[table_qn].add(column_qn)
-                    props: dict[str, Any] = {
-                        "name": column["name"],
-                        "displayName": column["name"],
-                        "dataType": str(column["type"]),
-                        "position": position,
-                        "isNullable": bool(column.get("nullable", True)),
-                        "isPrimaryKey": column["name"] in pk,
-                        "defaultValue": _text(column.get("default")),
-                    }
-                    elements.append(CataloguedElement("RelationalColumn", column_qn, props))
-                    links.append(Link("NestedSchemaAttribute", table_qn, column_qn))
-                ctx.report.count("tables")
+        found = _Catalogue()
+        for schema in db.config.schemas or inspector.get_schema_names():
+            found.add_schema(inspector, db, schema)
+            tables = len(found.tables_by_schema[found.last_schema])
+            if tables:
+                ctx.report.count("tables", tables)
             ctx.report.count("schemas")
-        writer.upsert(elements, source=db.source)
-        writer.link(links, source=db.source)
-        gone: list[str] = []
-        for schema_qn, tables in tables_by_schema.items():
-            known = writer.existing("RelationalTable", linked_to=schema_qn, source=db.source)
-            for table_qn in sorted(set(known) - tables):
-                gone.extend(
-                    writer.existing("RelationalColumn", linked_to=table_qn, source=db.source)
-                )
-                gone.append(table_qn)
-        for table_qn, columns in columns_by_table.items():
-            known = writer.existing("RelationalColumn", linked_to=table_qn, source=db.source)
-            gone.extend(sorted(set(known) - columns))
-        writer.delete(gone, source=db.source)
+        writer.upsert(found.elements, source=db.source)
+        writer.link(found.links, source=db.source)
+        writer.delete(_gone(writer, db, found), source=db.source)
 
     def disconnect(self) -> None:
         for engine in getattr(self, "_engines", {}).values():
             engine.dispose()
         self._engines = {}
+
+
+def _database_element(db: Database) -> CataloguedElement:
+    return CataloguedElement(
+        "Database",
+        db.qualified_name,
+        {
+            "displayName": db.url.database or db.qualified_name,
+            "deployedImplementationType": db.url.get_backend_name(),
+        },
+    )
+
+
+class _Catalogue:
+    """What one inspection of a database found: elements, links, tables and columns seen."""
+
+    def __init__(self) -> None:
+        self.elements: list[CataloguedElement] = []
+        self.links: list[Link] = []
+        self.tables_by_schema: dict[str, set[str]] = {}
+        self.columns_by_table: dict[str, set[str]] = {}
+        self.last_schema = ""
+
+    def add_schema(self, inspector: Inspector, db: Database, schema: str) -> None:
+        schema_qn = f"{db.qualified_name}::schema::{schema}"
+        self.last_schema = schema_qn
+        self.elements.append(
+            CataloguedElement(
+                "DeployedDatabaseSchema", schema_qn, {"name": schema, "displayName": schema}
+            )
+        )
+        self.links.append(Link("DataContentForDataSet", db.qualified_name, schema_qn))
+        kinds = {n: "table" for n in inspector.get_table_names(schema=schema)}
+        if db.config.include_views:
+            for view in inspector.get_view_names(schema=schema):
+                kinds[view] = "view"
+        self.tables_by_schema[schema_qn] = set()
+        if db.config.table_name_pattern:
+            like = _like(db.config.table_name_pattern)
+            kinds = {k: v for k, v in kinds.items() if like.fullmatch(k)}
+        for table in sorted(kinds):
+            self.add_table(inspector, schema, schema_qn, table, kinds[table])
+
+    def add_table(
+        self, inspector: Inspector, schema: str, schema_qn: str, table: str, kind: str
+    ) -> None:
+        table_qn = f"{schema_qn}::table::{table}"
+        self.tables_by_schema[schema_qn].add(table_qn)
+        self.elements.append(
+            CataloguedElement(
+                "RelationalTable",
+                table_qn,
+                {"name": table, "displayName": table, "tableType": kind},
+            )
+        )
+        self.links.append(Link("AttributeForSchema", schema_qn, table_qn))
+        constraint = inspector.get_pk_constraint(table, schema=schema) or {}
+        pk = set(constraint.get("constrained_columns") or [])
+        self.columns_by_table[table_qn] = set()
+        for position, column in enumerate(inspector.get_columns(table, schema=schema), start=1):
+            column_qn = f"{table_qn}::column::{column['name']}"
+            self.columns_by_table[table_qn].add(column_qn)
+            props: dict[str, Any] = {
+                "name": column["name"],
+                "displayName": column["name"],
+                "dataType": str(column["type"]),
+                "position": position,
+                "isNullable": bool(column.get("nullable", True)),
+                "isPrimaryKey": column["name"] in pk,
+                "defaultValue": _text(column.get("default")),
+            }
+            self.elements.append(CataloguedElement("RelationalColumn", column_qn, props))
+            self.links.append(Link("NestedSchemaAttribute", table_qn, column_qn))
+
+
+def _gone(writer: MetadataWriter, db: Database, found: _Catalogue) -> list[str]:
+    """Tables and columns this connector catalogued before that the database no longer has."""
+    gone: list[str] = []
+    for schema_qn, tables in found.tables_by_schema.items():
+        known = writer.existing("RelationalTable", linked_to=schema_qn, source=db.source)
+        for table_qn in sorted(set(known) - tables):
+            gone.extend(writer.existing("RelationalColumn", linked_to=table_qn, source=db.source))
+            gone.append(table_qn)
+    for table_qn, columns in found.columns_by_table.items():
+        known = writer.existing("RelationalColumn", linked_to=table_qn, source=db.source)
+        gone.extend(sorted(set(known) - columns))
+    return gone
 
 
 def _like(pattern: str) -> re.Pattern[str]:
