@@ -1,7 +1,10 @@
 """Switchboard's engine: Egeria-style integration groups stored in Neo4j.
 
-The public API is re-exported here; the modules behind it are private in
-spirit. See the README for a tour.
+The public API is re-exported here (the model, the errors, the resolved views, the write
+API, resolution, manifests, validation and the embedded server); each sub-package
+(:mod:`engine.graph`, :mod:`engine.declare`, :mod:`engine.validate`, :mod:`engine.daemon`,
+:mod:`engine.providers`, :mod:`engine.local`, :mod:`engine.connectors`) re-exports its own
+public names too. The modules behind them are private in spirit. See the README for a tour.
 """
 
 from engine.declare.manifest import (
@@ -14,8 +17,12 @@ from engine.declare.manifest import (
 )
 from engine.declare.manifest import apply as apply_manifests
 from engine.errors import (
+    ArchiveError,
     ConflictError,
+    ConnectorConfigError,
     ConstraintViolation,
+    DaemonError,
+    DaemonUnreachableError,
     DownloadError,
     JavaNotFoundError,
     JavaVersionError,
@@ -24,8 +31,10 @@ from engine.errors import (
     MavenNotFoundError,
     NotFoundError,
     PortInUseError,
+    ProviderLoadError,
     QueryNotFoundError,
     SchemaError,
+    SecretUnavailableError,
     ServerStartError,
     StoreAuthError,
     StoreError,
@@ -34,8 +43,12 @@ from engine.errors import (
     SwitchboardError,
     UsageError,
 )
-from engine.graph.elements import (
+from engine.gcpause import (
+    gc_paused,
+)
+from engine.graph import (
     DeleteResult,
+    Store,
     StoredElement,
     StoredRelationship,
     WriteResult,
@@ -43,6 +56,7 @@ from engine.graph.elements import (
     attach_connection,
     attach_connector_type,
     attach_endpoint,
+    canonical_json,
     create_element,
     delete_element,
     detach_connection,
@@ -54,6 +68,8 @@ from engine.graph.elements import (
     get_relationships,
     register_connector,
     remove_catalog_target,
+    resolve_group,
+    resolve_groups,
     save_element,
     save_elements,
     unembed_connection,
@@ -61,14 +77,25 @@ from engine.graph.elements import (
     update_catalog_target,
     update_element,
 )
-from engine.graph.resolve import canonical_json, resolve_group, resolve_groups
-from engine.graph.store import Store
-from engine.local.server import NEO4J_VERSION, LocalNeo4j
+from engine.local import (
+    NEO4J_VERSION,
+    LocalNeo4j,
+)
 from engine.model import (
+    AUDIT_FIELDS,
+    DEFAULT_DELETE_METHOD,
+    DEFAULT_PERMITTED_SYNCHRONIZATION,
+    ELEMENT_MODELS,
+    IDENTITY_PROPERTIES,
+    RELATIONSHIP_MODELS,
+    RESERVED_PROPERTY_NAMES,
+    AssetConnection,
     Audit,
     CatalogTarget,
     Connection,
+    ConnectionConnectorType,
     ConnectorType,
+    ConnectToEndpoint,
     DeleteMethod,
     Element,
     EmbeddedConnection,
@@ -78,27 +105,82 @@ from engine.model import (
     PermittedSynchronization,
     Referenceable,
     RegisteredIntegrationConnector,
+    Relationship,
+    SwitchboardModel,
     VirtualConnection,
+    element_from_properties,
+    relationship_from_properties,
 )
-from engine.resolved import ResolvedGroup
-from engine.settings import Neo4jSettings, switchboard_home
-from engine.validate import RULES, Finding, Rule, load_snapshot, validate_graph, validate_groups
+from engine.resolved import (
+    CatalogTargetView,
+    ConnectionView,
+    ConnectorView,
+    ElementView,
+    EmbeddedConnectionView,
+    RegistrationView,
+    ResolvedGroup,
+    View,
+)
+from engine.settings import (
+    DEFAULT_INSTANCE,
+    Neo4jSettings,
+    switchboard_home,
+)
+from engine.typesystem import (
+    CATALOGUE_RELATIONSHIP_TYPES,
+    ELEMENT_SUPERTYPES,
+    LABEL_PATTERN,
+    RELATIONSHIP_TYPES,
+    labels_for,
+)
+from engine.validate import (
+    RULES,
+    Finding,
+    Rule,
+    load_snapshot,
+    validate_graph,
+    validate_groups,
+)
 
 __all__ = [
+    "AUDIT_FIELDS",
+    "CATALOGUE_RELATIONSHIP_TYPES",
+    "DEFAULT_DELETE_METHOD",
+    "DEFAULT_INSTANCE",
+    "DEFAULT_PERMITTED_SYNCHRONIZATION",
+    "ELEMENT_MODELS",
+    "ELEMENT_SUPERTYPES",
+    "IDENTITY_PROPERTIES",
+    "LABEL_PATTERN",
     "NEO4J_VERSION",
+    "RELATIONSHIP_MODELS",
+    "RELATIONSHIP_TYPES",
+    "RESERVED_PROPERTY_NAMES",
     "RULES",
     "ApplyReport",
+    "ArchiveError",
+    "AssetConnection",
     "Audit",
     "CatalogTarget",
+    "CatalogTargetView",
     "ConflictError",
+    "ConnectToEndpoint",
     "Connection",
+    "ConnectionConnectorType",
+    "ConnectionView",
+    "ConnectorConfigError",
     "ConnectorType",
+    "ConnectorView",
     "ConstraintViolation",
+    "DaemonError",
+    "DaemonUnreachableError",
     "DeleteMethod",
     "DeleteResult",
     "DownloadError",
     "Element",
+    "ElementView",
     "EmbeddedConnection",
+    "EmbeddedConnectionView",
     "Endpoint",
     "Finding",
     "IntegrationConnector",
@@ -113,12 +195,16 @@ __all__ = [
     "NotFoundError",
     "PermittedSynchronization",
     "PortInUseError",
+    "ProviderLoadError",
     "QueryNotFoundError",
     "Referenceable",
     "RegisteredIntegrationConnector",
+    "RegistrationView",
+    "Relationship",
     "ResolvedGroup",
     "Rule",
     "SchemaError",
+    "SecretUnavailableError",
     "ServerStartError",
     "Store",
     "StoreAuthError",
@@ -128,7 +214,9 @@ __all__ = [
     "StoredElement",
     "StoredRelationship",
     "SwitchboardError",
+    "SwitchboardModel",
     "UsageError",
+    "View",
     "VirtualConnection",
     "WriteResult",
     "add_catalog_target",
@@ -143,15 +231,19 @@ __all__ = [
     "detach_connection",
     "detach_connector_type",
     "detach_endpoint",
+    "element_from_properties",
     "embed_connection",
     "export_manifest",
     "find_element",
+    "gc_paused",
     "get_element",
     "get_relationships",
+    "labels_for",
     "load_manifests",
     "load_snapshot",
     "manifest_json_schema",
     "register_connector",
+    "relationship_from_properties",
     "remove_catalog_target",
     "resolve_group",
     "resolve_groups",

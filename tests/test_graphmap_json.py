@@ -1,4 +1,4 @@
-"""Map JSON text is parsed by a fast path (engine.graph.graphmap._parse_json) that must give
+"""Map JSON text is parsed by a fast path (engine.graph.graphmap.parse_json_text) that must give
 exactly what json.loads gives, or raise where json.loads raises."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.graph.graphmap import _parse_json, decode_properties, encode_properties
+from engine.graph import decode_properties, encode_properties, parse_json_text
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -25,14 +25,14 @@ def test_canonical_json_parses_like_json_loads(value: Any) -> None:
         json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False),
         json.dumps(value, indent=2),
     ):
-        assert _parse_json(text) == json.loads(text)
+        assert parse_json_text(text) == json.loads(text)
 
 
 @pytest.mark.parametrize(
     "text", [' {"a": 1}', '{"a": 1} ', "\n[1]\n", "NaN", '"x"', "12", '{"a":1,"a":2}']
 )
 def test_text_json_loads_accepts_is_accepted(text: str) -> None:
-    parsed = _parse_json(text)
+    parsed = parse_json_text(text)
     expected = json.loads(text)
     assert repr(parsed) == repr(expected)
 
@@ -42,7 +42,7 @@ def test_text_json_loads_rejects_is_rejected(text: str) -> None:
     with pytest.raises(ValueError):
         json.loads(text)
     with pytest.raises(ValueError):
-        _parse_json(text)
+        parse_json_text(text)
 
 
 def test_decode_keeps_text_that_is_not_json() -> None:

@@ -26,24 +26,24 @@ its shape is documented by :func:`json_schema` in ``docs/resolved-group.schema.j
 from __future__ import annotations
 
 import difflib
-import gc
 import hashlib
 import json
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
+from neo4j import ManagedTransaction
 from pydantic import BaseModel
 
 from engine.errors import NotFoundError
+from engine.gcpause import gc_paused
 from engine.graph.graphmap import (
-    _PLAIN,
     FLAT_SEPARATOR,
     MAP_LIST_PROPERTY,
     MAP_PROPERTIES,
-    _parse_json,
+    PLAIN_TYPES,
     decode_properties,
+    parse_json_text,
     to_python,
 )
 from engine.graph.store import Store
@@ -121,6 +121,19 @@ def resolve_existing_groups(store: Store, qualified_names: Iterable[str]) -> lis
         groups = (group_from_row(dict(zip(RESOLVE_COLUMNS, row, strict=True))) for row in rows)
         found = {group.qualified_name: group for group in groups}
     return [found[name] for name in names if name in found]
+
+
+def resolve_groups_tx(
+    store: Store, tx: ManagedTransaction, qualified_names: Iterable[str]
+) -> list[ResolvedGroup]:
+    """Those of the groups asked that exist, as transaction ``tx`` sees them (its own
+    uncommitted writes included), in one query, in qualified-name order; a missing group
+    is left out (a manifest apply validates what it is about to commit)."""
+    names = list(dict.fromkeys(qualified_names))
+    if not names:
+        return []
+    rows = store.run(tx, RESOLVE_GROUPS_QUERY, {"qualifiedNames": names})
+    return [group_from_row(row) for row in rows]
 
 
 def group_fingerprints(store: Store, qualified_names: Sequence[str]) -> dict[str, str]:
@@ -211,26 +224,6 @@ def json_schema_text() -> str:
 
 
 # ------------------------------------------------------------------ assembly
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No automatic garbage collection inside the block (unless it was off already).
-
-    Unpacking and decoding a group allocates ~10^4 long-lived objects, which triggers
-    several collections, each walking every object the process holds: in a process
-    holding 30 resolved groups this doubled the CPU time of a resolution and made its
-    p99 ten times its median. The objects are not garbage; the collector runs once,
-    later, instead. Only a pause: another thread may re-enable collection early.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 # Views are built with _new (no validation) from values whose types this module
 # produced itself (str(...), bool(...), freshly built views); fields copied from
 # stored properties go through _typed first, and any value of an unexpected type
@@ -393,7 +386,9 @@ def _plan(keys: tuple[str, ...]) -> _Plan | None:
     return tuple(drop), tuple(maps)
 
 
-def _decode(stored: Mapping[str, Any], times: dict[str, datetime | str]) -> dict[str, Any]:
+def decode_resolved_properties(
+    stored: Mapping[str, Any], times: dict[str, datetime | str]
+) -> dict[str, Any]:
     """Stored properties as the resolve queries return them -> Python values.
 
     Exactly :func:`~engine.graph.graphmap.decode_properties` (a property test checks), done
@@ -417,13 +412,13 @@ def _decode(stored: Mapping[str, Any], times: dict[str, datetime | str]) -> dict
         props = dict(stored)
         for name in drop:
             del props[name]
-        if not _PLAIN.issuperset(map(type, props.values())):  # driver temporal values, lists
+        if not PLAIN_TYPES.issuperset(map(type, props.values())):  # driver temporal values, lists
             props = {k: to_python(v) for k, v in props.items()}
         for name in maps:
             value = props[name]
             if isinstance(value, str):
                 try:
-                    parsed_map = _parse_json(value)
+                    parsed_map = parse_json_text(value)
                 except ValueError:
                     continue  # not JSON: kept as the text it is, like decode_properties
                 props[name] = parsed_map
@@ -441,7 +436,7 @@ def _decode(stored: Mapping[str, Any], times: dict[str, datetime | str]) -> dict
 
 
 def _element_fields(stored: Mapping[str, Any], times: dict[str, datetime | str]) -> dict[str, Any]:
-    props = _decode(stored, times)
+    props = decode_resolved_properties(stored, times)
     pop = props.pop
     return {
         "guid": str(pop("guid", "")),
@@ -490,7 +485,7 @@ class _Context:
         return _new(ElementView, {**fields, "properties": dict(fields["properties"])})
 
     def registration(self, stored: Mapping[str, Any]) -> RegistrationView:
-        props = _decode(stored, self.times)
+        props = decode_resolved_properties(stored, self.times)
         fields: dict[str, Any] = {"guid": str(props.pop("guid", ""))}
         for name, default in _REGISTRATION_DEFAULTS.items():
             fields[name] = props.pop(name, default)
@@ -511,7 +506,7 @@ class _Context:
             for link in entry["embedded"] or []:
                 child = str(link["child"])
                 cycle = child in here
-                rel = _decode(link["relationship"], self.times)
+                rel = decode_resolved_properties(link["relationship"], self.times)
                 fields: dict[str, Any] = {
                     "guid": str(rel.get("guid", "")),
                     "position": int(rel.get("position") or 0),
@@ -546,7 +541,7 @@ class _Context:
         inherited = registration.permittedSynchronization or DEFAULT_PERMITTED_SYNCHRONIZATION
         targets: list[CatalogTargetView] = []
         for target in entry["catalogTargets"] or []:
-            rel = _decode(target["relationship"], self.times)
+            rel = decode_resolved_properties(target["relationship"], self.times)
             element_guid = str(target["element"])
             overrides = rel.get("configurationProperties")
             effective = dict(base_config)

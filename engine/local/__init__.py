@@ -1,1 +1,27 @@
 """The embedded-default Neo4j server: provisioning from Maven Central and running it with Java."""
+
+from engine.local.server import (
+    NEO4J_VERSION,
+    InstanceStatus,
+    JavaInfo,
+    LocalNeo4j,
+    StartResult,
+    find_java,
+    find_maven,
+    free_port,
+    generate_password,
+    port_is_free,
+)
+
+__all__ = [
+    "NEO4J_VERSION",
+    "InstanceStatus",
+    "JavaInfo",
+    "LocalNeo4j",
+    "StartResult",
+    "find_java",
+    "find_maven",
+    "free_port",
+    "generate_password",
+    "port_is_free",
+]

@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 
 import engine.validate.rules  # noqa: F401  (registers every rule, in id order)
-from engine.graph.resolve import gc_paused
+from engine.gcpause import gc_paused
 from engine.resolved import ResolvedGroup
 from engine.validate.context import Context
 from engine.validate.findings import Finding, Hit, finding_order

@@ -16,8 +16,8 @@ from typing import Any
 
 import networkx as nx
 
+from engine.gcpause import gc_paused
 from engine.graph.graphmap import MAP_PROPERTIES, to_python
-from engine.graph.resolve import gc_paused
 from engine.graph.store import Store
 from engine.validate.graph import CATALOG_TARGET, EMBEDDED, REGISTERED, GraphBuilder
 

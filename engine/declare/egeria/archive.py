@@ -18,8 +18,8 @@ import orjson
 
 from engine.declare.egeria.values import decode_instance_properties, parse_time
 from engine.errors import ArchiveError
+from engine.gcpause import gc_paused
 from engine.graph.graphmap import storable_problem
-from engine.graph.resolve import gc_paused
 from engine.graph.schema import too_long_to_index
 from engine.typesystem import LABEL_PATTERN
 

@@ -13,7 +13,7 @@ from neo4j import ManagedTransaction
 from engine.declare.egeria.archive import Archive, read_archive
 from engine.declare.egeria.planning import plan_archive
 from engine.declare.egeria.report import ImportReport
-from engine.graph.resolve import gc_paused
+from engine.gcpause import gc_paused
 from engine.graph.store import Store
 from engine.graph.writer import ImportProgress, write_archive_tx, write_with_replan
 

@@ -18,6 +18,7 @@ from engine.declare.manifest.desired import Desired, collect
 from engine.declare.manifest.plan import DEFAULT_PRUNE_THRESHOLD, Plan, make_plan
 from engine.declare.manifest.reading import Document, load_manifests
 from engine.errors import ManifestError, NotFoundError
+from engine.gcpause import gc_paused
 from engine.graph.records import (
     NEW_BATCH_SIZE,
     ElementRow,
@@ -25,7 +26,7 @@ from engine.graph.records import (
     WriteResult,
     current_user,
 )
-from engine.graph.resolve import gc_paused
+from engine.graph.resolve import resolve_groups_tx
 from engine.graph.store import Store
 from engine.graph.writer import (
     create_elements_tx,
@@ -99,13 +100,11 @@ def validate_in_transaction(
     Raises :class:`ManifestError` listing every error finding; returns the other findings
     (warnings), as dicts, for the report.
     """
-    from engine.graph.resolve import RESOLVE_GROUPS_QUERY, group_from_row
     from engine.validate import validate_groups
 
     if not groups:
         return []
-    rows = store.run(tx, RESOLVE_GROUPS_QUERY, {"qualifiedNames": list(dict.fromkeys(groups))})
-    findings = validate_groups([group_from_row(r) for r in rows])
+    findings = validate_groups(resolve_groups_tx(store, tx, groups))
     errors = [f for f in findings if f.is_error]
     if errors:
         lines = [f"{f.rule} {f.group or ''} {f.connector or ''}: {f.message}" for f in errors]
