@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint types pytest bench clean
+.PHONY: run test lint types pytest soak bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,7 +18,8 @@ run: $(STAMP)
 	$(BIN)/switchboard up
 	$(BIN)/switchboard demo
 
-## test: lint, types and the whole test suite against a real Neo4j
+## test: lint, types and the whole test suite against a real Neo4j, with the daemon
+## endurance scenario shortened to SWITCHBOARD_ENDURANCE_SECONDS (default 150)
 test: lint types pytest
 
 lint: $(STAMP)
@@ -30,6 +31,10 @@ types: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/pytest
+
+## soak: the full ten-minute daemon endurance run (tests/test_endurance.py)
+soak: $(STAMP)
+	SWITCHBOARD_ENDURANCE_SECONDS=600 $(BIN)/pytest tests/test_endurance.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

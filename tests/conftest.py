@@ -8,7 +8,13 @@ Where the server comes from, in order:
 2. ``--testcontainers``: a ``neo4j:5.26-community`` container (needs Docker).
 3. Otherwise the embedded default, as a dedicated instance named
    ``SWITCHBOARD_TEST_INSTANCE`` (default ``pytest``) that the session starts
-   and stops itself.
+   and stops itself, on a free port other than the default 7687 (so that a test that
+   stops and restarts it finds its port still free when other servers start meanwhile)
+   and with ``TEST_SERVER_CONF`` (a clean stop in under a second).
+
+Tests that stop, kill and restart a server (crash consistency, daemon outages,
+endurance) share the session's embedded instance through ``restartable_server``
+rather than starting one of their own: every JVM start costs 10-30 s.
 """
 
 from __future__ import annotations
@@ -22,8 +28,15 @@ import pytest
 
 from engine.graph.schema import init_schema
 from engine.graph.store import Store
-from engine.local.server import LocalNeo4j
+from engine.graph.writer import wipe_database
+from engine.local.server import LocalNeo4j, free_port
 from engine.settings import Neo4jSettings
+from tests.reliability_helpers import (
+    TEST_SERVER_CONF,
+    DedicatedServer,
+    dedicated_server,
+    instance_name,
+)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -87,7 +100,7 @@ def neo4j_server(request: pytest.FixtureRequest) -> Iterator[TestServer]:
             )
             yield TestServer(settings, True, None)
         return
-    local = LocalNeo4j(instance=os.environ.get("SWITCHBOARD_TEST_INSTANCE", "pytest"))
+    local = LocalNeo4j(instance=instance_name(), port=free_port(), extra_conf=TEST_SERVER_CONF)
     result = local.start()
     settings = Neo4jSettings(uri=result.uri, username="neo4j", password=local.password())
     try:
@@ -95,6 +108,26 @@ def neo4j_server(request: pytest.FixtureRequest) -> Iterator[TestServer]:
     finally:
         if not result.already_running:
             local.stop()
+
+
+@pytest.fixture(scope="session")
+def restartable_server(neo4j_server: TestServer) -> Iterator[DedicatedServer]:
+    """A server that tests may stop, SIGKILL and restart (on the same Bolt port).
+
+    The session's own embedded instance when there is one (later tests find it running
+    again: every restart waits until it answers); with ``--testcontainers`` a dedicated
+    embedded instance ``<test instance>-restartable``. Tests that need it skip or fail
+    themselves when ``NEO4J_URI`` points at a server they cannot restart.
+    """
+    if neo4j_server.local is not None:
+        server = DedicatedServer(neo4j_server.local)
+        try:
+            yield server
+        finally:
+            server.store.close()
+        return
+    with dedicated_server("restartable") as server:
+        yield server
 
 
 @pytest.fixture(scope="session")
@@ -110,7 +143,7 @@ def session_store(neo4j_server: TestServer) -> Iterator[Store]:
 @pytest.fixture
 def store(session_store: Store) -> Store:
     """The test server's store, with every node and relationship removed first."""
-    session_store.write("wipe_all")
+    wipe_database(session_store)
     return session_store
 
 

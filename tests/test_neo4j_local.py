@@ -1,7 +1,10 @@
 """The embedded-default server: start, stop, idempotence, crash recovery, errors.
 
 These tests start their own instances (sharing the session's downloaded
-jars), so they run real Java processes and take a while.
+jars), so they run real Java processes and take a while. One instance
+(``<test instance>-lifecycle``) serves the lifecycle tests: each test brings it to the
+state it starts from (stopped, or running) instead of stopping it after every test, so
+a test that needs a running server does not pay for a start of its own.
 """
 
 from __future__ import annotations
@@ -30,20 +33,38 @@ from engine.local.server import LocalNeo4j, find_java
 pytestmark = pytest.mark.lifecycle
 
 
+def instance_name(suffix: str) -> str:
+    return os.environ.get("SWITCHBOARD_TEST_INSTANCE", "pytest") + "-" + suffix
+
+
 @pytest.fixture(scope="module")
 def installed_home() -> Path:
     """The session's SWITCHBOARD_HOME, with Neo4j downloaded once."""
-    local = LocalNeo4j(instance="pytest-lifecycle")
+    local = LocalNeo4j(instance=instance_name("lifecycle"))
     local.ensure_installed()
     return local.home
 
 
-@pytest.fixture
-def lifecycle(installed_home: Path) -> Iterator[LocalNeo4j]:
-    local = LocalNeo4j(home=installed_home, instance="pytest-lifecycle")
-    local.stop()
+@pytest.fixture(scope="module")
+def lifecycle_instance(installed_home: Path) -> Iterator[LocalNeo4j]:
+    """The lifecycle tests' instance, stopped once all of them ran."""
+    local = LocalNeo4j(home=installed_home, instance=instance_name("lifecycle"))
     yield local
     local.stop()
+
+
+@pytest.fixture
+def lifecycle(lifecycle_instance: LocalNeo4j) -> LocalNeo4j:
+    """The lifecycle instance, stopped."""
+    lifecycle_instance.stop()
+    return lifecycle_instance
+
+
+@pytest.fixture
+def running(lifecycle_instance: LocalNeo4j) -> LocalNeo4j:
+    """The lifecycle instance, running (started if it was not)."""
+    lifecycle_instance.start()
+    return lifecycle_instance
 
 
 def answers_cypher(local: LocalNeo4j) -> int:
@@ -76,26 +97,24 @@ def test_start_is_idempotent_and_stop_stops(lifecycle: LocalNeo4j) -> None:
 
 
 @pytest.mark.timeout(600)
-def test_password_file_is_private_and_auth_is_on(lifecycle: LocalNeo4j) -> None:
-    lifecycle.start()
-    mode = stat.S_IMODE(lifecycle.password_file.stat().st_mode)
+def test_password_file_is_private_and_auth_is_on(running: LocalNeo4j) -> None:
+    mode = stat.S_IMODE(running.password_file.stat().st_mode)
     assert mode == 0o600
     with (
-        GraphDatabase.driver(lifecycle.uri, auth=("neo4j", "wrong-password")) as driver,
+        GraphDatabase.driver(running.uri, auth=("neo4j", "wrong-password")) as driver,
         pytest.raises(Exception, match=r"(?i)unauthorized|authentication"),
     ):
         driver.verify_connectivity()
 
 
 @pytest.mark.timeout(600)
-def test_crashed_instance_is_detected_and_restarted(lifecycle: LocalNeo4j) -> None:
-    lifecycle.start()
-    lifecycle.kill()
-    status = lifecycle.status()
+def test_crashed_instance_is_detected_and_restarted(running: LocalNeo4j) -> None:
+    running.kill()
+    status = running.status()
     assert status.stale and not status.running
-    result = lifecycle.start()
+    result = running.start()
     assert result.recovered_stale
-    assert answers_cypher(lifecycle) == 42
+    assert answers_cypher(running) == 42
 
 
 def test_no_java_on_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -158,7 +177,7 @@ def test_port_taken(installed_home: Path) -> None:
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        local = LocalNeo4j(home=installed_home, instance="pytest-port", port=port)
+        local = LocalNeo4j(home=installed_home, instance=instance_name("port"), port=port)
         with pytest.raises(PortInUseError, match=f"port {port}"):
             local.start()
         assert not local.status().running
@@ -168,7 +187,7 @@ def test_port_taken(installed_home: Path) -> None:
 def test_server_that_fails_to_start_shows_its_log(installed_home: Path) -> None:
     local = LocalNeo4j(
         home=installed_home,
-        instance="pytest-broken",
+        instance=instance_name("broken"),
         extra_conf={"server.bolt.listen_address": "203.0.113.1:7999"},
     )
     try:
@@ -182,7 +201,7 @@ def test_server_that_fails_to_start_shows_its_log(installed_home: Path) -> None:
 
 
 def test_default_port_is_used_when_free_else_another(installed_home: Path) -> None:
-    local = LocalNeo4j(home=installed_home, instance="pytest-port-choice")
+    local = LocalNeo4j(home=installed_home, instance=instance_name("port-choice"))
     chosen = local._choose_port()
     assert chosen > 0
     with socket.socket() as sock:

@@ -1,6 +1,6 @@
 """Crash consistency: SIGKILL the Neo4j server in the middle of a large apply and import.
 
-A dedicated embedded instance (``<test instance>-crash``) is killed while the operation's
+The test session's embedded instance (``restartable_server``) is killed while the operation's
 single transaction is open (the operation runs in another process that reports its
 progress). After a restart the database holds all of the operation or none of it, and
 running the operation again converges to the graph an uninterrupted run produces.
@@ -12,7 +12,6 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,19 +22,19 @@ from benchmarks.egeria_import import synthetic_archive
 from engine.declare import manifest as mf
 from engine.declare.egeria import import_archive, read_archive
 from engine.graph.store import Store
-from tests.reliability_helpers import DedicatedServer, dedicated_server, dump
+from engine.graph.writer import wipe_database
+from tests.reliability_helpers import DedicatedServer, dump
 
 ROOT = Path(__file__).resolve().parent.parent
 VOLATILE = ("guid", "createTime", "updateTime")
 """Left out of comparisons: apply generates guids, and times are the moment of writing."""
 
 
-@pytest.fixture(scope="module")
-def crash_server() -> Iterator[DedicatedServer]:
+@pytest.fixture
+def crash_server(restartable_server: DedicatedServer) -> DedicatedServer:
     if os.environ.get("NEO4J_URI"):
         pytest.skip("needs the embedded server to kill it; NEO4J_URI points elsewhere")
-    with dedicated_server("crash") as server:
-        yield server
+    return restartable_server
 
 
 def canonical(store: Store) -> dict[str, Any]:
@@ -106,12 +105,12 @@ def test_apply_killed_mid_transaction_is_all_or_nothing_and_converges(
     # 5 groups x 400 connectors: ~7,000 elements and ~10,000 relationships in one transaction
     paths = write_files(tmp_path, 5, 400)
     store = crash_server.store
-    store.write("wipe_all")
+    wipe_database(store)
     mf.apply(store, paths)
     full = canonical(store)
     assert len(full["nodes"]) > 7_000
 
-    store.write("wipe_all")
+    wipe_database(store)
     output = run_and_kill(crash_server, "apply", paths, after=1)
     assert "progress elements" in output
     crash_server.kill_and_restart()
@@ -131,13 +130,13 @@ def test_import_killed_mid_transaction_is_all_or_nothing_and_converges(
     archive_path = tmp_path / "big.omarchive"
     archive_path.write_text(synthetic_archive(9_000), encoding="utf-8")
     store = crash_server.store
-    store.write("wipe_all")
+    wipe_database(store)
     import_archive(store, read_archive(archive_path))
     full = canonical(store)
     full_dump = json.dumps(dump(store), sort_keys=True, default=str)
     assert len(full["nodes"]) > 8_000
 
-    store.write("wipe_all")
+    wipe_database(store)
     output = run_and_kill(crash_server, "import", [archive_path], after=1)
     assert "progress" in output
     crash_server.kill_and_restart()
