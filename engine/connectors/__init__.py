@@ -5,3 +5,33 @@
   and columns of a database through SQLAlchemy inspection.
 * :mod:`engine.connectors.secrets` - ``YamlSecretsStoreProvider``: a secrets store in a YAML file.
 """
+
+from engine.connectors.files import (
+    DataFilesConfig,
+    DataFilesMonitor,
+    DataFilesMonitorProvider,
+    file_qualified_name,
+)
+from engine.connectors.secrets import (
+    YamlSecretsConfig,
+    YamlSecretsStore,
+    YamlSecretsStoreProvider,
+)
+from engine.connectors.sql import (
+    SqlCataloguerConfig,
+    SqlDatabaseCataloguer,
+    SqlDatabaseCataloguerProvider,
+)
+
+__all__ = [
+    "DataFilesConfig",
+    "DataFilesMonitor",
+    "DataFilesMonitorProvider",
+    "SqlCataloguerConfig",
+    "SqlDatabaseCataloguer",
+    "SqlDatabaseCataloguerProvider",
+    "YamlSecretsConfig",
+    "YamlSecretsStore",
+    "YamlSecretsStoreProvider",
+    "file_qualified_name",
+]

@@ -11,3 +11,22 @@ from engine.validate.rules import (  # noqa: F401  (imported for their registrat
     secrets,
     targets,
 )
+from engine.validate.rules.common import as_map, is_blank
+from engine.validate.rules.registration import DELETE_METHOD, PERMITTED_SYNCHRONIZATION
+from engine.validate.rules.secrets import (
+    SECRET_PROPERTIES,
+    SECRETS_COLLECTION,
+    is_secret_reference,
+    is_secrets_store_connector_type,
+)
+
+__all__ = [
+    "DELETE_METHOD",
+    "PERMITTED_SYNCHRONIZATION",
+    "SECRETS_COLLECTION",
+    "SECRET_PROPERTIES",
+    "as_map",
+    "is_blank",
+    "is_secret_reference",
+    "is_secrets_store_connector_type",
+]
