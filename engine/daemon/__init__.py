@@ -6,12 +6,17 @@ Inside, the :class:`Herder` decides (groups, polling, reconciling), the
 :class:`Worker` runs (dispatch, per-connector :class:`ConnectorRuntime`), the
 :class:`Supervisor` composes the two, :class:`DaemonProcess` adds the control
 API and signals, and :mod:`engine.daemon.status` types what they report.
+
+The control API (:class:`ApiServer`, :func:`create_app`) is imported when first asked
+for: it brings FastAPI and uvicorn, which every other command can do without.
 """
 
+from typing import TYPE_CHECKING
+
 from engine.daemon.clock import Clock, ManualClock, SystemClock
-from engine.daemon.config import ApiConfig, DaemonConfig
+from engine.daemon.config import DEFAULT_PORT, ApiConfig, DaemonConfig
 from engine.daemon.herder import Herder
-from engine.daemon.process import DaemonProcess
+from engine.daemon.process import TOKEN_ENV, DaemonProcess, configure_logging
 from engine.daemon.runtime import ConnectorRuntime
 from engine.daemon.spec import ConnectorSpec, specs_from_groups
 from engine.daemon.states import (
@@ -60,13 +65,21 @@ from engine.providers.sdk import (
 )
 from engine.providers.secrets import SecretsStore, redact
 
+if TYPE_CHECKING:
+    from engine.daemon.api import ApiServer, create_app
+
+_CONTROL_API_NAMES = ("ApiServer", "create_app")
+
 __all__ = [
     "BUILTIN_PROVIDERS",
     "DEFAULT_ALIASES",
+    "DEFAULT_PORT",
     "ENTRY_POINT_GROUP",
+    "TOKEN_ENV",
     "TRANSITIONS",
     "AnyConfiguration",
     "ApiConfig",
+    "ApiServer",
     "CataloguedElement",
     "Clock",
     "ConnectorContext",
@@ -103,6 +116,8 @@ __all__ = [
     "UpsertResult",
     "Worker",
     "backoff_seconds",
+    "configure_logging",
+    "create_app",
     "list_providers",
     "load_connector_provider",
     "load_provider",
@@ -110,3 +125,12 @@ __all__ = [
     "redact",
     "specs_from_groups",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """The control API's names, imported on first use (see the module docstring)."""
+    if name in _CONTROL_API_NAMES:
+        from engine.daemon import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
