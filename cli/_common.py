@@ -13,8 +13,8 @@ from typing import Any, ParamSpec, TypeVar
 import click
 from rich.console import Console
 
-from engine.errors import SwitchboardError
-from engine.graph.store import Store, get_store
+from engine import SwitchboardError
+from engine.graph import Store, get_store
 
 P = ParamSpec("P")
 R = TypeVar("R")

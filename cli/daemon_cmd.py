@@ -14,11 +14,9 @@ from rich.table import Table
 
 from cli._common import console, handle_errors, print_json
 from cli.daemon_view import run_daemon, status_table
-from engine.daemon.config import DEFAULT_PORT, DaemonConfig
-from engine.daemon.process import TOKEN_ENV
-from engine.daemon.status import DaemonStatus
-from engine.errors import DaemonUnreachableError, UsageError
-from engine.providers.registry import list_providers
+from engine import DaemonUnreachableError, UsageError
+from engine.daemon import DEFAULT_PORT, TOKEN_ENV, DaemonConfig, DaemonStatus
+from engine.providers import list_providers
 
 URL_ENV = "SWITCHBOARD_DAEMON_URL"
 

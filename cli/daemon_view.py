@@ -9,10 +9,14 @@ from rich.live import Live
 from rich.table import Table
 
 from cli._common import console, print_json, store
-from engine.daemon.config import DaemonConfig
-from engine.daemon.process import DaemonProcess, configure_logging
-from engine.daemon.status import DaemonStatus, RunOnceReport
-from engine.graph.schema import init_schema
+from engine.daemon import (
+    DaemonConfig,
+    DaemonProcess,
+    DaemonStatus,
+    RunOnceReport,
+    configure_logging,
+)
+from engine.graph import init_schema
 
 STATE_STYLES = {
     "WAITING": "green",

@@ -8,7 +8,7 @@ import click
 from rich.table import Table
 
 from cli._common import console, handle_errors, print_json, store
-from engine.graph.schema import database_status, init_schema
+from engine.graph import database_status, init_schema
 
 
 @click.group("db")

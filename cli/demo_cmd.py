@@ -17,8 +17,8 @@ import click
 
 from cli._common import console, err_console, handle_errors, store
 from cli.daemon_view import run_daemon
-from engine.daemon.config import DEFAULT_PORT, DaemonConfig
-from engine.errors import UsageError
+from engine import UsageError
+from engine.daemon import DEFAULT_PORT, DaemonConfig
 
 LANDING_FILES = {
     "customers.csv": "id,name,country\n1,Ada,UK\n2,Grace,US\n3,Linus,FI\n",
@@ -115,7 +115,7 @@ def demo_cmd(
     'switchboard apply' or plain Cypher, and watch the daemon follow.
     """
     from engine.declare.manifest import apply, validate_in_transaction
-    from engine.graph.schema import init_schema
+    from engine.graph import init_schema
 
     manifests = (
         sorted(p for p in examples_dir.glob("*") if p.suffix.lower() in (".yaml", ".yml", ".json"))

@@ -13,7 +13,7 @@ from cli.manifest_cmd import apply_cmd, delete_cmd, export_cmd, get_cmd, schema_
 from cli.neo4j_cmd import neo4j_group
 from cli.resolve_cmd import groups_group, query_cmd, resolve_cmd
 from cli.validate_cmd import validate_cmd
-from engine.graph.schema import database_status, init_schema
+from engine.graph import database_status, init_schema
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from cli._common import console, err_console, handle_errors, print_json, store
 from cli.egeria_cmd import export_omarchive
+from engine import ManifestError
 from engine.declare.manifest import (
     DEFAULT_PRUNE_THRESHOLD,
     ApplyReport,
@@ -29,8 +30,7 @@ from engine.declare.manifest import (
 from engine.declare.manifest import (
     ApplyProgress as ProgressFn,
 )
-from engine.errors import ManifestError
-from engine.graph.elements import delete_element, get_element, get_relationships
+from engine.graph import delete_element, get_element, get_relationships
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_PLAN_ROWS = 200

@@ -7,8 +7,8 @@ import os
 import click
 
 from cli._common import console, handle_errors, print_json, progress_status
-from engine.local.server import LocalNeo4j
-from engine.settings import Neo4jSettings
+from engine import Neo4jSettings
+from engine.local import LocalNeo4j
 
 instance_option = click.option(
     "--instance",

@@ -16,15 +16,22 @@ from rich.text import Text
 from rich.tree import Tree
 
 from cli._common import console, handle_errors, print_json, store
-from engine.errors import UsageError
-from engine.graph.querylib import bind, get_query, library, run_library_query
-from engine.graph.resolve import canonical_document, canonical_json, resolve_group
-from engine.resolved import (
+from engine import (
     CatalogTargetView,
     ConnectionView,
     ConnectorView,
     ElementView,
     ResolvedGroup,
+    UsageError,
+)
+from engine.graph import (
+    bind,
+    canonical_document,
+    canonical_json,
+    get_query,
+    library,
+    resolve_group,
+    run_library_query,
 )
 
 FORMATS = ("tree", "json", "yaml", "mermaid", "dot")

@@ -10,8 +10,8 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli._common import console, handle_errors, print_json, store
-from engine.errors import NotFoundError, UsageError
-from engine.graph.resolve import resolve_groups
+from engine import NotFoundError, UsageError
+from engine.graph import resolve_groups
 from engine.validate import RULES, Finding, load_snapshot, validate_graph, validate_groups
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
