@@ -26,11 +26,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from engine.graph.schema import init_schema
-from engine.graph.store import Store
+from engine import Neo4jSettings
+from engine.graph import Store, init_schema
 from engine.graph.writer import wipe_database
-from engine.local.server import LocalNeo4j, free_port
-from engine.settings import Neo4jSettings
+from engine.local import LocalNeo4j, free_port
 from tests.reliability_helpers import (
     TEST_SERVER_CONF,
     DedicatedServer,

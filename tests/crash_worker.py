@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import sys
 
+from engine import Neo4jSettings
 from engine.declare import manifest as mf
 from engine.declare.egeria import import_archive, read_archive
-from engine.graph.store import Store
-from engine.settings import Neo4jSettings
+from engine.graph import Store
 
 
 def report(stage: str, done: int, total: int) -> None:

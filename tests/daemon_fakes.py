@@ -14,8 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from engine import StoreUnavailableError
 from engine.daemon import ConnectorProvider, IntegrationConnectorBase, RequestedCatalogTarget
-from engine.errors import StoreUnavailableError
 
 CALLS: dict[str, list[str]] = defaultdict(list)
 RELEASE: dict[str, threading.Event] = defaultdict(threading.Event)

@@ -8,9 +8,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any
 
-from engine.daemon import DaemonConfig, ManualClock, Supervisor
-from engine.graph.store import Store
-from engine.resolved import (
+from engine import (
     CatalogTargetView,
     ConnectionView,
     ConnectorView,
@@ -18,6 +16,8 @@ from engine.resolved import (
     RegistrationView,
     ResolvedGroup,
 )
+from engine.daemon import DaemonConfig, ManualClock, Supervisor
+from engine.graph import Store
 
 FAKE = "tests.daemon_fakes:FakeProvider"
 BLOCKING = "tests.daemon_fakes:BlockingFakeProvider"

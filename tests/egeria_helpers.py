@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 
 from engine.declare.egeria import ARCHIVES_ENV, sample_archives_dir
-from engine.graph.graphmap import to_python
-from engine.graph.store import Store
+from engine.graph import Store, to_python
 
 ARCHIVES = Path(__file__).parent / "data" / "archives"
 MALFORMED = ARCHIVES / "malformed"

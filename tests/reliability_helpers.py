@@ -11,10 +11,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from engine.graph.schema import init_schema
-from engine.graph.store import Store
-from engine.local.server import LocalNeo4j, free_port
-from engine.settings import Neo4jSettings
+from engine import Neo4jSettings
+from engine.graph import Store, init_schema
+from engine.local import LocalNeo4j, free_port
 from tests.egeria_helpers import dump
 
 

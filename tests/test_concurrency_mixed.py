@@ -23,12 +23,9 @@ from typing import Any
 
 import pytest
 
+from engine import ConflictError, IntegrationGroup, Neo4jSettings
 from engine.declare import manifest as mf
-from engine.errors import ConflictError
-from engine.graph.elements import get_element, save_element, update_element
-from engine.graph.store import Store
-from engine.model import IntegrationGroup
-from engine.settings import Neo4jSettings
+from engine.graph import Store, get_element, save_element, update_element
 from tests import conftest
 from tests.daemon_world import cypher
 from tests.test_manifest_concurrency import _manifest, _settings

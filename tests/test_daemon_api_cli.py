@@ -18,9 +18,8 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from cli.main import cli
-from engine.daemon import DaemonConfig, Supervisor
-from engine.daemon.api import ApiServer, create_app
-from engine.graph.store import Store
+from engine.daemon import ApiServer, DaemonConfig, Supervisor, create_app
+from engine.graph import Store
 from tests.daemon_helpers import wait_for
 from tests.daemon_world import SECRET_VALUE, build_world
 

@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
-from engine.graph.store import Store
+from engine.graph import Store
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 

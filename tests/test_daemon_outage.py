@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from engine.daemon import DaemonConfig, Supervisor
-from engine.graph.store import Store
+from engine.graph import Store
 from tests.daemon_helpers import wait_for
 from tests.daemon_world import build_world
 

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from engine.daemon.states import (
+from engine.daemon import (
     TRANSITIONS,
     ConnectorState,
     Event,

@@ -13,9 +13,9 @@ from datetime import timedelta
 
 import pytest
 
+from engine import NotFoundError
 from engine.daemon import ManualClock
-from engine.errors import NotFoundError
-from engine.graph.store import Store
+from engine.graph import Store
 from tests import daemon_fakes
 from tests.daemon_fakes import CALLS, RELEASE
 from tests.daemon_helpers import (

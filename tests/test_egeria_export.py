@@ -10,10 +10,9 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
+from engine import NotFoundError
 from engine.declare.egeria import export_archive, import_archive, parse_archive, read_archive
-from engine.errors import NotFoundError
-from engine.graph.resolve import canonical_json, resolve_group
-from engine.graph.store import Store
+from engine.graph import Store, canonical_json, resolve_group
 from engine.graph.writer import wipe_database
 from tests.egeria_helpers import ARCHIVES, dump, guid, sample
 

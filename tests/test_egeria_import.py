@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli.main import cli
+from engine import ArchiveError
 from engine.declare import egeria
 from engine.declare.egeria import (
     import_archive,
@@ -18,9 +19,7 @@ from engine.declare.egeria import (
     parse_archive,
     read_archive,
 )
-from engine.errors import ArchiveError
-from engine.graph.resolve import resolve_groups
-from engine.graph.store import Store
+from engine.graph import Store, resolve_groups
 from engine.graph.writer import wipe_database
 from engine.validate import validate_groups
 from tests.egeria_helpers import ARCHIVES, MALFORMED, checksum, dump, guid, sample

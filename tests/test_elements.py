@@ -6,11 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from engine.errors import ConflictError, NotFoundError, UsageError
-from engine.graph import elements as api
-from engine.graph.store import Store
-from engine.model import (
+from engine import (
     CatalogTarget,
+    ConflictError,
     Connection,
     ConnectorType,
     Element,
@@ -18,9 +16,13 @@ from engine.model import (
     Endpoint,
     IntegrationConnector,
     IntegrationGroup,
+    NotFoundError,
     RegisteredIntegrationConnector,
+    UsageError,
     VirtualConnection,
 )
+from engine.graph import Store
+from engine.graph import elements as api
 
 
 def _labels(store: Store) -> dict[str, int]:

@@ -47,7 +47,7 @@ from typing import Any
 import pytest
 
 from engine.declare import manifest as mf
-from engine.graph.elements import find_element
+from engine.graph import find_element
 from engine.graph.writer import wipe_database
 from tests.endurance_connectors import out_qualified_name
 from tests.reliability_helpers import DedicatedServer

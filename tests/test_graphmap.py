@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.graph.graphmap import decode_properties, encode_properties
+from engine.graph import decode_properties, encode_properties
 
 
 def test_maps_are_json_plus_flattened_keys() -> None:

@@ -12,10 +12,9 @@ import yaml
 from click.testing import CliRunner
 
 from cli.main import cli
+from engine import ManifestError
 from engine.declare import manifest as mf
-from engine.errors import ManifestError
-from engine.graph.elements import get_element, get_relationships
-from engine.graph.store import Store
+from engine.graph import Store, get_element, get_relationships
 from engine.graph.writer import wipe_database
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,12 +7,9 @@ from typing import Any
 
 import pytest
 
+from engine import ConflictError, IntegrationGroup, Neo4jSettings
 from engine.declare import manifest as mf
-from engine.errors import ConflictError
-from engine.graph.elements import get_element, update_element
-from engine.graph.store import Store
-from engine.model import IntegrationGroup
-from engine.settings import Neo4jSettings
+from engine.graph import Store, get_element, update_element
 from tests import conftest
 
 PROCESSES = 8
@@ -132,7 +129,7 @@ def test_eight_processes_overlapping_applies(
 def test_conflicting_versioned_updates_one_wins(
     store: Store, neo4j_server: conftest.TestServer
 ) -> None:
-    from engine.graph.elements import save_element
+    from engine.graph import save_element
 
     save_element(store, IntegrationGroup(qualifiedName="contested"))
     ctx = multiprocessing.get_context("spawn")

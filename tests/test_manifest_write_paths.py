@@ -12,11 +12,9 @@ from typing import Any
 
 import pytest
 
+from engine import ConnectorType, IntegrationConnector, ManifestError
 from engine.declare import manifest as mf
-from engine.errors import ManifestError
-from engine.graph.elements import delete_element, get_element, get_relationships, save_element
-from engine.graph.store import Store
-from engine.model import ConnectorType, IntegrationConnector
+from engine.graph import Store, delete_element, get_element, get_relationships, save_element
 
 
 def checksum(store: Store) -> str:

@@ -133,8 +133,6 @@ def package_of(module: str) -> str:
 def test_cli_tests_and_benchmarks_import_from_packages(path: Path) -> None:
     """``from engine.graph import Store``, not ``from engine.graph.store import Store``."""
     deep = [
-        f"{module}.{name}"
-        for module, name in engine_imports(path)
-        if package_of(module) != module
+        f"{module}.{name}" for module, name in engine_imports(path) if package_of(module) != module
     ]
     assert deep == []

@@ -13,10 +13,9 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 
-from engine.daemon import DaemonConfig, Supervisor
-from engine.daemon.api import ApiServer, create_app
+from engine.daemon import ApiServer, DaemonConfig, Supervisor, create_app
 from engine.declare import manifest as mf
-from engine.graph.store import Store
+from engine.graph import Store
 
 GROUP = "api:group"
 TOKEN = "t0ken-for-tests"

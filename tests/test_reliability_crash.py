@@ -21,7 +21,7 @@ from benchmarks.apply import write_files
 from benchmarks.egeria_import import synthetic_archive
 from engine.declare import manifest as mf
 from engine.declare.egeria import import_archive, read_archive
-from engine.graph.store import Store
+from engine.graph import Store
 from engine.graph.writer import wipe_database
 from tests.reliability_helpers import DedicatedServer, dump
 

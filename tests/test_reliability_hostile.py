@@ -20,10 +20,10 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from cli.main import cli
+from engine import UsageError
 from engine.declare import manifest as mf
 from engine.declare.egeria import import_archive, parse_archive
-from engine.errors import UsageError
-from engine.graph.store import Store
+from engine.graph import Store
 from engine.graph.writer import wipe_database
 from tests.reliability_helpers import (
     checksum,

@@ -20,10 +20,9 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from cli.main import cli
-from engine.daemon import DaemonConfig, Supervisor
-from engine.daemon.api import create_app
+from engine.daemon import DaemonConfig, Supervisor, create_app
 from engine.declare import manifest as mf
-from engine.graph.store import Store
+from engine.graph import Store
 
 GROUP = "secrets:group"
 FAKE = "tests.daemon_fakes:FakeProvider"

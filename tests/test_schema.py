@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import SchemaError
-from engine.graph.schema import CONSTRAINTS, INDEXES, check_schema, database_status, init_schema
-from engine.graph.store import Store
+from engine import SchemaError
+from engine.graph import CONSTRAINTS, INDEXES, Store, check_schema, database_status, init_schema
 from engine.graph.writer import wipe_database
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from neo4j import exceptions as neo4j_exc
 
-from engine.errors import (
+from engine import (
     ConflictError,
     ConstraintViolation,
     StoreError,
     StoreTransientError,
     StoreUnavailableError,
 )
-from engine.graph.store import translate_errors
+from engine.graph import translate_errors
 
 CONSTRAINT = "Neo.ClientError.Schema.ConstraintValidationFailed"
 

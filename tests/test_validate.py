@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from engine.resolved import ConnectionView, EmbeddedConnectionView, ResolvedGroup
+from engine import ConnectionView, EmbeddedConnectionView, ResolvedGroup
 from engine.validate import (
     CATALOG_TARGET,
     EMBEDDED,
@@ -787,7 +787,7 @@ def test_one_injected_defect_gives_exactly_its_rule(drawn: Drawn, data: st.DataO
 
 
 def test_provider_base_is_the_daemon_sdk_connector_provider() -> None:
-    from engine.providers.sdk import ConnectorProvider
+    from engine.providers import ConnectorProvider
     from engine.validate import integration_connector_provider_base, load_provider
 
     assert integration_connector_provider_base() is ConnectorProvider

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.graph.store import QUERY_FOLDERS
+from engine.graph import QUERY_FOLDERS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCANNED = ("engine", "cli", "tests", "benchmarks")
@@ -27,6 +27,7 @@ SCHEMA = "engine/graph/schema.py"
 
 def may_write(module: str) -> bool:
     return module.startswith(WRITER_PACKAGE) or module == SCHEMA
+
 
 LOADING_CALLS = frozenset(
     {

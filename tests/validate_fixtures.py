@@ -16,7 +16,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from engine.resolved import (
+from engine import (
     CatalogTargetView,
     ConnectionView,
     ConnectorView,

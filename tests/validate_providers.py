@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 
-from engine.providers.sdk import ConnectorProvider, SecretsStoreProvider
+from engine.providers import ConnectorProvider, SecretsStoreProvider
 
 
 class GoodProvider(ConnectorProvider):
