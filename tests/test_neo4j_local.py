@@ -29,12 +29,9 @@ from engine.errors import (
     ServerStartError,
 )
 from engine.local.server import LocalNeo4j, find_java
+from tests.reliability_helpers import TEST_SERVER_CONF, instance_name
 
 pytestmark = pytest.mark.lifecycle
-
-
-def instance_name(suffix: str) -> str:
-    return os.environ.get("SWITCHBOARD_TEST_INSTANCE", "pytest") + "-" + suffix
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +44,11 @@ def installed_home() -> Path:
 
 @pytest.fixture(scope="module")
 def lifecycle_instance(installed_home: Path) -> Iterator[LocalNeo4j]:
-    """The lifecycle tests' instance, stopped once all of them ran."""
-    local = LocalNeo4j(home=installed_home, instance=instance_name("lifecycle"))
+    """The lifecycle tests' instance, stopped once all of them ran. It stops in under a
+    second (TEST_SERVER_CONF) rather than after Bolt's two 5 s quiet periods."""
+    local = LocalNeo4j(
+        home=installed_home, instance=instance_name("lifecycle"), extra_conf=TEST_SERVER_CONF
+    )
     yield local
     local.stop()
 
