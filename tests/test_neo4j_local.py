@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from neo4j import GraphDatabase
 
-from engine.errors import (
+from engine import (
     DownloadError,
     JavaNotFoundError,
     JavaVersionError,
@@ -28,7 +28,7 @@ from engine.errors import (
     PortInUseError,
     ServerStartError,
 )
-from engine.local.server import LocalNeo4j, find_java
+from engine.local import LocalNeo4j, find_java
 from tests.reliability_helpers import TEST_SERVER_CONF, instance_name
 
 pytestmark = pytest.mark.lifecycle
@@ -223,7 +223,7 @@ def test_ready_time_is_reported(lifecycle: LocalNeo4j) -> None:
 
 
 def test_generated_passwords_never_look_like_options() -> None:
-    from engine.local.server import generate_password
+    from engine.local import generate_password
 
     passwords = {generate_password() for _ in range(2000)}
     assert len(passwords) == 2000
