@@ -30,7 +30,7 @@ from engine.errors import (
     StoreUnavailableError,
     SwitchboardError,
 )
-from engine.local.server import LocalNeo4j, Progress, _noop
+from engine.local.server import LocalNeo4j, Progress, no_progress
 from engine.settings import Neo4jSettings
 
 T = TypeVar("T")
@@ -398,7 +398,9 @@ _lock = threading.Lock()
 _stores: dict[Neo4jSettings, Store] = {}
 
 
-def start_embedded(settings: Neo4jSettings, *, progress: Progress = _noop) -> LocalNeo4j | None:
+def start_embedded(
+    settings: Neo4jSettings, *, progress: Progress = no_progress
+) -> LocalNeo4j | None:
     """Start the embedded default server when ``settings`` name no URI (no-op when it runs);
     returns it, or ``None`` for an external server. Raises a
     :class:`~engine.errors.LocalNeo4jError` from provisioning."""
@@ -409,7 +411,7 @@ def start_embedded(settings: Neo4jSettings, *, progress: Progress = _noop) -> Lo
     return embedded
 
 
-def get_store(settings: Neo4jSettings | None = None, *, progress: Progress = _noop) -> Store:
+def get_store(settings: Neo4jSettings | None = None, *, progress: Progress = no_progress) -> Store:
     """The process-wide :class:`Store` for ``settings`` (default: the environment)."""
     settings = settings or Neo4jSettings.from_env()
     with _lock:

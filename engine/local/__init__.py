@@ -5,11 +5,13 @@ from engine.local.server import (
     InstanceStatus,
     JavaInfo,
     LocalNeo4j,
+    Progress,
     StartResult,
     find_java,
     find_maven,
     free_port,
     generate_password,
+    no_progress,
     port_is_free,
 )
 
@@ -18,10 +20,12 @@ __all__ = [
     "InstanceStatus",
     "JavaInfo",
     "LocalNeo4j",
+    "Progress",
     "StartResult",
     "find_java",
     "find_maven",
     "free_port",
     "generate_password",
+    "no_progress",
     "port_is_free",
 ]

@@ -82,7 +82,8 @@ Progress = Callable[[str], None]
 _CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
-def _noop(_: str) -> None:
+def no_progress(_: str) -> None:
+    """A :data:`Progress` that reports nothing."""
     return None
 
 
@@ -324,7 +325,7 @@ class LocalNeo4j:
         return (self.dist_dir / ".complete").exists()
 
     # --------------------------------------------------------------- install
-    def ensure_installed(self, progress: Progress = _noop) -> bool:
+    def ensure_installed(self, progress: Progress = no_progress) -> bool:
         """Resolve the server artifacts with Maven unless cached; True if it downloaded.
 
         Raises :class:`MavenNotFoundError` or :class:`DownloadError`; a failed
@@ -573,7 +574,7 @@ class LocalNeo4j:
             "--console-mode",
         ]
 
-    def start(self, *, timeout: float = 180.0, progress: Progress = _noop) -> StartResult:
+    def start(self, *, timeout: float = 180.0, progress: Progress = no_progress) -> StartResult:
         """Start the instance (downloading Neo4j on first use) and wait for Bolt.
 
         Idempotent: a running instance is reported, not started twice. A
