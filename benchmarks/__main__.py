@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from engine.local.server import NEO4J_VERSION, LocalNeo4j
+from engine import NEO4J_VERSION, LocalNeo4j
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 INSTANCE = "bench-suite"

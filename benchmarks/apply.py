@@ -39,7 +39,6 @@ average, to benchmarks/RESULTS.md. Uses its own embedded instance (default
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shlex
@@ -53,14 +52,9 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.proc import cpu_seconds, server_pid
-from benchmarks.synthetic import bench_query_text
-from engine.declare import manifest as mf
-from engine.graph.elements import save_element, save_relationship
-from engine.graph.schema import init_schema
-from engine.graph.store import Store
-from engine.graph.writer import wipe_database
-from engine.local.server import NEO4J_VERSION, LocalNeo4j
-from engine.model import (
+from benchmarks.queries import bench_query_text
+from engine import (
+    NEO4J_VERSION,
     AssetConnection,
     CatalogTarget,
     Connection,
@@ -71,80 +65,16 @@ from engine.model import (
     Endpoint,
     IntegrationConnector,
     IntegrationGroup,
+    LocalNeo4j,
+    Neo4jSettings,
     RegisteredIntegrationConnector,
 )
-from engine.settings import Neo4jSettings
+from engine.declare import manifest as mf
+from engine.graph import Store, init_schema, save_element, save_relationship
+from engine.graph.writer import wipe_database
+from tests.world.manifests import connector_doc, shared_doc, write_manifest_files
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
-CONNECTOR_TYPES = 50
-FOLDERS = 1000
-
-
-def connector_doc(g: int, i: int) -> dict[str, Any]:
-    n = g * 1000 + i
-    return {
-        "qualifiedName": f"bench:connector:{g:03d}:{i:03d}",
-        "displayName": f"Connector {g}/{i}",
-        "registration": {
-            "connectorName": f"bench-{g:03d}-{i:03d}",
-            "refreshTimeInterval": 5,
-            "permittedSynchronization": "FROM_THIRD_PARTY",
-        },
-        "connection": {
-            "qualifiedName": f"bench:connection:{g:03d}:{i:03d}",
-            "connectorType": f"bench:connector-type:{n % CONNECTOR_TYPES:02d}",
-            "endpoint": {
-                "qualifiedName": f"bench:endpoint:{g:03d}:{i:03d}",
-                "networkAddress": f"/data/{g}/{i}",
-            },
-            "configurationProperties": {"batchSize": 100, "mode": "incremental"},
-        },
-        "catalogTargets": [
-            {
-                "element": f"bench:folder:{(n * 2 + k) % FOLDERS:04d}",
-                "catalogTargetName": f"target-{k}",
-                "configurationProperties": {"pattern": f"*.{k}"},
-            }
-            for k in range(2)
-        ],
-    }
-
-
-def shared_doc() -> dict[str, Any]:
-    return {
-        "connectorTypes": [
-            {
-                "qualifiedName": f"bench:connector-type:{t:02d}",
-                "connectorProviderClassName": f"bench.providers:Provider{t}",
-            }
-            for t in range(CONNECTOR_TYPES)
-        ],
-        "elements": [
-            {"typeName": "FileFolder", "qualifiedName": f"bench:folder:{f:04d}"}
-            for f in range(FOLDERS)
-        ],
-    }
-
-
-def group_doc(g: int, per_group: int) -> dict[str, Any]:
-    return {
-        "integrationGroups": [
-            {
-                "qualifiedName": f"bench:group:{g:03d}",
-                "connectors": [connector_doc(g, i) for i in range(per_group)],
-            }
-        ]
-    }
-
-
-def write_files(folder: Path, groups: int, per_group: int) -> list[Path]:
-    paths = [folder / "shared.json"]
-    paths[0].write_text(json.dumps(shared_doc()))
-    for g in range(groups):
-        path = folder / f"group-{g:03d}.json"
-        path.write_text(json.dumps(group_doc(g, per_group)))
-        paths.append(path)
-    return paths
 
 
 def one_per_transaction(store: Store, count: int, per_group: int) -> None:
@@ -304,7 +234,7 @@ def main(argv: list[str] | None = None) -> None:
     reapplies: list[Timing] = []
     created = 0
     with tempfile.TemporaryDirectory() as tmp:
-        paths = write_files(Path(tmp), args.groups, args.per_group)
+        paths = write_manifest_files(Path(tmp), args.groups, args.per_group)
         nodes, rels = floor_rows(paths)
         for _ in range(applies):
             wipe_database(store)

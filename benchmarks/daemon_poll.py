@@ -3,7 +3,7 @@
 Every ``pollInterval`` seconds the daemon hashes, per group, the rows of
 ``cypher/group_fingerprint.cypher`` (the one-query resolution without the audit times)
 and only resolves again, validates and reconciles when a group's hash changed. This
-measures, side by side in one run, on the synthetic graph of benchmarks/synthetic.py, for
+measures, side by side in one run, on the synthetic graph of tests/world/synthetic.py, for
 a daemon running ``--daemon-groups`` groups of 100 connectors:
 
 * one change check (fingerprint query + hash), what every quiet poll costs;
@@ -51,17 +51,13 @@ from typing import Any
 
 from benchmarks.idle_connectors import PROVIDER, STARTED, STARTED_LOCK
 from benchmarks.proc import cpu_seconds
+from benchmarks.queries import run_bench_query
 from benchmarks.resolve import Timing, connect, ms, timed
-from benchmarks.synthetic import SyntheticSpec, group_qualified_name, load, run_bench_query, wipe
-from engine.daemon.config import DaemonConfig
-from engine.daemon.spec import specs_from_groups
-from engine.daemon.supervisor import Supervisor
-from engine.graph.graphmap import encode_properties
-from engine.graph.resolve import RESOLVE_GROUPS_QUERY, resolve_groups
-from engine.graph.schema import init_schema
-from engine.graph.store import Store
-from engine.local.server import NEO4J_VERSION, LocalNeo4j
+from engine import NEO4J_VERSION, LocalNeo4j
+from engine.daemon import DaemonConfig, Supervisor, specs_from_groups
+from engine.graph import RESOLVE_GROUPS_QUERY, Store, encode_properties, init_schema, resolve_groups
 from engine.validate import validate_groups
+from tests.world import SyntheticSpec, group_qualified_name, load_synthetic, wipe_synthetic
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 DEFAULT_POLL = DaemonConfig.model_fields["poll_interval"].default
@@ -362,8 +358,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         init_schema(store)
         say("wiping the benchmark database")
-        wipe(store)
-        stats = load(store, spec, range(args.groups), progress=say)
+        wipe_synthetic(store)
+        stats = load_synthetic(store, spec, range(args.groups), progress=say)
         sup = Supervisor(store, DaemonConfig.model_validate({"groups": names}))
 
         def check() -> None:
@@ -390,8 +386,8 @@ def main(argv: list[str] | None = None) -> int:
                 groups=args.scale_groups, connectors_per_group=args.scale_per_group
             )
             say("wiping the benchmark database for the daemon at scale")
-            wipe(store)
-            load(store, scale_spec, range(args.scale_groups), progress=say)
+            wipe_synthetic(store)
+            load_synthetic(store, scale_spec, range(args.scale_groups), progress=say)
             scale = measure_scale(
                 store,
                 _pid(local),

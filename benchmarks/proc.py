@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from engine.local.server import LocalNeo4j
+from engine import LocalNeo4j
 
 
 def cpu_seconds(pid: int | str | None) -> float:

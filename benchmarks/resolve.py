@@ -1,6 +1,6 @@
 """Benchmark: one-round-trip group resolution (issue 4).
 
-Builds the synthetic graph of benchmarks/synthetic.py (default 1,000 groups x
+Builds the synthetic graph of tests/world/synthetic.py (default 1,000 groups x
 100 connectors = 100,000 connectors; 20% virtual connections embedding two
 connections; 3 catalog targets per connector) and measures, side by side in one
 run, for the group ``bench.group.0000`` (100 connectors):
@@ -46,27 +46,18 @@ import neo4j
 from neo4j import Query
 
 from benchmarks.proc import cpu_seconds, server_pid
-from benchmarks.synthetic import (
-    SyntheticSpec,
-    bench_query_text,
-    group_qualified_name,
-    load,
-    run_bench_query,
-    wipe,
-)
-from engine.graph.resolve import (
+from benchmarks.queries import bench_query_text, run_bench_query
+from engine import NEO4J_VERSION, LocalNeo4j, Neo4jSettings, ResolvedGroup, gc_paused
+from engine.graph import (
     RESOLVE_GROUP_QUERY,
+    Store,
     canonical_json,
-    gc_paused,
     group_from_parts,
     group_from_row,
+    init_schema,
     resolve_group,
 )
-from engine.graph.schema import init_schema
-from engine.graph.store import Store
-from engine.local.server import NEO4J_VERSION, LocalNeo4j
-from engine.resolved import ResolvedGroup
-from engine.settings import Neo4jSettings
+from tests.world import SyntheticSpec, group_qualified_name, load_synthetic, wipe_synthetic
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 
@@ -352,8 +343,8 @@ def ensure_graph(
     if reuse and have["groups"] == groups and have["connectors"] == want:
         return f"reused ({groups} groups, {want} connectors already loaded)"
     say(f"wiping and loading {groups} groups")
-    wipe(store)
-    stats = load(store, spec, range(groups), progress=say)
+    wipe_synthetic(store)
+    stats = load_synthetic(store, spec, range(groups), progress=say)
     return (
         f"loaded {stats.nodes} nodes and {stats.relationships} relationships in "
         f"{stats.seconds:.0f} s (UNWIND batches of 5,000)"

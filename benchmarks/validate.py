@@ -2,12 +2,12 @@
 
 Two paths, measured in one run:
 
-* in memory: resolved groups made in Python (the shape of benchmarks/synthetic.py:
+* in memory: resolved groups made in Python (the shape of tests/world/synthetic.py:
   100 connectors per group, 20% virtual connections embedding two connections,
   3 catalog targets each, connector types shared from a pool of 50), validated with
   ``validate_groups`` the way ``apply`` and the daemon call it - one 100-connector
   group, and 1,000 groups (100,000 connectors) at once;
-* from Neo4j: the same shape bulk-loaded by benchmarks/synthetic.py, then
+* from Neo4j: the same shape bulk-loaded by tests/world/synthetic.py, then
   ``resolve_group`` + ``validate_groups`` for one group, and ``load_snapshot`` +
   ``validate_graph`` for the whole database (what ``switchboard validate --all`` runs),
   with its loading in one transaction (the CLI's way) and in parallel interleaved,
@@ -33,7 +33,6 @@ import shlex
 import statistics
 import sys
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,128 +42,23 @@ from typing import Any
 import networkx as nx
 
 from benchmarks.proc import cpu_seconds
-from engine.graph.resolve import gc_paused
-from engine.graph.schema import init_schema
-from engine.graph.store import Store
-from engine.local.server import NEO4J_VERSION, LocalNeo4j
-from engine.resolved import (
-    CatalogTargetView,
-    ConnectionView,
-    ConnectorView,
-    ElementView,
-    EmbeddedConnectionView,
-    RegistrationView,
-    ResolvedGroup,
-)
-from engine.settings import Neo4jSettings
+from benchmarks.queries import run_bench_query
+from engine import NEO4J_VERSION, LocalNeo4j, Neo4jSettings, gc_paused
+from engine.graph import Store, init_schema, resolve_group
 from engine.validate import build_graph, load_snapshot, validate_graph, validate_groups
+from tests.world import (
+    SyntheticSpec,
+    group_qualified_name,
+    load_synthetic,
+    synthetic_groups,
+    wipe_synthetic,
+)
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
-NAMESPACE = uuid.UUID("5d2b8f0e-0c55-4f8e-b0b7-9a3c1e7d2f61")
 
 
 def say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-# ------------------------------------------------------------------ in-memory generator
-def _guid(qn: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, qn))
-
-
-def _element(qn: str, type_name: str, **props: Any) -> ElementView:
-    return ElementView(guid=_guid(qn), qualifiedName=qn, typeName=type_name, properties=props)
-
-
-def synthetic_groups(
-    groups: int,
-    connectors_per_group: int = 100,
-    *,
-    virtual_every: int = 5,
-    targets_per_connector: int = 3,
-    folders_per_group: int = 10,
-    connector_types: int = 50,
-    start: int = 0,
-) -> list[ResolvedGroup]:
-    """Valid resolved groups in the shape of benchmarks/synthetic.py (pure Python)."""
-    types = [
-        _element(
-            f"bench.connector-type.{k:02d}",
-            "ConnectorType",
-            connectorProviderClassName=f"bench.providers:Provider{k:02d}",
-        )
-        for k in range(connector_types)
-    ]
-
-    def connection(qn: str, type_name: str, n: int, embedded: list[Any]) -> ConnectionView:
-        return ConnectionView(
-            guid=_guid(qn),
-            qualifiedName=qn,
-            typeName=type_name,
-            properties={"configurationProperties": {"directory": f"/data/{qn}", "batchSize": 100}},
-            connectorType=types[n % connector_types],
-            endpoint=_element(f"{qn}.endpoint", "Endpoint", networkAddress=f"file:///data/{qn}"),
-            embeddedConnections=embedded,
-        )
-
-    out: list[ResolvedGroup] = []
-    for i in range(start, start + groups):
-        gqn = f"bench.group.{i:04d}"
-        folders = [
-            _element(f"{gqn}.folder.{f:02d}", "FileFolder", pathName=f"/data/{i}/{f}")
-            for f in range(folders_per_group)
-        ]
-        connectors: list[ConnectorView] = []
-        for j in range(connectors_per_group):
-            cqn = f"{gqn}.connector.{j:03d}"
-            n = i * connectors_per_group + j
-            virtual = virtual_every > 0 and j % virtual_every == 0
-            embedded = (
-                [
-                    EmbeddedConnectionView(
-                        guid=_guid(f"{cqn}/embedded{e}"),
-                        position=e,
-                        displayName=f"part{e}",
-                        arguments={"role": f"part{e}"},
-                        connection=connection(
-                            f"{cqn}.connection.embedded{e}", "Connection", n + e, []
-                        ),
-                    )
-                    for e in (1, 2)
-                ]
-                if virtual
-                else []
-            )
-            root = connection(
-                f"{cqn}.connection", "VirtualConnection" if virtual else "Connection", n, embedded
-            )
-            root.assetQualifiedNames = [cqn]
-            targets = [
-                CatalogTargetView(
-                    relationship={
-                        "guid": _guid(f"{cqn}/target{t}"),
-                        "catalogTargetName": f"target{t}",
-                        "configurationProperties": {"directory": f"/data/{i}/{j}/{t}"},
-                    },
-                    element=folders[(j + t) % folders_per_group],
-                )
-                for t in range(targets_per_connector)
-            ]
-            connectors.append(
-                ConnectorView(
-                    registration=RegistrationView(
-                        guid=_guid(f"{cqn}/registration"),
-                        connectorName=f"g{i:04d}-c{j:03d}",
-                        refreshTimeInterval=60,
-                        permittedSynchronization="FROM_THIRD_PARTY",
-                    ),
-                    connector=_element(cqn, "IntegrationConnector", usesBlockingCalls=False),
-                    connection=root,
-                    catalogTargets=targets,
-                )
-            )
-        out.append(ResolvedGroup(group=_element(gqn, "IntegrationGroup"), connectors=connectors))
-    return out
 
 
 # ------------------------------------------------------------------ timing
@@ -306,15 +200,13 @@ def measure_whole(store: Store, pid: int | None, rounds: int) -> tuple[dict[str,
 
 def ensure_graph(store: Store, groups: int, cpg: int, reuse: bool) -> tuple[str, float]:
     """Load the benchmark graph (or keep an identical one with ``reuse``)."""
-    from benchmarks.synthetic import SyntheticSpec, load, run_bench_query, wipe
-
     want = groups * cpg
     have = run_bench_query(store, "count_synthetic")[0]
     if reuse and have["groups"] == groups and have["connectors"] == want:
         return f"reused ({groups} groups, {want} connectors already loaded)", 0.0
     say("wiping the benchmark database")
-    wipe(store)
-    stats = load(
+    wipe_synthetic(store)
+    stats = load_synthetic(
         store, SyntheticSpec(groups=groups, connectors_per_group=cpg), range(groups), progress=say
     )
     say(f"loaded {stats.nodes} nodes, {stats.relationships} rels in {stats.seconds:.0f} s")
@@ -376,9 +268,6 @@ def main(argv: list[str] | None = None) -> int:
     how = ""
     size = ""
     if not args.no_neo4j:
-        from benchmarks.synthetic import group_qualified_name
-        from engine.graph.resolve import resolve_group
-
         store, local, started_here = connect(args.instance)
         try:
             init_schema(store)

@@ -6,8 +6,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from engine.graph.store import Store
-from tests.graph_builder import GraphBuilder
+from engine.graph import Store
+from tests.world import GraphBuilder
 
 FILES = "engine.connectors.files:DataFilesMonitorProvider"
 SQL = "engine.connectors.sql:SqlDatabaseCataloguerProvider"

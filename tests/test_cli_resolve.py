@@ -11,9 +11,8 @@ import yaml
 from click.testing import CliRunner
 
 from cli.main import cli
-from engine.graph.resolve import canonical_json, resolve_group
-from engine.graph.store import Store
-from tests.graph_builder import build_fixture_world
+from engine.graph import Store, canonical_json, resolve_group
+from tests.world import build_fixture_world
 
 
 @pytest.fixture

@@ -9,17 +9,18 @@ from typing import Any
 
 import pytest
 
-from engine.graph.querylib import (
+from engine.graph import (
     PARAMETER_TYPES,
+    Store,
     bind,
     get_query,
     library,
     query_names,
+    query_text,
     run_library_query,
 )
-from engine.graph.store import Store, query_text
 from engine.graph.writer import RELATIONSHIP_KINDS, RELATIONSHIP_TEMPLATES, relationship_statement
-from tests.graph_builder import build_fixture_world, guid_for
+from tests.world import build_fixture_world, guid_for
 
 Rows = list[dict[str, Any]]
 

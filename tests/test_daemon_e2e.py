@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 
 from engine.daemon import DaemonConfig, Supervisor
-from engine.graph.store import Store, query_text
+from engine.graph import Store, query_text
 from tests.daemon_helpers import wait_for
 from tests.daemon_world import SECRET_VALUE, build_world, cypher
-from tests.graph_builder import GraphBuilder
+from tests.world import GraphBuilder
 
 pytestmark = pytest.mark.timeout(120)
 

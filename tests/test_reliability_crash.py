@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
-from benchmarks.apply import write_files
-from benchmarks.egeria_import import synthetic_archive
 from engine.declare import manifest as mf
 from engine.declare.egeria import import_archive, read_archive
 from engine.graph import Store
 from engine.graph.writer import wipe_database
 from tests.reliability_helpers import DedicatedServer, dump
+from tests.world import synthetic_archive
+from tests.world import write_manifest_files as write_files
 
 ROOT = Path(__file__).resolve().parent.parent
 VOLATILE = ("guid", "createTime", "updateTime")

@@ -11,21 +11,21 @@ from typing import Any
 
 import pytest
 
-from engine.errors import NotFoundError
-from engine.graph.resolve import (
+from engine import ConnectionView, ConnectorView, NotFoundError, ResolvedGroup
+from engine.graph import (
     RESOLVE_GROUP_QUERY,
     RESOLVE_PARTS,
+    Store,
     canonical_json,
     group_from_parts,
     group_names,
     json_schema_text,
+    query_text,
     resolve_group,
     resolve_groups,
 )
-from engine.graph.store import Store, query_text
-from engine.resolved import ConnectionView, ConnectorView, ResolvedGroup
 from tests.golden import GOLDEN_DIR, check_golden
-from tests.graph_builder import GraphBuilder, build_fixture_world, guid_for
+from tests.world import GraphBuilder, build_fixture_world, guid_for
 
 SCHEMA_PATH = Path(__file__).parent.parent / "docs" / "resolved-group.schema.json"
 
@@ -477,7 +477,7 @@ def test_audit_times_keep_their_precision(store: Store) -> None:
 
 
 def test_closest_names_match_the_last_part_and_ignore_case() -> None:
-    from engine.graph.resolve import closest_names
+    from engine.graph import closest_names
 
     names = [
         "Switchboard:IntegrationGroup:files",

@@ -13,20 +13,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from engine.errors import NotFoundError
-from engine.graph.graphmap import decode_properties
-from engine.graph.resolve import (
+from engine import NotFoundError, ResolvedGroup, gc_paused
+from engine.graph import (
     TIME_PROPERTIES,
-    _decode,
-    gc_paused,
+    Store,
+    decode_properties,
+    decode_resolved_properties,
     group_from_row,
     group_names,
     resolve_group,
     resolve_groups,
 )
-from engine.graph.store import Store
-from engine.resolved import ResolvedGroup
-from tests.graph_builder import build_fixture_world
+from tests.world import build_fixture_world
 
 
 def test_every_fixture_group_equals_its_validated_copy(store: Store) -> None:
@@ -160,6 +158,6 @@ def test_planned_decoding_equals_decode_properties(maps: list[dict[str, Any]]) -
         for key in TIME_PROPERTIES:
             if expected.get(key, 0) is None:
                 del expected[key]
-        got = _decode(stored, {})
+        got = decode_resolved_properties(stored, {})
         assert got == expected
         assert list(got) == list(expected)

@@ -7,10 +7,10 @@ import json
 from click.testing import CliRunner
 
 from cli.main import cli
-from engine.graph.store import Store
+from engine.graph import Store
 from engine.validate import RULES
-from tests.graph_builder import GraphBuilder
 from tests.test_validate_snapshot import clean_world
+from tests.world import GraphBuilder
 
 
 def run(env: dict[str, str] | None, *args: str) -> tuple[int, str, str]:

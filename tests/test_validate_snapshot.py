@@ -1,15 +1,14 @@
 """Validation from the database: the snapshot queries against a real Neo4j, with the data
-created by plain Cypher (tests/graph_builder.py), and agreement with the resolved path."""
+created by plain Cypher (tests/world/fixture.py), and agreement with the resolved path."""
 
 from __future__ import annotations
 
 import networkx as nx
 
-from engine.graph.resolve import resolve_groups
-from engine.graph.store import Store
+from engine.graph import Store, resolve_groups
 from engine.validate import Finding, load_snapshot, validate_graph, validate_groups
-from tests.graph_builder import GraphBuilder, guid_for
 from tests.validate_fixtures import GOOD_PROVIDER, STORE_PROVIDER
+from tests.world import GraphBuilder, guid_for
 
 
 def keys(findings: list[Finding]) -> set[tuple[str, str, tuple[str, ...]]]:

@@ -1,15 +1,12 @@
-"""Build test graphs from pre-built rows (through the writer's bulk loads), following the
-storage conventions exactly.
+"""The small fixture world of the tests, and a builder for graphs the write API cannot make.
 
-Nodes get the labels of :func:`engine.typesystem.labels_for`, ``guid``,
-``qualifiedName``, ``typeName``, audit fields, and every other property encoded
-by :func:`engine.graph.graphmap.encode_properties`. Relationships get a ``guid``,
-audit fields and encoded properties. Guids and timestamps are deterministic
-(guid = uuid5 of the qualifiedName or of a relationship key; times fixed) so
-resolved groups can be compared byte for byte with golden files.
-
-This exists for tests that need graphs the write API cannot (yet, or ever)
-produce, e.g. defects the validator must find.
+:class:`GraphBuilder` writes one element or relationship at a time through the graph
+writer's bulk loads, following the storage conventions of :mod:`tests.world.rows` (guids
+uuid5 of the qualifiedName or of a relationship key, fixed times), so resolved groups can be
+compared byte for byte with golden files. It exists for tests that need graphs the write API
+cannot (yet, or ever) produce, e.g. defects the validator must find.
+:func:`build_fixture_world` builds the graph the resolution, query-library and validation
+tests share.
 """
 
 from __future__ import annotations
@@ -18,28 +15,18 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.graph.graphmap import encode_properties
-from engine.graph.store import Store
+from engine.graph import Store
 from engine.graph.writer import bulk_create_elements, bulk_relate_by_name
-from engine.typesystem import RELATIONSHIP_TYPES, labels_for
+from tests.world.rows import BASE_TIME, element_row, relationship_row, stable_guid
 
-BASE_TIME = datetime(2026, 1, 1, 0, 0, tzinfo=UTC)
 NAMESPACE = uuid.UUID("6f0b3d8e-6a1c-4a47-9a59-3c3a4d1f0e21")
+LATER = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+"""The update time of the few elements changed after :data:`BASE_TIME`."""
 
 
 def guid_for(key: str) -> str:
-    """A stable guid derived from ``key``."""
-    return str(uuid.uuid5(NAMESPACE, key))
-
-
-def audit(time: datetime = BASE_TIME, user: str = "tester") -> dict[str, Any]:
-    return {
-        "version": 1,
-        "createTime": time,
-        "updateTime": time,
-        "createdBy": user,
-        "updatedBy": user,
-    }
+    """A stable guid derived from ``key`` (in the fixture world's namespace)."""
+    return stable_guid(NAMESPACE, key)
 
 
 class GraphBuilder:
@@ -59,18 +46,10 @@ class GraphBuilder:
         time: datetime = BASE_TIME,
         **properties: Any,
     ) -> str:
-        props = {
-            "guid": guid or guid_for(qualified_name),
-            "qualifiedName": qualified_name,
-            "typeName": type_name,
-            **audit(time),
-            **properties,
-        }
-        bulk_create_elements(
-            self.store,
-            [{"labels": list(labels_for(type_name)), "props": encode_properties(props)}],
-        )
-        return str(props["guid"])
+        element_guid = guid or guid_for(qualified_name)
+        row = element_row(type_name, qualified_name, element_guid, properties, time=time)
+        bulk_create_elements(self.store, [row])
+        return element_guid
 
     def group(self, qn: str, **props: Any) -> str:
         props.setdefault("deployedImplementationType", "Dynamic Integration Group")
@@ -106,18 +85,10 @@ class GraphBuilder:
         base = f"{relationship}:{from_qn}->{to_qn}"
         self._rel_counts[base] = self._rel_counts.get(base, 0) + 1
         key = f"{base}:{self._rel_counts[base]}"  # stable when other links are added
-        props = {"guid": guid or guid_for(key), **audit(time), **properties}
-        guids = bulk_relate_by_name(
-            self.store,
-            [
-                {
-                    "from": from_qn,
-                    "to": to_qn,
-                    "type": RELATIONSHIP_TYPES[relationship],
-                    "props": encode_properties(props),
-                }
-            ],
+        row = relationship_row(
+            relationship, from_qn, to_qn, guid or guid_for(key), properties, time=time
         )
+        guids = bulk_relate_by_name(self.store, [row])
         if not guids:
             raise LookupError(f"cannot relate {from_qn!r} -> {to_qn!r}: an end is missing")
         return guids[0]
@@ -162,10 +133,6 @@ class GraphBuilder:
 
     def catalog_target(self, connector_qn: str, element_qn: str, **props: Any) -> str:
         return self.relate("CatalogTarget", connector_qn, element_qn, **props)
-
-
-LATER = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
-"""The update time of the few elements changed after :data:`BASE_TIME`."""
 
 
 def build_fixture_world(store: Store) -> GraphBuilder:

@@ -1,23 +1,18 @@
-"""A reproducible synthetic graph of integration groups, bulk-loaded with UNWIND.
+"""A reproducible synthetic graph of integration groups, bulk-loaded through the graph writer.
 
-Shape per group (defaults match issue 4's benchmark): ``connectors_per_group``
-connectors, each registered once, each with one connection that has a connector
-type (from a shared pool) and its own endpoint; every ``virtual_every``-th
-connector (20%) has a VirtualConnection embedding two connections (each with
-connector type and endpoint); every connector has ``targets_per_connector``
-catalog targets on FileFolder elements from a pool per group. Properties follow
-engine/graph/graphmap.py exactly (maps as JSON text plus flattened keys, audit fields,
-``typeName``), guids are uuid5 of the qualifiedName, so two loads of the same
-spec produce the same graph.
+Shape per group (the defaults are the resolution benchmark's): ``connectors_per_group``
+connectors, each registered once, each with one connection that has a connector type (from
+a shared pool) and its own endpoint; every ``virtual_every``-th connector (20%) has a
+VirtualConnection embedding two connections (each with connector type and endpoint); every
+connector has ``targets_per_connector`` catalog targets on FileFolder elements from a pool
+per group. Rows follow :mod:`tests.world.rows` (guids uuid5 of the qualifiedName in this
+world's namespace, fixed times, written by ``bench``), so two loads of the same spec produce
+the same graph.
 
 Load a part of the graph (``groups=range(0, 10)``), measure, then load the rest
-(``groups=range(10, 1000)``) to compare a small and a big graph with identical
-measured groups. The validation benchmark uses the same generator.
-
-The rows are written by the graph writer's bulk loads (engine.graph.writer:
-bulk_create_elements, bulk_create_relationships); the benchmarks' own queries
-(floors, OGM-style reads) live in benchmarks/cypher/ and run through the store's
-driver with the same Query metadata the store uses.
+(``groups=range(10, 1000)``) to compare a small and a big graph with identical measured
+groups. The rows are written by the graph writer's bulk loads (``bulk_create_elements``,
+``bulk_create_relationships``).
 """
 
 from __future__ import annotations
@@ -26,54 +21,27 @@ import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from functools import cache
-from pathlib import Path
 from typing import Any
 
-from neo4j import Query, RoutingControl
-
-from engine.graph.graphmap import encode_properties
-from engine.graph.store import APP_NAME, Store
+from engine.graph import Store
 from engine.graph.writer import (
     bulk_create_elements,
     bulk_create_relationships,
     wipe_database_batched,
 )
-from engine.typesystem import RELATIONSHIP_TYPES, labels_for
+from tests.world.rows import element_row, relationship_row, stable_guid
 
-CYPHER_DIR = Path(__file__).parent / "cypher"
 NAMESPACE = uuid.UUID("0c9a1f55-4b6e-4d1e-9d7c-2f3b7a1e5c42")
-BASE_TIME = datetime(2026, 1, 1, tzinfo=UTC)
+USER = "bench"
+"""Who created and last updated every element and relationship of the synthetic graph."""
 Progress = Callable[[str], None]
 WIPE_TIMEOUT = 3600.0
-"""Seconds a batched wipe of a benchmark graph (up to millions of elements) may take."""
+"""Seconds a batched wipe of a synthetic graph (up to millions of elements) may take."""
 
 
-@cache
-def bench_query_text(name: str) -> str:
-    return (CYPHER_DIR / f"{name}.cypher").read_text(encoding="utf-8")
-
-
-def run_bench_query(
-    store: Store, name: str, params: dict[str, Any] | None = None, *, write: bool = False
-) -> list[dict[str, Any]]:
-    """Run ``benchmarks/cypher/<name>.cypher`` exactly the way Store.read/write run theirs."""
-    records, _, _ = store.driver.execute_query(
-        Query(
-            bench_query_text(name),
-            metadata={"app": APP_NAME, "operation": f"bench:{name}"},
-            timeout=600.0,
-        ),
-        params or {},
-        routing_=RoutingControl.WRITE if write else RoutingControl.READ,
-        database_=store.database,
-    )
-    return [record.data() for record in records]
-
-
-def guid(qualified_name: str) -> str:
-    return str(uuid.uuid5(NAMESPACE, qualified_name))
+def synthetic_guid(key: str) -> str:
+    """The guid of a qualifiedName or relationship key in the synthetic graph."""
+    return stable_guid(NAMESPACE, key)
 
 
 @dataclass(frozen=True)
@@ -97,41 +65,19 @@ def group_qualified_name(index: int) -> str:
     return f"bench.group.{index:04d}"
 
 
-def _audit() -> dict[str, Any]:
-    return {
-        "version": 1,
-        "createTime": BASE_TIME,
-        "updateTime": BASE_TIME,
-        "createdBy": "bench",
-        "updatedBy": "bench",
-    }
-
-
 @dataclass
 class _Rows:
     nodes: list[dict[str, Any]]
     rels: list[dict[str, Any]]
 
     def node(self, type_name: str, qn: str, **props: Any) -> str:
-        g = guid(qn)
-        self.nodes.append(
-            {
-                "labels": list(labels_for(type_name)),
-                "props": encode_properties(
-                    {"guid": g, "qualifiedName": qn, "typeName": type_name, **_audit(), **props}
-                ),
-            }
-        )
+        g = synthetic_guid(qn)
+        self.nodes.append(element_row(type_name, qn, g, props, user=USER))
         return g
 
     def rel(self, relationship: str, start: str, end: str, key: str, **props: Any) -> None:
         self.rels.append(
-            {
-                "type": RELATIONSHIP_TYPES[relationship],
-                "from": start,
-                "to": end,
-                "props": encode_properties({"guid": guid(key), **_audit(), **props}),
-            }
+            relationship_row(relationship, start, end, synthetic_guid(key), props, user=USER)
         )
 
 
@@ -167,7 +113,7 @@ def _group_rows(spec: SyntheticSpec, i: int) -> _Rows:
             qn,
             configurationProperties={"directory": f"/data/{qn}", "batchSize": 100},
         )
-        ct = guid(connector_type_qualified_name(n % spec.connector_types))
+        ct = synthetic_guid(connector_type_qualified_name(n % spec.connector_types))
         rows.rel("ConnectionConnectorType", c, ct, f"{qn}/type")
         ep = rows.node("Endpoint", f"{qn}.endpoint", networkAddress=f"file:///data/{qn}")
         rows.rel("ConnectToEndpoint", c, ep, f"{qn}/endpoint")
@@ -236,7 +182,7 @@ class LoadStats:
     seconds: float
 
 
-def load(
+def load_synthetic(
     store: Store,
     spec: SyntheticSpec,
     groups: Iterable[int],
@@ -272,6 +218,6 @@ def load(
     return LoadStats(nodes, rels, time.perf_counter() - started)
 
 
-def wipe(store: Store) -> None:
+def wipe_synthetic(store: Store) -> None:
     """Delete everything, in batches (safe for a million elements)."""
     wipe_database_batched(store, timeout=WIPE_TIMEOUT)
