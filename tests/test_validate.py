@@ -786,13 +786,17 @@ def test_one_injected_defect_gives_exactly_its_rule(drawn: Drawn, data: st.DataO
     assert all(f.severity == RULES[rule_id].severity for f in findings)
 
 
-def test_provider_base_is_the_daemon_sdk_connector_provider() -> None:
-    from engine.providers import ConnectorProvider
-    from engine.validate import integration_connector_provider_base, load_provider
+def test_deep_checks_load_providers_through_the_daemon_registry() -> None:
+    from engine.errors import ProviderLoadError
+    from engine.providers import ConnectorProvider, SecretsStoreProvider, load_provider
+    from engine.validate import is_integration_provider
 
-    assert integration_connector_provider_base() is ConnectorProvider
-    assert isinstance(load_provider(GOOD_PROVIDER), ConnectorProvider)
-    with pytest.raises(Exception, match="no_such_module_xyz"):
+    provider = load_provider(GOOD_PROVIDER)
+    assert isinstance(provider, ConnectorProvider)
+    assert is_integration_provider(provider)[0]
+    assert is_integration_provider(type(provider))[0]
+    assert not is_integration_provider(SecretsStoreProvider)[0]
+    with pytest.raises(ProviderLoadError, match="no_such_module_xyz"):
         load_provider("no_such_module_xyz:Provider")
 
 

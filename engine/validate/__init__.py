@@ -44,7 +44,7 @@ from engine.validate.graph import (
     REGISTERED,
     build_graph,
 )
-from engine.validate.providers import integration_connector_provider_base, load_provider
+from engine.validate.providers import is_integration_provider
 from engine.validate.registry import RULES, Rule, rule
 from engine.validate.rules.registration import DELETE_METHOD, PERMITTED_SYNCHRONIZATION
 from engine.validate.rules.secrets import (
@@ -88,9 +88,8 @@ __all__ = [
     "findings_for_registration",
     "graph_from_snapshot",
     "has_errors",
-    "integration_connector_provider_base",
+    "is_integration_provider",
     "is_secrets_store_connector_type",
-    "load_provider",
     "load_snapshot",
     "rule",
     "validate_graph",

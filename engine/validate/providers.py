@@ -1,35 +1,19 @@
-"""Loading connector providers for ``validate --deep`` (rules SB030-SB032), the way the
-daemon loads them: through :func:`engine.providers.registry.load_provider`."""
+"""Loading connector providers for ``validate --deep`` (rules SB030-SB032) the way the
+daemon loads them: through the daemon's registry (:func:`engine.providers.registry.load_provider`:
+aliases, ``package.module:Class``, entry points)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine.providers import registry
-from engine.providers.registry import AnyProvider
+from engine.providers.registry import load_provider
 from engine.providers.sdk import ConnectorProvider
-
-
-def integration_connector_provider_base() -> type[ConnectorProvider]:
-    """The base class every integration connector provider subclasses
-    (``engine.providers.sdk.ConnectorProvider``)."""
-    return ConnectorProvider
-
-
-def load_provider(name: str) -> AnyProvider:
-    """The provider a ``connectorProviderClassName`` names, as the daemon would load it.
-
-    Uses the daemon's registry (``engine.providers.registry.load_provider``: aliases,
-    ``package.module:Class``, entry points; returns a provider instance). Raises
-    whatever the loading raises, with the reason.
-    """
-    return registry.load_provider(name)
 
 
 def is_integration_provider(provider: Any) -> tuple[bool, str]:
     """Whether ``provider`` (a provider instance or class) is an integration connector
     provider, and if not, what it is instead (the end of a sentence)."""
-    base = integration_connector_provider_base()
+    base = ConnectorProvider
     expected = f"{base.__module__}.{base.__qualname__}"
     if isinstance(provider, type):
         return issubclass(provider, base), f"is not a {expected}"
