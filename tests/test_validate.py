@@ -787,7 +787,7 @@ def test_one_injected_defect_gives_exactly_its_rule(drawn: Drawn, data: st.DataO
 
 
 def test_deep_checks_load_providers_through_the_daemon_registry() -> None:
-    from engine.errors import ProviderLoadError
+    from engine import ProviderLoadError
     from engine.providers import ConnectorProvider, SecretsStoreProvider, load_provider
     from engine.validate import is_integration_provider
 
