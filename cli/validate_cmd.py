@@ -11,7 +11,7 @@ from rich.table import Table
 
 from cli._common import console, handle_errors, print_json, store
 from engine import NotFoundError, UsageError
-from engine.graph import resolve_groups
+from engine.graph import Store, resolve_groups
 from engine.validate import RULES, Finding, load_snapshot, validate_graph, validate_groups
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
@@ -77,27 +77,8 @@ def validate_cmd(
     if list_rules:
         _print_rules(fmt)
         return
-    if all_groups and qualified_names:
-        raise UsageError(
-            "give group qualifiedNames or --all, not both",
-            hint="'switchboard validate --all' already includes every group",
-        )
-    if not all_groups and not qualified_names:
-        raise UsageError(
-            "nothing to validate",
-            hint="name one or more groups (see 'switchboard groups list') or pass --all",
-        )
-    st = store(quiet=fmt == "json")
-    if all_groups:
-        findings = validate_graph(load_snapshot(st), deep=deep)
-        scope = "the whole database"
-    else:
-        try:
-            groups = resolve_groups(st, qualified_names)
-        except NotFoundError as exc:
-            raise UsageError(exc.message, hint=exc.hint) from None
-        findings = validate_groups(groups, deep=deep)
-        scope = ", ".join(qualified_names)
+    _check_scope(qualified_names, all_groups)
+    findings, scope = _findings(store(quiet=fmt == "json"), qualified_names, all_groups, deep)
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     failed = errors > 0 or (strict and warnings > 0)
@@ -117,6 +98,32 @@ def validate_cmd(
         _print_findings(findings, scope)
         _print_summary(errors, warnings, strict, deep)
     raise SystemExit(1 if failed else 0)
+
+
+def _check_scope(qualified_names: tuple[str, ...], all_groups: bool) -> None:
+    if all_groups and qualified_names:
+        raise UsageError(
+            "give group qualifiedNames or --all, not both",
+            hint="'switchboard validate --all' already includes every group",
+        )
+    if not all_groups and not qualified_names:
+        raise UsageError(
+            "nothing to validate",
+            hint="name one or more groups (see 'switchboard groups list') or pass --all",
+        )
+
+
+def _findings(
+    st: Store, qualified_names: tuple[str, ...], all_groups: bool, deep: bool
+) -> tuple[list[Finding], str]:
+    """The findings and a description of what was validated."""
+    if all_groups:
+        return validate_graph(load_snapshot(st), deep=deep), "the whole database"
+    try:
+        groups = resolve_groups(st, qualified_names)
+    except NotFoundError as exc:
+        raise UsageError(exc.message, hint=exc.hint) from None
+    return validate_groups(groups, deep=deep), ", ".join(qualified_names)
 
 
 def _print_rules(fmt: str) -> None:
