@@ -1,18 +1,20 @@
 """The embedded-default Neo4j server: provisioning from Maven Central and running it with Java."""
 
-from engine.local.server import (
+from engine.local.host import (
     NEO4J_VERSION,
-    InstanceStatus,
     JavaInfo,
-    LocalNeo4j,
-    Progress,
-    StartResult,
     find_java,
     find_maven,
     free_port,
+    port_is_free,
+)
+from engine.local.server import (
+    InstanceStatus,
+    LocalNeo4j,
+    Progress,
+    StartResult,
     generate_password,
     no_progress,
-    port_is_free,
 )
 
 __all__ = [
