@@ -32,9 +32,9 @@ types: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
-## soak: the full ten-minute daemon endurance run (tests/test_endurance.py)
+## soak: the full ten-minute daemon endurance run (tests/system/test_endurance.py)
 soak: $(STAMP)
-	SWITCHBOARD_ENDURANCE_SECONDS=600 $(BIN)/pytest tests/test_endurance.py
+	SWITCHBOARD_ENDURANCE_SECONDS=600 $(BIN)/pytest tests/system/test_endurance.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

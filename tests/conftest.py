@@ -30,7 +30,7 @@ from engine import Neo4jSettings
 from engine.graph import Store, init_schema
 from engine.graph.writer import wipe_database
 from engine.local import LocalNeo4j, free_port
-from tests.reliability_helpers import (
+from tests.support.reliability_helpers import (
     TEST_SERVER_CONF,
     DedicatedServer,
     dedicated_server,

@@ -212,7 +212,7 @@ def json_schema() -> dict[str, Any]:
     schema["$comment"] = (
         "The document 'switchboard resolve GROUP --format json' prints: canonical JSON "
         "(sorted keys, ISO 8601 datetimes, two-space indent). Generated from engine/resolved.py "
-        "by engine.graph.resolve.json_schema(); regenerate with 'pytest tests/test_resolve.py "
+        "by engine.graph.resolve.json_schema(); regenerate with 'pytest tests/graph/test_resolve.py "
         "--update-golden'."
     )
     return schema

@@ -194,7 +194,7 @@ def fill_graph(
     Writes networkx's adjacency dicts directly (``_node``, ``_adj`` = successors,
     ``_pred``; a (u, v) pair's key dict shared between them), the layout
     ``MultiDiGraph.add_edges_from`` builds, at a third of its cost on the
-    100,000-connector graph; tests/test_validate.py checks the result equals the
+    100,000-connector graph; tests/unit/test_validate.py checks the result equals the
     one add_nodes_from/add_edges_from give. Both ends of every edge must be in
     ``nodes``; a repeated (u, v, key) keeps the last data.
     """
