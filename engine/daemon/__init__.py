@@ -15,6 +15,17 @@ from typing import TYPE_CHECKING
 
 from engine.daemon.clock import Clock, ManualClock, SystemClock
 from engine.daemon.config import DEFAULT_PORT, ApiConfig, DaemonConfig
+from engine.daemon.egeria_config import (
+    EGERIA_IGNORED_SECTIONS,
+    EGERIA_SERVER_CONFIG_CLASS,
+    EgeriaDaemonSettings,
+    IntegrationConnectorConfig,
+    IntegrationGroupConfig,
+    IntegrationServiceConfig,
+    OMAGServerConfig,
+    egeria_daemon_settings,
+    is_egeria_server_config,
+)
 from engine.daemon.herder import Herder
 from engine.daemon.process import TOKEN_ENV, DaemonProcess, configure_logging
 from engine.daemon.runtime import ConnectorRuntime
@@ -74,6 +85,8 @@ __all__ = [
     "BUILTIN_PROVIDERS",
     "DEFAULT_ALIASES",
     "DEFAULT_PORT",
+    "EGERIA_IGNORED_SECTIONS",
+    "EGERIA_SERVER_CONFIG_CLASS",
     "ENTRY_POINT_GROUP",
     "TOKEN_ENV",
     "TRANSITIONS",
@@ -93,15 +106,20 @@ __all__ = [
     "DaemonConfig",
     "DaemonProcess",
     "DaemonStatus",
+    "EgeriaDaemonSettings",
     "Event",
     "GroupStatus",
     "HealthStatus",
     "Herder",
     "IntegrationConnectorBase",
+    "IntegrationConnectorConfig",
+    "IntegrationGroupConfig",
+    "IntegrationServiceConfig",
     "InvalidTransition",
     "Link",
     "ManualClock",
     "MetadataWriter",
+    "OMAGServerConfig",
     "ProviderInfo",
     "RefreshReport",
     "RequestedCatalogTarget",
@@ -118,6 +136,8 @@ __all__ = [
     "backoff_seconds",
     "configure_logging",
     "create_app",
+    "egeria_daemon_settings",
+    "is_egeria_server_config",
     "list_providers",
     "load_connector_provider",
     "load_provider",

@@ -1,7 +1,9 @@
 """The daemon's own configuration: which groups, how often to look for changes, the API.
 
 Read from a YAML or JSON file (``switchboard daemon run --config FILE``) or
-built from command-line options. Keys are camelCase, like the graph's.
+built from command-line options. Keys are camelCase, like the graph's. The file
+may also be an Egeria integration daemon's ``OMAGServerConfig``
+(:mod:`engine.daemon.egeria_config`).
 
 .. code-block:: yaml
 
@@ -19,10 +21,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from engine.daemon.egeria_config import egeria_daemon_settings, is_egeria_server_config
 from engine.errors import UsageError
 
 DEFAULT_PORT = 7447
@@ -56,22 +60,34 @@ class DaemonConfig(BaseModel):
     store_retry_interval: float = Field(5.0, alias="storeRetryInterval", gt=0)
     """Seconds before a refresh that failed because Neo4j was unreachable is retried."""
     mass_delete_threshold: float = Field(0.5, alias="massDeleteThreshold", ge=0, le=1)
+    missing_groups: Literal["fail", "report"] = Field("fail", alias="missingGroups")
+    """A group not in the graph at start: ``fail`` stops the daemon, ``report`` shows it as
+    not found and runs the others (the default for an Egeria server configuration)."""
     api: ApiConfig = Field(default_factory=lambda: ApiConfig())
 
     @classmethod
     def from_file(cls, path: Path) -> DaemonConfig:
         """Read a YAML or JSON file; raises :class:`UsageError` naming the problem."""
-        try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(
-                f"cannot read daemon configuration {path}: {exc.strerror}",
-                hint="pass an existing YAML or JSON file to --config",
-            ) from None
-        try:
-            data = json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
-        except (ValueError, yaml.YAMLError) as exc:
-            raise UsageError(f"{path} is not valid YAML/JSON: {exc}") from None
+        return cls.load(path)[0]
+
+    @classmethod
+    def load(cls, path: Path) -> tuple[DaemonConfig, list[str]]:
+        """Read a Switchboard daemon configuration or an Egeria ``OMAGServerConfig``
+        (recognised by its ``class``); the notes say what of the latter has no effect.
+
+        Raises :class:`UsageError` naming the problem.
+        """
+        data = read_document(path)
+        if is_egeria_server_config(data):
+            settings = egeria_daemon_settings(data, source=str(path))
+            config = cls.model_validate(
+                {
+                    "serverName": settings.server_name,
+                    "groups": settings.groups,
+                    "missingGroups": "report",
+                }
+            )
+            return config, settings.notes
         if not isinstance(data, dict):
             raise UsageError(f"{path}: expected a mapping with at least 'groups'")
         try:
@@ -86,4 +102,20 @@ class DaemonConfig(BaseModel):
             ) from None
         if not config.groups:
             raise UsageError(f"{path}: 'groups' lists no integration group qualifiedNames")
-        return config
+        return config, []
+
+
+def read_document(path: Path) -> Any:
+    """A configuration file parsed (JSON for ``.json``, YAML otherwise, which also reads
+    JSON); raises :class:`UsageError` when it cannot be read or parsed."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(
+            f"cannot read daemon configuration {path}: {exc.strerror}",
+            hint="pass an existing YAML or JSON file to --config",
+        ) from None
+    try:
+        return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
+    except (ValueError, yaml.YAMLError) as exc:
+        raise UsageError(f"{path} is not valid YAML/JSON: {exc}") from None

@@ -187,7 +187,9 @@ class Herder:
             groups = self.resolution.resolve(self.store, self.config.groups, fingerprints)
         except NotFoundError:
             if not self.loaded:
-                raise
+                if self.config.missing_groups == "fail":
+                    raise
+                return self._load_present_groups()
             self._mark_missing()
             return True
         except StoreError as exc:
@@ -227,6 +229,22 @@ class Herder:
                 self._group_specs[qn] = cached
             specs.extend(cached[1])
         return specs
+
+    def _load_present_groups(self) -> bool:
+        """First load with groups missing (``missingGroups: report``): report each one,
+        run the others; a missing group starts once it appears in the graph."""
+        self._mark_missing()
+        if self.outage.degraded:
+            return False
+        for name, info in self.groups.items():
+            if info.found is False:
+                log.warning(
+                    "integration group '%s' is not in the graph: its connectors start when "
+                    "it is created; the other groups run",
+                    name,
+                )
+        self.loaded = True
+        return True
 
     def _mark_missing(self) -> None:
         """A configured group disappeared: run the connectors of those still there."""

@@ -129,7 +129,7 @@ class Supervisor:
         """Start every connector, refresh each once, disconnect; the report.
 
         ``ok`` is true only when every connector refreshed (or, when blocking,
-        engaged) without error. Raises :class:`UsageError` when Neo4j cannot be reached.
+        engaged) without error and every group was found. Raises :class:`UsageError` when Neo4j cannot be reached.
         """
         if not self.load():
             raise UsageError(
@@ -146,7 +146,9 @@ class Supervisor:
             wakeup.wait(0.05)
             wakeup.clear()
         status = self.status()
-        report = RunOnceReport(**dict(status), ok=self.worker.succeeded_once())
+        every_group_found = all(group.found is not False for group in status.groups)
+        ok = self.worker.succeeded_once() and every_group_found
+        report = RunOnceReport(**dict(status), ok=ok)
         self.shutdown()
         return report
 
