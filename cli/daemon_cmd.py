@@ -10,9 +10,10 @@ from typing import Any
 import click
 import httpx
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
-from cli._common import console, handle_errors, print_json
+from cli._common import console, err_console, handle_errors, print_json
 from cli.daemon_view import run_daemon, status_table
 from engine import DaemonUnreachableError, UsageError
 from engine.daemon import DEFAULT_PORT, TOKEN_ENV, DaemonConfig, DaemonStatus
@@ -29,6 +30,7 @@ def daemon_group() -> None:
     Start it on groups or a configuration file:
       switchboard daemon run --group demo.group
       switchboard daemon run --config daemon.yaml --port 7447
+      switchboard daemon run --config integration-daemon.config   (Egeria's)
     Then, from another terminal:
       switchboard daemon status --watch
       switchboard daemon restart --only-failed
@@ -47,7 +49,11 @@ def daemon_group() -> None:
     "--config",
     "config_file",
     type=click.Path(path_type=Path),
-    help="Daemon configuration (YAML or JSON).",
+    help="Daemon configuration (YAML or JSON), or an Egeria integration daemon's OMAGServerConfig.",
+)
+@click.option(
+    "--server-name",
+    help="The server name Egeria's paths answer to (default: the configuration's, or switchboard).",
 )
 @click.option(
     "--once",
@@ -74,6 +80,7 @@ def daemon_group() -> None:
 def run_cmd(
     groups: tuple[str, ...],
     config_file: Path | None,
+    server_name: str | None,
     once: bool,
     port: int | None,
     host: str | None,
@@ -89,6 +96,10 @@ def run_cmd(
     started; its status says why), starts every registered connector and
     refreshes it on its refreshTimeInterval, and follows every change to
     the groups. SIGTERM/SIGINT disconnect every connector and exit 0.
+
+    An Egeria OMAGServerConfig runs its dynamic integration groups under its
+    localServerName; every other section is noted as ignored, and a group
+    not in the graph is reported while the others run.
     """
 
     if bool(groups) == bool(config_file):
@@ -97,10 +108,16 @@ def run_cmd(
             hint="e.g. 'switchboard daemon run --group demo.group'",
         )
     if config_file is not None:
-        config = DaemonConfig.from_file(config_file)
+        config, notes = DaemonConfig.load(config_file)
+        for note in notes:
+            err_console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
     else:
         config = DaemonConfig.model_validate({"groups": list(groups)})
     updates: dict[str, Any] = {}
+    if server_name is not None:
+        if not server_name.strip():
+            raise UsageError("--server-name must not be empty")
+        updates["server_name"] = server_name
     if poll_interval is not None:
         if poll_interval <= 0:
             raise UsageError("--poll-interval must be > 0 seconds")
