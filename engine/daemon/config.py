@@ -14,6 +14,7 @@ may also be an Egeria integration daemon's ``OMAGServerConfig``
     workers: 4                # refreshes running at once
     aliases:                  # Egeria Java provider class -> Python provider
       org.example.MyJavaProvider: mypackage.connectors:MyProvider
+    # egeriaServerConfig: integration-daemon.config   (instead of serverName and groups)
     api: {host: 127.0.0.1, port: 7447, token: env:SWITCHBOARD_DAEMON_TOKEN}
 """
 
@@ -63,6 +64,9 @@ class DaemonConfig(BaseModel):
     missing_groups: Literal["fail", "report"] = Field("fail", alias="missingGroups")
     """A group not in the graph at start: ``fail`` stops the daemon, ``report`` shows it as
     not found and runs the others (the default for an Egeria server configuration)."""
+    egeria_server_config: str | None = Field(None, alias="egeriaServerConfig")
+    """An Egeria ``OMAGServerConfig`` file (relative to this one) whose localServerName and
+    integration groups this daemon runs, with this file's aliases and other settings."""
     api: ApiConfig = Field(default_factory=lambda: ApiConfig())
 
     @classmethod
@@ -90,6 +94,9 @@ class DaemonConfig(BaseModel):
             return config, settings.notes
         if not isinstance(data, dict):
             raise UsageError(f"{path}: expected a mapping with at least 'groups'")
+        notes: list[str] = []
+        if data.get("egeriaServerConfig"):
+            data, notes = with_egeria_server_config(data, path)
         try:
             config = cls.model_validate(data)
         except ValidationError as exc:
@@ -102,7 +109,28 @@ class DaemonConfig(BaseModel):
             ) from None
         if not config.groups:
             raise UsageError(f"{path}: 'groups' lists no integration group qualifiedNames")
-        return config, []
+        return config, notes
+
+
+def with_egeria_server_config(data: dict[str, Any], path: Path) -> tuple[dict[str, Any], list[str]]:
+    """``data`` with the server name (unless it sets one) and the groups of the Egeria
+    configuration its ``egeriaServerConfig`` names, and the notes on that configuration."""
+    if "groups" in data:
+        raise UsageError(
+            f"{path}: give either 'groups' or 'egeriaServerConfig', not both",
+            hint="the groups come from the Egeria configuration's dynamicIntegrationGroupsConfig",
+        )
+    egeria_path = path.parent / str(data["egeriaServerConfig"])
+    document = read_document(egeria_path)
+    if not is_egeria_server_config(document):
+        raise UsageError(
+            f'{egeria_path}: not an Egeria server configuration (no "class": "OMAGServerConfig")',
+            hint=f"'egeriaServerConfig' in {path} names an OMAGServerConfig document",
+        )
+    settings = egeria_daemon_settings(document, source=str(egeria_path))
+    merged = {"serverName": settings.server_name, "missingGroups": "report", **data}
+    merged["groups"] = settings.groups
+    return merged, settings.notes
 
 
 def read_document(path: Path) -> Any:

@@ -273,3 +273,46 @@ def test_a_switchboard_configuration_is_read_as_before(tmp_path: Path) -> None:
     path.write_text("groups: [g.one]\nlocalServerName: x\n", encoding="utf-8")
     with pytest.raises(UsageError, match="localServerName: Extra inputs are not permitted"):
         DaemonConfig.from_file(path)
+
+
+def test_a_switchboard_configuration_can_run_an_egeria_one_with_its_aliases(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "daemon.yaml"
+    path.write_text(
+        f"egeriaServerConfig: {SAMPLE}\n"
+        "aliases: {org.example.JavaProvider: 'example.connectors:Provider'}\n"
+        "pollInterval: 3\n",
+        encoding="utf-8",
+    )
+    config, notes = DaemonConfig.load(path)
+    assert config.server_name == "example-daemon"
+    assert config.groups == egeria_daemon_settings(sample_document()).groups
+    assert config.aliases == {"org.example.JavaProvider": "example.connectors:Provider"}
+    assert (config.poll_interval, config.missing_groups) == (3.0, "report")
+    assert len(notes) == 8
+
+    (tmp_path / "egeria").mkdir()
+    (tmp_path / "egeria" / "daemon.config").write_text(SAMPLE.read_text(), encoding="utf-8")
+    path.write_text(
+        "egeriaServerConfig: egeria/daemon.config\nserverName: mine\nmissingGroups: fail\n",
+        encoding="utf-8",
+    )
+    config = DaemonConfig.from_file(path)
+    assert (config.server_name, config.missing_groups) == ("mine", "fail")
+    assert len(config.groups) == 2
+
+
+def test_egeria_server_config_key_errors(tmp_path: Path) -> None:
+    path = tmp_path / "daemon.yaml"
+    path.write_text(f"egeriaServerConfig: {SAMPLE}\ngroups: [g.one]\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="either 'groups' or 'egeriaServerConfig'"):
+        DaemonConfig.from_file(path)
+    other = tmp_path / "other.yaml"
+    other.write_text("groups: [g.one]\n", encoding="utf-8")
+    path.write_text("egeriaServerConfig: other.yaml\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="not an Egeria server configuration"):
+        DaemonConfig.from_file(path)
+    path.write_text("egeriaServerConfig: absent.config\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="cannot read daemon configuration"):
+        DaemonConfig.from_file(path)
