@@ -99,10 +99,7 @@ def resolve_groups(store: Store, qualified_names: Iterable[str]) -> list[Resolve
     names = list(dict.fromkeys(qualified_names))
     if not names:
         return []
-    with gc_paused():
-        rows = store.read_values(RESOLVE_GROUPS_QUERY, {"qualifiedNames": names})
-        groups = (group_from_row(dict(zip(RESOLVE_COLUMNS, row, strict=True))) for row in rows)
-        found = {group.qualified_name: group for group in groups}
+    found = _groups_by_name(store, names)
     missing = [name for name in names if name not in found]
     if missing:
         raise _not_found(store, missing)
@@ -116,11 +113,16 @@ def resolve_existing_groups(store: Store, qualified_names: Iterable[str]) -> lis
     names = list(dict.fromkeys(qualified_names))
     if not names:
         return []
+    found = _groups_by_name(store, names)
+    return [found[name] for name in names if name in found]
+
+
+def _groups_by_name(store: Store, names: Sequence[str]) -> dict[str, ResolvedGroup]:
+    """The groups of ``names`` that exist, by qualified name, from one ``resolve_groups`` query."""
     with gc_paused():
         rows = store.read_values(RESOLVE_GROUPS_QUERY, {"qualifiedNames": names})
         groups = (group_from_row(dict(zip(RESOLVE_COLUMNS, row, strict=True))) for row in rows)
-        found = {group.qualified_name: group for group in groups}
-    return [found[name] for name in names if name in found]
+        return {group.qualified_name: group for group in groups}
 
 
 def resolve_groups_tx(

@@ -91,6 +91,17 @@ def _ends_missing(rel_type: str, from_: str, to: str) -> NotFoundError:
     )
 
 
+def _check_ends_found(
+    rel_type: str, batch: Sequence[Mapping[str, Any]], out: Sequence[Mapping[str, Any]]
+) -> None:
+    """Raise :func:`_ends_missing` for the first row of ``batch`` that the statement
+    returned no record for (a MATCH of one of its ends found nothing)."""
+    if len(out) < len(batch):
+        seen = {(r["from"], r["to"], r["key"]) for r in out}
+        first = next(r for r in batch if (r["from"], r["to"], r["key"]) not in seen)
+        raise _ends_missing(rel_type, first["from"], first["to"])
+
+
 def _grouped_by_type(rows: Sequence[RelationshipRow]) -> dict[str, list[RelationshipRow]]:
     by_type: dict[str, list[RelationshipRow]] = defaultdict(list)
     for row in rows:
@@ -123,10 +134,7 @@ def write_relationships_tx(
                 {"rows": batch, "fixed": list(FIXED_KEYS), "now": when, "user": user},
                 text=text,
             )
-            if len(out) < len(batch):
-                seen = {(r["from"], r["to"], r["key"]) for r in out}
-                first = next(r for r in batch if (r["from"], r["to"], r["key"]) not in seen)
-                raise _ends_missing(rel_type, first["from"], first["to"])
+            _check_ends_found(rel_type, batch, out)
             for rec in out:
                 name = relationship_name(rel_type, rec["from"], rec["to"], rec["key"])
                 if rec["outcome"] == "conflict":
@@ -176,10 +184,7 @@ def create_relationships_tx(
                 dict(zip(_CREATE_COLUMNS, values, strict=True))
                 for values in store.run_values(tx, RELATIONSHIP_CREATE, params, text=text)
             ]
-            if len(out) < len(batch):
-                seen = {(r["from"], r["to"], r["key"]) for r in out}
-                first = next(r for r in batch if (r["from"], r["to"], r["key"]) not in seen)
-                raise _ends_missing(rel_type, first["from"], first["to"])
+            _check_ends_found(rel_type, batch, out)
             for rec in out:
                 if rec["created"]:
                     name = relationship_name(rel_type, rec["from"], rec["to"], rec["key"])
