@@ -9,7 +9,7 @@ from engine.validate.context import Context
 from engine.validate.findings import Hit
 from engine.validate.graph import element_name
 from engine.validate.registry import rule
-from engine.validate.rules.common import is_blank
+from engine.validate.rules.common import is_blank, registration_hit
 
 
 @rule("SB001", "error", "Element without qualifiedName", spec="§3 rule 1")
@@ -88,13 +88,12 @@ def _registered_twice(ctx: Context) -> Iterator[Hit]:
                 others = ", ".join(
                     sorted(str(ctx.graph.edges[group, connector, k]["guid"]) for k in keys)
                 )
-                yield Hit(
+                yield registration_hit(
+                    ctx,
+                    (group, connector, key),
                     f"connector {ctx.name(connector)} is registered {len(keys)} times in group "
                     f"{ctx.name(group)} (registrations {others})",
                     "remove all but one RegisteredIntegrationConnector between them",
-                    (ctx.name(group), ctx.name(connector)),
-                    relationship=ctx.graph.edges[group, connector, key]["guid"],
-                    registration=key,
                 )
 
 
@@ -104,13 +103,12 @@ def _connector_name_missing(ctx: Context) -> Iterator[Hit]:
     connector; a registration without one is not run."""
     for group, connector, key, props in ctx.registrations():
         if is_blank(props.get("connectorName")):
-            yield Hit(
+            yield registration_hit(
+                ctx,
+                (group, connector, key),
                 f"the registration of {ctx.name(connector)} in group {ctx.name(group)} "
                 "has no connectorName",
                 "set connectorName on the registration",
-                (ctx.name(group), ctx.name(connector)),
-                relationship=ctx.graph.edges[group, connector, key]["guid"],
-                registration=key,
             )
 
 
@@ -131,10 +129,9 @@ def _connector_name_duplicate(ctx: Context) -> Iterator[Hit]:
         if len(regs) > 1:
             where = "; ".join(sorted(f"{ctx.name(c)} in group {ctx.name(g)}" for g, c, _ in regs))
             for group, connector, key in regs:
-                yield Hit(
+                yield registration_hit(
+                    ctx,
+                    (group, connector, key),
                     f"connectorName '{name}' is used by {len(regs)} registrations: {where}",
                     "give each registration its own connectorName",
-                    (ctx.name(group), ctx.name(connector)),
-                    relationship=ctx.graph.edges[group, connector, key]["guid"],
-                    registration=key,
                 )

@@ -10,6 +10,7 @@ from engine.validate.context import Context
 from engine.validate.findings import Hit
 from engine.validate.graph import CATALOG_TARGET
 from engine.validate.registry import rule
+from engine.validate.rules.common import registration_hit
 
 PERMITTED_SYNCHRONIZATION = ("BOTH_DIRECTIONS", "TO_THIRD_PARTY", "FROM_THIRD_PARTY", "OTHER")
 DELETE_METHOD = ("ARCHIVE", "SOFT_DELETE", "LOOK_FOR_LINEAGE", "PURGE", "OTHER")
@@ -35,13 +36,12 @@ def _refresh_negative(ctx: Context) -> Iterator[Hit]:
         if value is None:
             continue
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            yield Hit(
+            yield registration_hit(
+                ctx,
+                (group, connector, key),
                 f"refreshTimeInterval of {ctx.connector_name(key)} is {value!r}",
                 "set refreshTimeInterval to a whole number of minutes >= 0 "
                 "(0 turns periodic refresh off)",
-                (ctx.name(group), ctx.name(connector)),
-                relationship=ctx.graph.edges[group, connector, key]["guid"],
-                registration=key,
             )
 
 
@@ -53,13 +53,12 @@ def _dates_reversed(ctx: Context) -> Iterator[Hit]:
         start = as_datetime(props.get("startDate"))
         stop = as_datetime(props.get("connectorShutdownDate"))
         if start is not None and stop is not None and start > stop:
-            yield Hit(
+            yield registration_hit(
+                ctx,
+                (group, connector, key),
                 f"{ctx.connector_name(key)} starts {start.isoformat()}, after its "
                 f"connectorShutdownDate {stop.isoformat()}",
                 "move startDate before connectorShutdownDate, or clear one of them",
-                (ctx.name(group), ctx.name(connector)),
-                relationship=ctx.graph.edges[group, connector, key]["guid"],
-                registration=key,
             )
 
 
