@@ -462,18 +462,24 @@ class _Context:
         self.times: dict[str, datetime | str] = {}
 
     def add_elements(self, entries: Iterable[Mapping[str, Any]]) -> None:
-        for entry in entries:
-            node = entry["node"]
-            guid = str(node["guid"])
-            self.elements[guid] = entry
-            self._fields[guid] = _element_fields(node, self.times)
+        self._index(entries, self.elements, self._fields)
 
     def add_connections(self, entries: Iterable[Mapping[str, Any]]) -> None:
+        self._index(entries, self.connections, self._connection_fields)
+
+    def _index(
+        self,
+        entries: Iterable[Mapping[str, Any]],
+        by_guid: dict[str, Mapping[str, Any]],
+        fields_by_guid: dict[str, dict[str, Any]],
+    ) -> None:
+        """Keep each entry (and its node's decoded fields) under the node's guid."""
+        times = self.times
         for entry in entries:
             node = entry["node"]
             guid = str(node["guid"])
-            self.connections[guid] = entry
-            self._connection_fields[guid] = _element_fields(node, self.times)
+            by_guid[guid] = entry
+            fields_by_guid[guid] = _element_fields(node, times)
 
     def element_view(self, stored: Mapping[str, Any]) -> ElementView:
         return _new(ElementView, _element_fields(stored, self.times))
