@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
@@ -72,6 +72,10 @@ class ArchiveRelationship:
     end2: EntityRef
     properties: dict[str, Any]
     header: Header
+
+
+_Instance = TypeVar("_Instance", ArchiveEntity, ArchiveRelationship)
+"""An entity or relationship of an archive (both have a guid and a type_name)."""
 
 
 @dataclass(frozen=True)
@@ -182,15 +186,7 @@ def _entities(raw_entities: Sequence[Any], source: str) -> dict[str, ArchiveEnti
     seen: dict[str, ArchiveEntity] = {}
     for index, raw in enumerate(raw_entities):
         entity = _parse_entity(raw, f"{source}: entity #{index + 1}")
-        previous = seen.get(entity.guid)
-        if previous is not None:
-            if previous == entity:
-                continue
-            raise ArchiveError(
-                f"{source}: entity {entity.guid} ({entity.type_name}) is defined twice "
-                "with different content"
-            )
-        seen[entity.guid] = entity
+        _keep_first(seen, entity, "entity", source)
     return seen
 
 
@@ -198,19 +194,24 @@ def _relationships(
     raw_relationships: Sequence[Any], source: str, entities: Mapping[str, ArchiveEntity]
 ) -> list[ArchiveRelationship]:
     """The archive's relationships in archive order (an exact repeat is dropped)."""
-    seen_rel: dict[str, ArchiveRelationship] = {}
+    seen: dict[str, ArchiveRelationship] = {}
     for index, raw in enumerate(raw_relationships):
         rel = _parse_relationship(raw, f"{source}: relationship #{index + 1}", entities)
-        previous_rel = seen_rel.get(rel.guid)
-        if previous_rel is not None:
-            if previous_rel == rel:
-                continue
-            raise ArchiveError(
-                f"{source}: relationship {rel.guid} ({rel.type_name}) is defined twice "
-                "with different content"
-            )
-        seen_rel[rel.guid] = rel
-    return list(seen_rel.values())
+        _keep_first(seen, rel, "relationship", source)
+    return list(seen.values())
+
+
+def _keep_first(seen: dict[str, _Instance], instance: _Instance, kind: str, source: str) -> None:
+    """Keep ``instance`` under its guid unless an equal one is kept already; raise
+    :class:`ArchiveError` when one with the same guid differs."""
+    previous = seen.get(instance.guid)
+    if previous is None:
+        seen[instance.guid] = instance
+    elif previous != instance:
+        raise ArchiveError(
+            f"{source}: {kind} {instance.guid} ({instance.type_name}) is defined twice "
+            "with different content"
+        )
 
 
 def _scalar_problem(name: str, value: Any) -> str | None:
