@@ -107,13 +107,8 @@ def entity_row(entity: ArchiveEntity, archive: Archive, warnings: list[str]) -> 
             )
             continue
         model[key] = _storable(key, value, where, warnings)
-    qn = model.get("qualifiedName")
-    if not isinstance(qn, str) or not qn:
-        model["qualifiedName"] = f"{entity.type_name}::{entity.guid}"
-        model[DERIVED_QN_FLAG] = True
+    if _set_identity(model, entity.type_name, entity.guid):
         warnings.append(f"{where}: no qualifiedName; using {model['qualifiedName']!r}")
-    model["guid"] = entity.guid
-    model["typeName"] = entity.type_name
     if entity.classifications:
         model["classifications"] = [
             {"typeName": c.type_name, "properties": _jsonable(c.properties)}
@@ -140,6 +135,19 @@ def entity_row(entity: ArchiveEntity, archive: Archive, warnings: list[str]) -> 
     )
 
 
+def _set_identity(model: dict[str, Any], type_name: str, guid: str) -> bool:
+    """Set the element's guid and typeName, and a qualifiedName derived from both when it
+    has none (flagged with DERIVED_QN_FLAG); True when the qualifiedName was derived."""
+    qn = model.get("qualifiedName")
+    derived = not isinstance(qn, str) or not qn
+    if derived:
+        model["qualifiedName"] = f"{type_name}::{guid}"
+        model[DERIVED_QN_FLAG] = True
+    model["guid"] = guid
+    model["typeName"] = type_name
+    return derived
+
+
 def proxy_row(ref: EntityRef, archive: Archive, warnings: list[str]) -> NodeRow:
     type_name = ref.type_name or "Referenceable"
     where = f"{archive.source}: proxy {ref.guid} ({type_name})"
@@ -148,12 +156,7 @@ def proxy_row(ref: EntityRef, archive: Archive, warnings: list[str]) -> NodeRow:
         if key in RESERVED_PROPERTIES:
             continue
         model[key] = _storable(key, value, where, warnings)
-    qn = model.get("qualifiedName")
-    if not isinstance(qn, str) or not qn:
-        model["qualifiedName"] = f"{type_name}::{ref.guid}"
-        model[DERIVED_QN_FLAG] = True
-    model["guid"] = ref.guid
-    model["typeName"] = type_name
+    _set_identity(model, type_name, ref.guid)
     model[PROXY_FLAG] = True
     return NodeRow(
         ref.guid,
