@@ -79,6 +79,13 @@ RELATIONSHIP_TYPES: dict[str, str] = {
 }
 """Egeria relationship name -> Neo4j relationship type (end 1 -> end 2)."""
 
+REGISTERED_INTEGRATION_CONNECTOR = RELATIONSHIP_TYPES["RegisteredIntegrationConnector"]
+ASSET_CONNECTION = RELATIONSHIP_TYPES["AssetConnection"]
+CONNECTION_CONNECTOR_TYPE = RELATIONSHIP_TYPES["ConnectionConnectorType"]
+CONNECT_TO_ENDPOINT = RELATIONSHIP_TYPES["ConnectToEndpoint"]
+EMBEDDED_CONNECTION = RELATIONSHIP_TYPES["EmbeddedConnection"]
+CATALOG_TARGET = RELATIONSHIP_TYPES["CatalogTarget"]
+
 CATALOGUE_RELATIONSHIP_TYPES: dict[str, str] = {
     "NestedFile": "NESTED_FILE",
     "DataContentForDataSet": "DATA_CONTENT_FOR_DATA_SET",

@@ -26,6 +26,14 @@ The rooms: :mod:`~engine.validate.findings` (what is reported),
 rule family).
 """
 
+from engine.typesystem import (
+    ASSET_CONNECTION,
+    CATALOG_TARGET,
+    CONNECT_TO_ENDPOINT,
+    CONNECTION_CONNECTOR_TYPE,
+    EMBEDDED_CONNECTION,
+    REGISTERED_INTEGRATION_CONNECTOR,
+)
 from engine.validate.context import Context
 from engine.validate.findings import (
     Finding,
@@ -35,15 +43,7 @@ from engine.validate.findings import (
     findings_for_registration,
     has_errors,
 )
-from engine.validate.graph import (
-    ASSET_CONNECTION,
-    CATALOG_TARGET,
-    CONNECTOR_TYPE,
-    EMBEDDED,
-    ENDPOINT,
-    REGISTERED,
-    build_graph,
-)
+from engine.validate.graph import build_graph
 from engine.validate.providers import is_integration_provider
 from engine.validate.registry import RULES, Rule, rule
 from engine.validate.rules.registration import DELETE_METHOD, PERMITTED_SYNCHRONIZATION
@@ -65,12 +65,12 @@ from engine.validate.snapshot import (
 __all__ = [
     "ASSET_CONNECTION",
     "CATALOG_TARGET",
-    "CONNECTOR_TYPE",
+    "CONNECTION_CONNECTOR_TYPE",
+    "CONNECT_TO_ENDPOINT",
     "DELETE_METHOD",
-    "EMBEDDED",
-    "ENDPOINT",
+    "EMBEDDED_CONNECTION",
     "PERMITTED_SYNCHRONIZATION",
-    "REGISTERED",
+    "REGISTERED_INTEGRATION_CONNECTOR",
     "RULES",
     "SECRETS_COLLECTION",
     "SECRET_PROPERTIES",

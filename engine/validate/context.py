@@ -8,15 +8,15 @@ from typing import Any
 
 import networkx as nx
 
-from engine.validate.graph import (
+from engine.typesystem import (
     ASSET_CONNECTION,
     CATALOG_TARGET,
-    CONNECTOR_TYPE,
-    EMBEDDED,
-    ENDPOINT,
-    REGISTERED,
-    element_name,
+    CONNECT_TO_ENDPOINT,
+    CONNECTION_CONNECTOR_TYPE,
+    EMBEDDED_CONNECTION,
+    REGISTERED_INTEGRATION_CONNECTOR,
 )
+from engine.validate.graph import element_name
 
 Link = tuple[str, str, dict[str, Any]]
 """(other end, edge key, edge data) of one relationship, seen from one end."""
@@ -159,12 +159,13 @@ class Context:
         """(group key, connector key, registration edge key, properties) of every registration."""
         if self._registrations is None:
             self._registrations = [
-                (u, v, key, data["properties"]) for u, v, key, data in self.edges[REGISTERED]
+                (u, v, key, data["properties"])
+                for u, v, key, data in self.edges[REGISTERED_INTEGRATION_CONNECTOR]
             ]
         return self._registrations
 
     def connector_name(self, reg_key: str) -> str | None:
-        for _u, v, key, data in self.edges[REGISTERED]:
+        for _u, v, key, data in self.edges[REGISTERED_INTEGRATION_CONNECTOR]:
             if key == reg_key:
                 name = data["properties"].get("connectorName")
                 return str(name) if name else self.name(v)
@@ -176,8 +177,8 @@ class Context:
         if self._runtime is None:
             seen: dict[str, None] = {}
             stack: list[str] = []
-            assets, embeds = self.out[ASSET_CONNECTION], self.out[EMBEDDED]
-            for connector in {v for _, v, _, _ in self.edges[REGISTERED]}:
+            assets, embeds = self.out[ASSET_CONNECTION], self.out[EMBEDDED_CONNECTION]
+            for connector in {v for _, v, _, _ in self.edges[REGISTERED_INTEGRATION_CONNECTOR]}:
                 stack.extend(v for v, _, _ in assets.get(connector, ()))
             while stack:
                 conn = stack.pop()
@@ -193,7 +194,7 @@ class Context:
     def runtime_connector_types(self) -> dict[str, None]:
         """Connector types of :meth:`runtime_connections`, in first-seen order."""
         if self._runtime_types is None:
-            out = self.out[CONNECTOR_TYPE]
+            out = self.out[CONNECTION_CONNECTOR_TYPE]
             found: dict[str, None] = {}
             for conn in self.runtime_connections():
                 links = out.get(conn)
@@ -223,14 +224,14 @@ class Context:
     def _walk_to_registrations(self, subjects: tuple[str, ...]) -> frozenset[str]:
         """Registrations reached walking up from ``subjects`` through embeddings, connector
         types and endpoints to a connector's connection or a catalog target."""
-        registered = self.inn[REGISTERED]
+        registered = self.inn[REGISTERED_INTEGRATION_CONNECTOR]
         found: set[str] = set()
         seen = set(subjects)
         stack = list(subjects)
         while stack:
             node = stack.pop()
             found.update(key for _, key, _ in registered.get(node, ()))
-            for rel_type in (EMBEDDED, CONNECTOR_TYPE, ENDPOINT):
+            for rel_type in (EMBEDDED_CONNECTION, CONNECTION_CONNECTOR_TYPE, CONNECT_TO_ENDPOINT):
                 for u, _, _ in self.inn[rel_type].get(node, ()):
                     if u not in seen:
                         seen.add(u)

@@ -21,14 +21,15 @@ from typing import Any
 import networkx as nx
 
 from engine.resolved import ConnectionView, ElementView, ResolvedGroup
-from engine.typesystem import RELATIONSHIP_TYPES, labels_for
-
-REGISTERED = RELATIONSHIP_TYPES["RegisteredIntegrationConnector"]
-ASSET_CONNECTION = RELATIONSHIP_TYPES["AssetConnection"]
-CONNECTOR_TYPE = RELATIONSHIP_TYPES["ConnectionConnectorType"]
-ENDPOINT = RELATIONSHIP_TYPES["ConnectToEndpoint"]
-EMBEDDED = RELATIONSHIP_TYPES["EmbeddedConnection"]
-CATALOG_TARGET = RELATIONSHIP_TYPES["CatalogTarget"]
+from engine.typesystem import (
+    ASSET_CONNECTION,
+    CATALOG_TARGET,
+    CONNECT_TO_ENDPOINT,
+    CONNECTION_CONNECTOR_TYPE,
+    EMBEDDED_CONNECTION,
+    REGISTERED_INTEGRATION_CONNECTOR,
+    labels_for,
+)
 
 
 @functools.cache
@@ -243,7 +244,13 @@ def build_graph(groups: Sequence[ResolvedGroup]) -> nx.MultiDiGraph:
                 "usesBlockingCalls", connector.usesBlockingCalls
             )
             reg_props = reg.model_dump(exclude={"guid", "properties"}, exclude_none=True)
-            b.edge(group_key, connector_key, REGISTERED, reg.guid, {**reg.properties, **reg_props})
+            b.edge(
+                group_key,
+                connector_key,
+                REGISTERED_INTEGRATION_CONNECTOR,
+                reg.guid,
+                {**reg.properties, **reg_props},
+            )
             roots = [c for c in (connector.connection, *connector.additionalConnections) if c]
             for root in roots:
                 root_key = b.view(root, asset_names=root.assetQualifiedNames)
@@ -266,16 +273,16 @@ def _add_connections(b: GraphBuilder, roots: Sequence[ConnectionView], done: set
         key = b.view(conn, asset_names=conn.assetQualifiedNames)
         for ct in (conn.connectorType, *conn.additionalConnectorTypes):
             if ct is not None:
-                b.edge(key, b.view(ct), CONNECTOR_TYPE, None, guid_expected=False)
+                b.edge(key, b.view(ct), CONNECTION_CONNECTOR_TYPE, None, guid_expected=False)
         for ep in (conn.endpoint, *conn.additionalEndpoints):
             if ep is not None:
-                b.edge(key, b.view(ep), ENDPOINT, None, guid_expected=False)
+                b.edge(key, b.view(ep), CONNECT_TO_ENDPOINT, None, guid_expected=False)
         for emb in conn.embeddedConnections:
             child = emb.connection
             child_key = b.view(child, asset_names=child.assetQualifiedNames)
             props = {"position": emb.position, "arguments": emb.arguments}
             if emb.displayName is not None:
                 props["displayName"] = emb.displayName
-            b.edge(key, child_key, EMBEDDED, emb.guid, props)
+            b.edge(key, child_key, EMBEDDED_CONNECTION, emb.guid, props)
             if not emb.cycle:
                 stack.append(child)

@@ -19,7 +19,8 @@ import networkx as nx
 from engine.gcpause import gc_paused
 from engine.graph.graphmap import MAP_PROPERTIES, to_python
 from engine.graph.store import Store
-from engine.validate.graph import CATALOG_TARGET, EMBEDDED, REGISTERED, GraphBuilder
+from engine.typesystem import CATALOG_TARGET, EMBEDDED_CONNECTION, REGISTERED_INTEGRATION_CONNECTOR
+from engine.validate.graph import GraphBuilder
 
 SNAPSHOT_NODES_QUERY = "validation_snapshot_nodes"
 
@@ -120,7 +121,7 @@ SNAPSHOT_RELATIONSHIP_QUERIES: dict[str, tuple[str | None, tuple[str, ...]]] = {
     ),
     "validation_snapshot_relationships": (None, ()),
     "validation_snapshot_registrations": (
-        REGISTERED,
+        REGISTERED_INTEGRATION_CONNECTOR,
         (
             "connectorName",
             "refreshTimeInterval",
@@ -129,7 +130,10 @@ SNAPSHOT_RELATIONSHIP_QUERIES: dict[str, tuple[str | None, tuple[str, ...]]] = {
             "permittedSynchronization",
         ),
     ),
-    "validation_snapshot_embeddings": (EMBEDDED, ("position", "displayName", "arguments")),
+    "validation_snapshot_embeddings": (
+        EMBEDDED_CONNECTION,
+        ("position", "displayName", "arguments"),
+    ),
 }
 """Relationship query -> (its relationship type, or None when the rows carry it first;
 the property columns after starts, ends, guids). In the order load_snapshot runs them:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from engine import ConnectionView, EmbeddedConnectionView, ResolvedGroup
 from engine.validate import (
     CATALOG_TARGET,
-    EMBEDDED,
+    EMBEDDED_CONNECTION,
     RULES,
     Finding,
     build_graph,
@@ -543,7 +543,12 @@ def test_a_short_cycle_inside_a_long_chain_is_found_alone() -> None:
     # c1002 -> c1000 closes a ring of three, 1,000 connections above and 2,000 below it
     key = guid("closing")
     graph.add_edge(
-        guid("c1002"), guid("c1000"), key=key, type=EMBEDDED, guid=key, properties={"position": 2}
+        guid("c1002"),
+        guid("c1000"),
+        key=key,
+        type=EMBEDDED_CONNECTION,
+        guid=key,
+        properties={"position": 2},
     )
     (finding,) = validate_graph(graph)
     assert finding.rule == "SB019"
@@ -558,7 +563,12 @@ def test_cycle_members_start_at_the_smallest_name_and_follow_the_embedding() -> 
     for i, (u, v) in enumerate([("c0002", "c0000"), ("c0001", "c0000")]):
         key = guid(f"extra{i}")
         graph.add_edge(
-            guid(u), guid(v), key=key, type=EMBEDDED, guid=key, properties={"position": 2}
+            guid(u),
+            guid(v),
+            key=key,
+            type=EMBEDDED_CONNECTION,
+            guid=key,
+            properties={"position": 2},
         )
     findings = [f for f in validate_graph(graph) if f.rule == "SB019"]
     assert [f.elements for f in findings] == [("c0000", "c0001")]
@@ -818,7 +828,7 @@ def test_graph_filled_in_bulk_equals_one_built_through_the_public_api() -> None:
             assert graph._adj[node][succ] is graph._pred[succ][node]  # one key dict per pair
     # later changes through the public API keep both directions in step
     u, v = next(iter(graph.edges()))
-    graph.add_edge(u, v, key="extra", type=EMBEDDED, guid="extra", properties={})
+    graph.add_edge(u, v, key="extra", type=EMBEDDED_CONNECTION, guid="extra", properties={})
     assert "extra" in graph.pred[v][u]
     graph.remove_node(v)
     assert all(v not in graph.adj[n] for n in graph)

@@ -36,14 +36,9 @@ from engine.model import (
     Referenceable,
     Relationship,
 )
-from engine.typesystem import RELATIONSHIP_TYPES
-
-REG = RELATIONSHIP_TYPES["RegisteredIntegrationConnector"]
-ASSET = RELATIONSHIP_TYPES["AssetConnection"]
-CCT = RELATIONSHIP_TYPES["ConnectionConnectorType"]
-CTE = RELATIONSHIP_TYPES["ConnectToEndpoint"]
-EMB = RELATIONSHIP_TYPES["EmbeddedConnection"]
-CAT = RELATIONSHIP_TYPES["CatalogTarget"]
+from engine.typesystem import (
+    EMBEDDED_CONNECTION,
+)
 
 SECRET_PREFIXES = ("env:", "file:")
 
@@ -243,7 +238,7 @@ class _Collector:
 def _embedding_cycles(d: Desired) -> list[str]:
     children: dict[str, list[str]] = defaultdict(list)
     for t, f, to, _ in d.relationships:
-        if t == EMB:
+        if t == EMBEDDED_CONNECTION:
             children[f].append(to)
     errors: list[str] = []
     state: dict[str, int] = {}

@@ -11,7 +11,7 @@ import yaml
 from neo4j import ManagedTransaction
 from pydantic import BaseModel
 
-from engine.declare.manifest.desired import ASSET, CAT, CCT, CTE, EMB, REG, egeria_name
+from engine.declare.manifest.desired import egeria_name
 from engine.declare.manifest.format import API_VERSION
 from engine.errors import NotFoundError
 from engine.graph.graphmap import decode_properties
@@ -22,6 +22,14 @@ from engine.model import (
     Referenceable,
     element_from_properties,
     relationship_from_properties,
+)
+from engine.typesystem import (
+    ASSET_CONNECTION,
+    CATALOG_TARGET,
+    CONNECT_TO_ENDPOINT,
+    CONNECTION_CONNECTOR_TYPE,
+    EMBEDDED_CONNECTION,
+    REGISTERED_INTEGRATION_CONNECTOR,
 )
 
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
@@ -76,7 +84,14 @@ def _read_groups(
         nxt: list[str] = []
         for row in out:
             rels[row["from"]].append(row)
-            follow = row["type"] in (REG, ASSET, CCT, CTE, EMB, CAT)
+            follow = row["type"] in (
+                REGISTERED_INTEGRATION_CONNECTOR,
+                ASSET_CONNECTION,
+                CONNECTION_CONNECTOR_TYPE,
+                CONNECT_TO_ENDPOINT,
+                EMBEDDED_CONNECTION,
+                CATALOG_TARGET,
+            )
             if follow and row["to"] not in seen:
                 seen.add(row["to"])
                 nxt.append(row["to"])
@@ -102,7 +117,7 @@ class _ExportBuilder:
         self.uses: dict[str, int] = defaultdict(int)
         for rows in rels.values():
             for row in rows:
-                if row["type"] in (ASSET, EMB):
+                if row["type"] in (ASSET_CONNECTION, EMBEDDED_CONNECTION):
                     self.uses[row["to"]] += 1
         self.top_types: set[str] = set()
         self.top_endpoints: set[str] = set()
@@ -150,7 +165,7 @@ class _ExportBuilder:
         gdoc = self.element_doc(gqn)
         connectors: list[dict[str, Any]] = []
         for reg in self.rels.get(gqn, ()):
-            if reg["type"] != REG:
+            if reg["type"] != REGISTERED_INTEGRATION_CONNECTOR:
                 continue
             cqn = reg["to"]
             if cqn in self.declared_connectors:
@@ -168,9 +183,9 @@ class _ExportBuilder:
         cdoc["registration"] = _rel_doc(registration)
         targets: list[dict[str, Any]] = []
         for row in self.rels.get(cqn, ()):
-            if row["type"] == ASSET:
+            if row["type"] == ASSET_CONNECTION:
                 cdoc["connection"] = self.connection_ref(row["to"], ())
-            elif row["type"] == CAT:
+            elif row["type"] == CATALOG_TARGET:
                 tdoc = _rel_doc(row)
                 tdoc["element"] = row["to"]
                 self.top_elements.add(row["to"])
@@ -186,13 +201,13 @@ class _ExportBuilder:
             del doc["typeName"]
         embedded: list[dict[str, Any]] = []
         for row in self.rels.get(qn, ()):
-            if row["type"] == CCT:
+            if row["type"] == CONNECTION_CONNECTOR_TYPE:
                 self.top_types.add(row["to"])
                 doc["connectorType"] = row["to"]
-            elif row["type"] == CTE:
+            elif row["type"] == CONNECT_TO_ENDPOINT:
                 self.top_endpoints.add(row["to"])
                 doc["endpoint"] = row["to"]
-            elif row["type"] == EMB:
+            elif row["type"] == EMBEDDED_CONNECTION:
                 item = _rel_doc(row)
                 item["connection"] = self.connection_ref(row["to"], (*stack, qn))
                 embedded.append(item)

@@ -11,22 +11,20 @@ from typing import Any, Literal
 
 from neo4j import ManagedTransaction
 
-from engine.declare.manifest.desired import (
-    ASSET,
-    CAT,
-    CCT,
-    CTE,
-    EMB,
-    REG,
-    Desired,
-    egeria_name,
-    relationship_label,
-)
+from engine.declare.manifest.desired import Desired, egeria_name, relationship_label
 from engine.errors import ManifestError
 from engine.graph.graphmap import decode_properties, to_python
 from engine.graph.reader import read_element_states_tx, read_relationship_states_tx
 from engine.graph.records import FIXED_KEYS, ElementState, RelationshipIdentity
 from engine.graph.store import Store
+from engine.typesystem import (
+    ASSET_CONNECTION,
+    CATALOG_TARGET,
+    CONNECT_TO_ENDPOINT,
+    CONNECTION_CONNECTOR_TYPE,
+    EMBEDDED_CONNECTION,
+    REGISTERED_INTEGRATION_CONNECTOR,
+)
 
 DEFAULT_PRUNE_THRESHOLD = 0.5
 """Share of a scope's registrations and catalog targets ``--prune`` may delete without force."""
@@ -218,10 +216,16 @@ def _plan_deletes(
     """Stored relationships the files no longer declare: those of a declared connector's
     connection link and a declared connection's links always (exactly the declared ones),
     registrations and catalog targets only with ``prune``, within ``prune_threshold``."""
-    exact: dict[str, set[str]] = {ASSET: set(d.connectors), CCT: set(d.connections)}
-    exact[CTE] = set(d.connections)
-    exact[EMB] = set(d.connections)
-    pruned: dict[str, set[str]] = {REG: set(d.groups), CAT: set(d.connectors)}
+    exact: dict[str, set[str]] = {
+        ASSET_CONNECTION: set(d.connectors),
+        CONNECTION_CONNECTOR_TYPE: set(d.connections),
+    }
+    exact[CONNECT_TO_ENDPOINT] = set(d.connections)
+    exact[EMBEDDED_CONNECTION] = set(d.connections)
+    pruned: dict[str, set[str]] = {
+        REGISTERED_INTEGRATION_CONNECTOR: set(d.groups),
+        CATALOG_TARGET: set(d.connectors),
+    }
     scope_total = 0
     prune_deletes: list[RelationshipIdentity] = []
     for identity in stored_rels:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from engine.typesystem import ASSET_CONNECTION, CONNECT_TO_ENDPOINT, CONNECTION_CONNECTOR_TYPE
 from engine.validate.context import Context
 from engine.validate.findings import Hit
-from engine.validate.graph import ASSET_CONNECTION, CONNECTOR_TYPE, ENDPOINT
 from engine.validate.registry import rule
 from engine.validate.rules.common import is_blank
 
@@ -71,7 +71,7 @@ def _shared_connection(ctx: Context) -> Iterator[Hit]:
 def _no_connector_type(ctx: Context) -> Iterator[Hit]:
     """A connection that runs a connector (a registered connector's connection, or one it
     embeds) names the connector's provider through exactly one ConnectorType."""
-    out = ctx.out[CONNECTOR_TYPE]
+    out = ctx.out[CONNECTION_CONNECTOR_TYPE]
     for conn in ctx.runtime_connections():
         if not out.get(conn):
             yield Hit(
@@ -86,7 +86,7 @@ def _no_connector_type(ctx: Context) -> Iterator[Hit]:
 def _several_connector_types(ctx: Context) -> Iterator[Hit]:
     """A connection has at most one connector type; with two, which provider runs is
     arbitrary."""
-    out = ctx.out[CONNECTOR_TYPE]
+    out = ctx.out[CONNECTION_CONNECTOR_TYPE]
     for conn in ctx.runtime_connections():
         links = out.get(conn)
         if not links or len(links) < 2:
@@ -123,7 +123,7 @@ def _no_provider_class(ctx: Context) -> Iterator[Hit]:
 def _several_endpoints(ctx: Context) -> Iterator[Hit]:
     """A connection has at most one endpoint; with two, where the connector connects is
     arbitrary."""
-    for conn, links in ctx.out[ENDPOINT].items():
+    for conn, links in ctx.out[CONNECT_TO_ENDPOINT].items():
         if len(links) < 2:
             continue
         eps = sorted({ctx.name(v) for v, _, _ in links})

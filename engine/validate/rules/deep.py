@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from engine.typesystem import ASSET_CONNECTION, CONNECTION_CONNECTOR_TYPE
 from engine.validate.context import Context
 from engine.validate.findings import Hit
-from engine.validate.graph import ASSET_CONNECTION, CONNECTOR_TYPE
 from engine.validate.providers import LoadedProviders, is_integration_provider
 from engine.validate.registry import rule
 from engine.validate.rules.common import as_map, is_blank
@@ -17,7 +17,7 @@ def _top_connections(ctx: Context) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for _, connector, _, _ in ctx.registrations():
         for conn, _, _ in ctx.out[ASSET_CONNECTION].get(connector, ()):
-            found[conn] = [ct for ct, _, _ in ctx.out[CONNECTOR_TYPE].get(conn, ())]
+            found[conn] = [ct for ct, _, _ in ctx.out[CONNECTION_CONNECTOR_TYPE].get(conn, ())]
     return found
 
 
@@ -38,7 +38,7 @@ def _provider_loadable(ctx: Context) -> Iterator[Hit]:
     providers = _providers(ctx)
     seen: set[str] = set()
     for conn in ctx.runtime_connections():
-        for ct, _, _ in ctx.out[CONNECTOR_TYPE].get(conn, ()):
+        for ct, _, _ in ctx.out[CONNECTION_CONNECTOR_TYPE].get(conn, ()):
             name = ctx.props(ct).get("connectorProviderClassName")
             if ct in seen or is_blank(name):
                 continue

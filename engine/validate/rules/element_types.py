@@ -4,23 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from engine.typesystem import (
+    ASSET_CONNECTION,
+    CONNECT_TO_ENDPOINT,
+    CONNECTION_CONNECTOR_TYPE,
+    EMBEDDED_CONNECTION,
+    REGISTERED_INTEGRATION_CONNECTOR,
+)
 from engine.validate.context import Context
 from engine.validate.findings import Hit
-from engine.validate.graph import (
-    ASSET_CONNECTION,
-    CONNECTOR_TYPE,
-    EMBEDDED,
-    ENDPOINT,
-    REGISTERED,
-)
 from engine.validate.registry import rule
 
 _ENDS: dict[str, tuple[str, str]] = {
-    REGISTERED: ("IntegrationGroup", "IntegrationConnector"),
+    REGISTERED_INTEGRATION_CONNECTOR: ("IntegrationGroup", "IntegrationConnector"),
     ASSET_CONNECTION: ("Asset", "Connection"),
-    CONNECTOR_TYPE: ("Connection", "ConnectorType"),
-    ENDPOINT: ("Connection", "Endpoint"),
-    EMBEDDED: ("Connection", "Connection"),
+    CONNECTION_CONNECTOR_TYPE: ("Connection", "ConnectorType"),
+    CONNECT_TO_ENDPOINT: ("Connection", "Endpoint"),
+    EMBEDDED_CONNECTION: ("Connection", "Connection"),
 }
 
 

@@ -7,9 +7,9 @@ from collections.abc import Iterator, Sequence
 
 import networkx as nx
 
+from engine.typesystem import EMBEDDED_CONNECTION
 from engine.validate.context import Context, Edge
 from engine.validate.findings import Hit
-from engine.validate.graph import EMBEDDED
 from engine.validate.registry import rule
 
 
@@ -17,7 +17,7 @@ from engine.validate.registry import rule
 def _virtual_empty(ctx: Context) -> Iterator[Hit]:
     """A VirtualConnection exists to hold embedded connections; an empty one gives its
     connector nothing to delegate to."""
-    embeds = ctx.out[EMBEDDED]
+    embeds = ctx.out[EMBEDDED_CONNECTION]
     for key in ctx.virtual:
         if not embeds.get(key):
             yield Hit(
@@ -32,7 +32,7 @@ def _virtual_empty(ctx: Context) -> Iterator[Hit]:
 def _plain_embeds(ctx: Context) -> Iterator[Hit]:
     """Only a VirtualConnection embeds connections; a plain Connection's connector never
     sees them."""
-    for key, edges in ctx.out[EMBEDDED].items():
+    for key, edges in ctx.out[EMBEDDED_CONNECTION].items():
         if ctx.is_connection(key) and not ctx.is_virtual(key):
             children = sorted({ctx.name(v) for v, _, _ in edges})
             yield Hit(
@@ -49,7 +49,7 @@ def _embedding_cycles(ctx: Context) -> Iterator[Hit]:
     """Connections cannot embed themselves, directly or through others: building the
     connector would never end. One cycle is shown per strongly connected set, members
     in embedding order starting from the smallest qualifiedName."""
-    embedded = ctx.edges[EMBEDDED]
+    embedded = ctx.edges[EMBEDDED_CONNECTION]
     # a connection on a cycle both embeds and is embedded: prune the others and hand
     # networkx only what is left (nothing, in a graph without cycles)
     candidates = _embedding_and_embedded(embedded)
@@ -149,7 +149,7 @@ def _peeled(links: Sequence[tuple[str, str]]) -> set[str]:
 )
 def _embedded_twice(ctx: Context) -> Iterator[Hit]:
     """EmbeddedConnection allows one link per (parent, child) pair."""
-    for parent, edges in ctx.out[EMBEDDED].items():
+    for parent, edges in ctx.out[EMBEDDED_CONNECTION].items():
         counts: dict[str, list[str]] = defaultdict(list)
         for child, key, data in edges:
             counts[child].append(str(data["guid"] or key))
@@ -168,7 +168,7 @@ def _embedded_twice(ctx: Context) -> Iterator[Hit]:
 def _positions(ctx: Context) -> Iterator[Hit]:
     """position orders embedded connections: >= 0, 0 = unset, and each position > 0 is
     used once within one parent."""
-    for parent, edges in ctx.out[EMBEDDED].items():
+    for parent, edges in ctx.out[EMBEDDED_CONNECTION].items():
         by_position: dict[int, list[str]] = defaultdict(list)
         for child, _, data in edges:
             position = data["properties"].get("position") or 0

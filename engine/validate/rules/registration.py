@@ -6,9 +6,9 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from engine.typesystem import CATALOG_TARGET
 from engine.validate.context import Context
 from engine.validate.findings import Hit
-from engine.validate.graph import CATALOG_TARGET
 from engine.validate.registry import rule
 from engine.validate.rules.common import registration_hit
 

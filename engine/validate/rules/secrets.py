@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from engine.typesystem import CATALOG_TARGET, CONNECTION_CONNECTOR_TYPE, EMBEDDED_CONNECTION
 from engine.validate.context import Context
 from engine.validate.findings import Hit
-from engine.validate.graph import CATALOG_TARGET, CONNECTOR_TYPE, EMBEDDED
 from engine.validate.registry import rule
 from engine.validate.rules.common import as_map, is_blank
 
@@ -72,11 +72,11 @@ def _purposes(ctx: Context, conn: str) -> set[str]:
     stack = [conn]
     while stack:
         node = stack.pop()
-        for _, _, data in ctx.out[EMBEDDED].get(node, ()):
+        for _, _, data in ctx.out[EMBEDDED_CONNECTION].get(node, ()):
             name = data["properties"].get("displayName")
             if isinstance(name, str) and name:
                 purposes.add(name)
-        for parent, _, _ in ctx.inn[EMBEDDED].get(node, ()):
+        for parent, _, _ in ctx.inn[EMBEDDED_CONNECTION].get(node, ()):
             if parent not in seen:
                 seen.add(parent)
                 stack.append(parent)
@@ -96,9 +96,9 @@ def _secrets_store_embeddings(ctx: Context) -> list[tuple[str, str, dict[str, An
 def _find_secrets_store_embeddings(
     ctx: Context,
 ) -> Iterator[tuple[str, str, dict[str, Any], bool, bool]]:
-    out_types = ctx.out[CONNECTOR_TYPE]
+    out_types = ctx.out[CONNECTION_CONNECTOR_TYPE]
     store_types: dict[str, bool] = {}
-    for parent, edges in ctx.out[EMBEDDED].items():
+    for parent, edges in ctx.out[EMBEDDED_CONNECTION].items():
         parent_props = ctx.props(parent)
         purposes_used: set[str] = set()
         if not _SECRET_PROPERTY_NAMES.isdisjoint(parent_props):
@@ -215,7 +215,7 @@ def _plaintext_in_elements(ctx: Context) -> Iterator[Hit]:
 def _plaintext_in_relationships(ctx: Context) -> Iterator[Hit]:
     for kind, rel_type, map_name in (
         ("catalog target", CATALOG_TARGET, "configurationProperties"),
-        ("embedded connection", EMBEDDED, "arguments"),
+        ("embedded connection", EMBEDDED_CONNECTION, "arguments"),
     ):
         for u, v, _, data in ctx.edges[rel_type]:
             if not _has_secret_key(data["properties"].get(map_name)):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator
 
+from engine.typesystem import ASSET_CONNECTION, CATALOG_TARGET
 from engine.validate.context import Context
 from engine.validate.findings import Hit
-from engine.validate.graph import ASSET_CONNECTION, CATALOG_TARGET
 from engine.validate.registry import rule
 from engine.validate.rules.common import is_blank
 
