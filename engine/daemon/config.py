@@ -27,7 +27,11 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from engine.daemon.egeria_config import egeria_daemon_settings, is_egeria_server_config
+from engine.daemon.egeria_config import (
+    EgeriaDaemonSettings,
+    egeria_daemon_settings,
+    is_egeria_server_config,
+)
 from engine.errors import UsageError
 
 DEFAULT_PORT = 7447
@@ -84,14 +88,7 @@ class DaemonConfig(BaseModel):
         data = read_document(path)
         if is_egeria_server_config(data):
             settings = egeria_daemon_settings(data, source=str(path))
-            config = cls.model_validate(
-                {
-                    "serverName": settings.server_name,
-                    "groups": settings.groups,
-                    "missingGroups": "report",
-                }
-            )
-            return config, settings.notes
+            return cls.model_validate(egeria_fields(settings)), settings.notes
         if not isinstance(data, dict):
             raise UsageError(f"{path}: expected a mapping with at least 'groups'")
         notes: list[str] = []
@@ -128,9 +125,19 @@ def with_egeria_server_config(data: dict[str, Any], path: Path) -> tuple[dict[st
             hint=f"'egeriaServerConfig' in {path} names an OMAGServerConfig document",
         )
     settings = egeria_daemon_settings(document, source=str(egeria_path))
-    merged = {"serverName": settings.server_name, "missingGroups": "report", **data}
-    merged["groups"] = settings.groups
+    fields = egeria_fields(settings)
+    merged = {**fields, **data, "groups": fields["groups"]}
     return merged, settings.notes
+
+
+def egeria_fields(settings: EgeriaDaemonSettings) -> dict[str, Any]:
+    """The daemon settings an Egeria server configuration gives: its server name and
+    groups, with groups missing from the graph reported rather than fatal."""
+    return {
+        "serverName": settings.server_name,
+        "groups": settings.groups,
+        "missingGroups": "report",
+    }
 
 
 def read_document(path: Path) -> Any:
