@@ -16,6 +16,7 @@ may also be an Egeria integration daemon's ``OMAGServerConfig``
       org.example.MyJavaProvider: mypackage.connectors:MyProvider
     # egeriaServerConfig: integration-daemon.config   (instead of serverName and groups)
     api: {host: 127.0.0.1, port: 7447, token: env:SWITCHBOARD_DAEMON_TOKEN}
+    # beyond loopback without a token: a generated one, or insecureNoToken: true
 """
 
 from __future__ import annotations
@@ -43,7 +44,10 @@ class ApiConfig(BaseModel):
     host: str = "127.0.0.1"
     port: int = Field(default=DEFAULT_PORT, ge=0, le=65535)
     token: str | None = None
-    """A bearer token, or a reference to one (env:NAME, file:PATH)."""
+    """A bearer token, or a reference to one (env:NAME, file:PATH). Bound beyond loopback
+    without one, the daemon uses a generated token (:mod:`engine.daemon.api_token`)."""
+    insecure_no_token: bool = Field(False, alias="insecureNoToken")
+    """Serve without a token even beyond loopback (a warning is logged at every start)."""
     enabled: bool = True
 
 
