@@ -46,7 +46,7 @@ class ApiConfig(BaseModel):
     token: str | None = None
     """A bearer token, or a reference to one (env:NAME, file:PATH). Bound beyond loopback
     without one, the daemon uses a generated token (:mod:`engine.daemon.api_token`)."""
-    insecure_no_token: bool = Field(False, alias="insecureNoToken")
+    insecure_no_token: bool = Field(default=False, alias="insecureNoToken")
     """Serve without a token even beyond loopback (a warning is logged at every start)."""
     enabled: bool = True
 
