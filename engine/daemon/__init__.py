@@ -13,6 +13,15 @@ for: it brings FastAPI and uvicorn, which every other command can do without.
 
 from typing import TYPE_CHECKING
 
+from engine.daemon.api_token import (
+    TOKEN_ENV,
+    ApiAuth,
+    TokenSource,
+    api_auth,
+    api_token_file,
+    is_loopback,
+    stored_api_token,
+)
 from engine.daemon.clock import Clock, ManualClock, SystemClock
 from engine.daemon.config import DEFAULT_PORT, ApiConfig, DaemonConfig
 from engine.daemon.egeria_config import (
@@ -27,7 +36,7 @@ from engine.daemon.egeria_config import (
     is_egeria_server_config,
 )
 from engine.daemon.herder import Herder
-from engine.daemon.process import TOKEN_ENV, DaemonProcess, configure_logging
+from engine.daemon.process import DaemonProcess, configure_logging
 from engine.daemon.runtime import ConnectorRuntime
 from engine.daemon.spec import ConnectorSpec, specs_from_groups
 from engine.daemon.states import (
@@ -91,6 +100,7 @@ __all__ = [
     "TOKEN_ENV",
     "TRANSITIONS",
     "AnyConfiguration",
+    "ApiAuth",
     "ApiConfig",
     "ApiServer",
     "CataloguedElement",
@@ -131,19 +141,24 @@ __all__ = [
     "SecretsStoreProvider",
     "Supervisor",
     "SystemClock",
+    "TokenSource",
     "UpsertResult",
     "Worker",
+    "api_auth",
+    "api_token_file",
     "backoff_seconds",
     "configure_logging",
     "create_app",
     "egeria_daemon_settings",
     "is_egeria_server_config",
+    "is_loopback",
     "list_providers",
     "load_connector_provider",
     "load_provider",
     "next_state",
     "redact",
     "specs_from_groups",
+    "stored_api_token",
 ]
 
 

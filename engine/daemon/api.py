@@ -28,6 +28,7 @@ from prometheus_client.registry import Collector
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.daemon.egeria_api import add_egeria_routes
+from engine.daemon.page import PAGE_PATHS, add_status_page
 from engine.daemon.safe_json import safe
 from engine.daemon.states import ConnectorState
 from engine.daemon.status import ControlResult
@@ -110,6 +111,7 @@ def create_app(sup: Supervisor, *, token: str | None = None) -> FastAPI:
     add_native_routes(app, guarded, sup)
     add_egeria_routes(guarded, sup)
     app.include_router(guarded)
+    add_status_page(app, sup, token, token_ok)
     return app
 
 
@@ -134,7 +136,7 @@ def add_token_middleware(app: FastAPI, token_ok: Callable[[Request], bool]) -> N
     async def require_token(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        if request.url.path != "/health" and not token_ok(request):
+        if request.url.path not in ("/health", *PAGE_PATHS) and not token_ok(request):
             return JSONResponse(
                 {"detail": "missing or wrong bearer token"},
                 status_code=401,

@@ -10,7 +10,6 @@ The caller composes the store and decides what to show while it runs.
 from __future__ import annotations
 
 import logging
-import os
 import signal
 import sys
 import threading
@@ -18,38 +17,20 @@ from collections.abc import Callable
 from types import FrameType, TracebackType
 from typing import TYPE_CHECKING
 
+from engine.daemon.api_token import ApiAuth, TokenSource, api_auth
 from engine.daemon.config import DaemonConfig
 from engine.daemon.status import DaemonStatus, RunOnceReport
 from engine.daemon.supervisor import Supervisor
-from engine.errors import SecretUnavailableError, UsageError
+from engine.errors import UsageError
 from engine.graph.store import Store
-from engine.providers.secrets import redact, resolve_reference
+from engine.providers.secrets import forget_secrets, redact, register_secrets
 
 if TYPE_CHECKING:
     from engine.daemon.api import ApiServer
 
-__all__ = ["TOKEN_ENV", "DaemonProcess", "configure_logging", "resolve_api_token"]
-
-TOKEN_ENV = "SWITCHBOARD_DAEMON_TOKEN"
-"""The environment variable holding the control API's bearer token when none is configured."""
+__all__ = ["DaemonProcess", "configure_logging"]
 
 log = logging.getLogger("switchboard.daemon")
-
-
-def resolve_api_token(value: str | None) -> str | None:
-    """The control API token: ``value`` itself, the secret an ``env:``/``file:`` reference
-    names, or (no value) :data:`TOKEN_ENV`; None for no authentication.
-
-    Raises :class:`~engine.errors.SecretUnavailableError` for a reference that cannot be read.
-    """
-    if not value:
-        value = os.environ.get(TOKEN_ENV)
-        return value or None
-    if value.startswith(("env:", "file:")):
-        return resolve_reference(
-            value, name="token", where="daemon configuration", stores={}
-        ).get_secret_value()
-    return value
 
 
 class _RedactingFormatter(logging.Formatter):
@@ -80,6 +61,8 @@ class DaemonProcess:
         self.config = config
         self.supervisor = Supervisor(store, config)
         self.server: ApiServer | None = None
+        self.api_auth: ApiAuth | None = None
+        """How the control API authenticates (set once it is served)."""
         self._stop = threading.Event()
         self._runner: threading.Thread | None = None
 
@@ -105,11 +88,8 @@ class DaemonProcess:
         from engine.daemon.api import ApiServer, create_app  # FastAPI only when served
 
         api = self.config.api
-        try:
-            token = resolve_api_token(api.token)
-        except SecretUnavailableError as exc:
-            raise UsageError(exc.message, hint=exc.hint) from None
-        server = ApiServer(create_app(self.supervisor, token=token), api.host, api.port)
+        auth = api_auth(api)
+        server = ApiServer(create_app(self.supervisor, token=auth.token), api.host, api.port)
         try:
             server.start()
         except OSError as exc:
@@ -117,8 +97,26 @@ class DaemonProcess:
                 f"cannot serve the control API on {api.host}:{api.port}: {exc}",
                 hint="choose another --port, or --no-api",
             ) from None
-        log.info("control API on http://%s:%d (OpenAPI at /docs)", api.host, server.port)
+        self.api_auth = auth
+        if auth.token is not None:
+            register_secrets([auth.token])  # never in a log line or a response
+        log.info(
+            "control API and status page on %s (OpenAPI at /docs); %s",
+            self.api_url(server),
+            auth.notice(api.host),
+        )
+        if auth.source is TokenSource.INSECURE:
+            log.warning("%s", auth.notice(api.host))
         return server
+
+    def api_url(self, server: ApiServer | None = None) -> str | None:
+        """The control API's address (None while it is not served)."""
+        server = server or self.server
+        if server is None:
+            return None
+        host = self.config.api.host
+        shown = f"[{host}]" if ":" in host else host
+        return f"http://{shown}:{server.port}/"
 
     def _on_signal(self, signum: int, _frame: FrameType | None) -> None:
         self.stop()
@@ -145,3 +143,5 @@ class DaemonProcess:
             self._runner.join(self.config.disconnect_timeout + 5)
         if self.server is not None:
             self.server.stop()
+        if self.api_auth is not None and self.api_auth.token is not None:
+            forget_secrets([self.api_auth.token])
