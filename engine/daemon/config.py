@@ -158,3 +158,8 @@ def read_document(path: Path) -> Any:
         return json.loads(text) if path.suffix == ".json" else yaml.safe_load(text)
     except (ValueError, yaml.YAMLError) as exc:
         raise UsageError(f"{path} is not valid YAML/JSON: {exc}") from None
+    except RecursionError:
+        raise UsageError(
+            f"{path}: nested deeper than the parser can follow",
+            hint="a daemon configuration needs only a few levels; flatten the file",
+        ) from None

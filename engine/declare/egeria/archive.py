@@ -127,7 +127,13 @@ def parse_archive(data: str | bytes | Mapping[str, Any], *, source: str = "<arch
     # collections while they are built walk all of them again and again (a third of
     # the parse time); the collector runs once, afterwards, instead.
     with gc_paused():
-        return _parse_archive(data, source)
+        try:
+            return _parse_archive(data, source)
+        except RecursionError:
+            raise ArchiveError(
+                f"{source}: nested deeper than the archive reader can follow",
+                hint="an archive Egeria writes nests only a few levels; check how it was made",
+            ) from None
 
 
 def _parse_archive(data: str | bytes | Mapping[str, Any], source: str) -> Archive:

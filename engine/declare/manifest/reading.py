@@ -61,6 +61,11 @@ def read_documents(path: str | Path) -> list[tuple[str, Any]]:
             docs = [d for d in yaml.load_all(text, Loader=_YamlLoader) if d is not None]
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
         raise _syntax_error(name, exc) from exc
+    except RecursionError:
+        raise ManifestError(
+            f"{name}: nested deeper than the parser can follow",
+            hint=f"flatten the document; manifests need only a few levels (at most {MAX_NESTING})",
+        ) from None
     if len(docs) == 1:
         return [(name, docs[0])]
     return [(f"{name}#{i + 1}", d) for i, d in enumerate(docs)]
