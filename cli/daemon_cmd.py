@@ -66,6 +66,13 @@ def daemon_group() -> None:
 @click.option("--host", help="Control API address (default 127.0.0.1).")
 @click.option("--no-api", is_flag=True, help="Do not serve the control API.")
 @click.option(
+    "--insecure-no-token",
+    is_flag=True,
+    help="Serve the control API beyond loopback without a bearer token (warned at every "
+    "start). Without it, a non-loopback --host needs the configured token or uses a "
+    "generated one ('switchboard daemon token' shows it).",
+)
+@click.option(
     "--poll-interval", type=float, help="Seconds between checks for group changes (default 10)."
 )
 @click.option("--watch", is_flag=True, help="Show a live status table instead of log lines.")
@@ -85,6 +92,7 @@ def run_cmd(
     port: int | None,
     host: str | None,
     no_api: bool,
+    insecure_no_token: bool,
     poll_interval: float | None,
     watch: bool,
     as_json: bool,
@@ -100,6 +108,13 @@ def run_cmd(
     An Egeria OMAGServerConfig runs its dynamic integration groups under its
     localServerName; every other section is noted as ignored, and a group
     not in the graph is reported while the others run.
+
+    The control API (and the status page at its root, for a web browser)
+    listens on 127.0.0.1:7447. On any other --host it needs a bearer token:
+    the configured one (api.token or SWITCHBOARD_DAEMON_TOKEN), or else one
+    generated once and stored in a file only you can read; the start message
+    says where, 'switchboard daemon token' shows it. --insecure-no-token
+    serves without one.
     """
 
     if bool(groups) == bool(config_file):
@@ -129,6 +144,8 @@ def run_cmd(
         api_updates["host"] = host
     if no_api:
         api_updates["enabled"] = False
+    if insecure_no_token:
+        api_updates["insecure_no_token"] = True
     if api_updates:
         updates["api"] = config.api.model_copy(update=api_updates)
     config = config.model_copy(update=updates)
@@ -145,7 +162,11 @@ def _client_options(func: Any) -> Any:
         help=f"The daemon's control API (env {URL_ENV}).",
     )(func)
     func = click.option(
-        "--token", envvar=TOKEN_ENV, default=None, help=f"Bearer token (env {TOKEN_ENV})."
+        "--token",
+        envvar=TOKEN_ENV,
+        default=None,
+        help=f"Bearer token (env {TOKEN_ENV}; default: the token a daemon of this user "
+        "generated, if any, as 'switchboard daemon token' shows).",
     )(func)
     return func
 
@@ -153,7 +174,11 @@ def _client_options(func: Any) -> Any:
 def call(
     url: str, token: str | None, method: str, path: str, body: dict[str, Any] | None = None
 ) -> Any:
-    """One request to the control API; raises DaemonUnreachableError / UsageError."""
+    """One request to the control API with ``token`` (or the stored generated one);
+    raises DaemonUnreachableError / UsageError."""
+    from engine.daemon import stored_api_token
+
+    token = token or stored_api_token(create=False)
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
         response = httpx.request(
@@ -168,7 +193,8 @@ def call(
     if response.status_code == 401:
         raise DaemonUnreachableError(
             f"the daemon at {url} refused the request: missing or wrong bearer token",
-            hint=f"pass --token or set {TOKEN_ENV}",
+            hint=f"pass --token or set {TOKEN_ENV}; for a daemon of yours bound beyond "
+            "loopback, run the command as the user who started it",
         )
     data = response.json() if response.content else {}
     if response.status_code == 404:
@@ -246,6 +272,35 @@ daemon_group.add_command(
 )
 daemon_group.add_command(_control("pause", "Stop scheduled refreshes of CONNECTOR (or all)."))
 daemon_group.add_command(_control("resume", "Resume scheduled refreshes of CONNECTOR (or all)."))
+
+
+@daemon_group.command("token")
+@click.option("--json", "as_json", is_flag=True, help='Print {"token": ..., "file": ...}.')
+@handle_errors
+def token_cmd(as_json: bool) -> None:
+    """Show the generated bearer token of this user's daemons.
+
+    A daemon whose control API is bound beyond loopback (e.g. --host 0.0.0.0)
+    without a configured token uses this one; it is generated once (now, if
+    there is none yet) and kept in a file only you can read. The CLI's daemon
+    commands send it unless --token says otherwise; in the status page, paste
+    it into the sign-in form.
+
+    \b
+      switchboard daemon token
+      curl -H "Authorization: Bearer $(switchboard daemon token)" http://HOST:7447/status
+    """
+    from engine.daemon import api_token_file, stored_api_token
+
+    path = api_token_file()
+    existed = path.exists()
+    token = stored_api_token(create=True)
+    if as_json:
+        print_json({"token": token, "file": str(path)})
+        return
+    if not existed:
+        err_console.print(f"generated a new control API token in {escape(str(path))}")
+    click.echo(token)
 
 
 # --------------------------------------------------------------------- connectors

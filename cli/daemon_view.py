@@ -105,6 +105,13 @@ def run_daemon(
             once_summary(report)
         sys.exit(0 if report.ok else 1)
     with process:
+        if watch and process.api_auth is not None:  # the log line is quiet under --watch
+            console.print(
+                f"control API and status page on {process.api_url()}; "
+                f"{process.api_auth.notice(config.api.host)}",
+                soft_wrap=True,
+                markup=False,
+            )
         if watch:
             with Live(
                 status_table(process.status()), console=console, refresh_per_second=2
