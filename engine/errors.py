@@ -30,6 +30,7 @@ usage, 1 for failed checks and failed operations.
         ├── QueryNotFoundError        no such file in cypher/
         ├── SchemaError               a constraint or index is missing or failed
         ├── NotFoundError             no element with that qualifiedName or guid
+        ├── WriteRefusedError         a write sent in a read-only session
         └── ConflictError             an update expected another version
             └── ConstraintViolation   a write broke a uniqueness constraint
 
@@ -175,6 +176,11 @@ class SchemaError(StoreError):
 
 class NotFoundError(StoreError):
     """No element (or relationship) matches the given key."""
+
+
+class WriteRefusedError(StoreError):
+    """A statement tried to write in a read-access session (``switchboard cypher`` without
+    ``--write``); the server refused it, so nothing was written."""
 
 
 class ConflictError(StoreError):
