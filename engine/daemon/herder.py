@@ -124,6 +124,9 @@ class GroupInfo:
     found: bool | None = None
     display_name: str | None = None
     guid: str | None = None
+    description: str | None = None
+    loaded_at: datetime | None = None
+    """When its configuration was last read from the graph."""
 
 
 @dataclass
@@ -202,7 +205,9 @@ class Herder:
             info = self.groups[group.qualified_name]
             info.found = True
             info.display_name = group.group.properties.get("displayName")
+            info.description = group.group.properties.get("description")
             info.guid = group.group.guid
+            info.loaded_at = self.clock.now()
         self.reconcile(self._specs(groups, findings, fingerprints))
         self.loaded = True
         self.reloads += 1
@@ -372,7 +377,9 @@ class Herder:
                 qualified_name=name,
                 found=info.found,
                 display_name=info.display_name,
+                description=info.description,
                 guid=info.guid,
+                last_refresh_time=info.loaded_at.isoformat() if info.loaded_at else None,
                 connectors=[c for c in connectors if c.group == name],
             )
             for name, info in self.groups.items()

@@ -90,7 +90,10 @@ class GroupStatus(_Document):
     found: bool | None = None
     """None until the first load; False once the group was not found."""
     display_name: str | None = None
+    description: str | None = None
     guid: str | None = None
+    last_refresh_time: str | None = None
+    """When the group's configuration was last read from the graph."""
     connectors: list[ConnectorStatus] = Field(default_factory=list)
 
 
