@@ -47,6 +47,7 @@ from engine.declare.manifest.format import (
 from engine.declare.manifest.plan import DEFAULT_PRUNE_THRESHOLD, Change, Plan, make_plan
 from engine.declare.manifest.reading import (
     Document,
+    documents_from_text,
     load_manifests,
     parse_document,
     read_documents,
@@ -73,6 +74,7 @@ __all__ = [
     "apply",
     "apply_documents",
     "collect",
+    "documents_from_text",
     "dump_document",
     "export_manifest",
     "load_manifests",

@@ -54,21 +54,27 @@ def read_documents(path: str | Path) -> list[tuple[str, Any]]:
         raise ManifestError(f"{name}: no such file", hint="check the path given to -f") from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise ManifestError(f"{name}: cannot read: {exc}") from exc
+    return documents_from_text(text, name, is_json=p.suffix.lower() == ".json")
+
+
+def documents_from_text(text: str, source: str, *, is_json: bool) -> list[tuple[str, Any]]:
+    """The raw documents of manifest text (JSON, or YAML that may hold several), named after
+    ``source`` (a file, or a request body); syntax errors name the line and column."""
     try:
-        if p.suffix.lower() == ".json":
+        if is_json:
             docs = [json.loads(text)]
         else:
             docs = [d for d in yaml.load_all(text, Loader=_YamlLoader) if d is not None]
     except (json.JSONDecodeError, yaml.YAMLError) as exc:
-        raise _syntax_error(name, exc) from exc
+        raise _syntax_error(source, exc) from exc
     except RecursionError:
         raise ManifestError(
-            f"{name}: nested deeper than the parser can follow",
+            f"{source}: nested deeper than the parser can follow",
             hint=f"flatten the document; manifests need only a few levels (at most {MAX_NESTING})",
         ) from None
     if len(docs) == 1:
-        return [(name, docs[0])]
-    return [(f"{name}#{i + 1}", d) for i, d in enumerate(docs)]
+        return [(source, docs[0])]
+    return [(f"{source}#{i + 1}", d) for i, d in enumerate(docs)]
 
 
 def _format_loc(loc: Sequence[int | str]) -> str:
