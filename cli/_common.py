@@ -8,13 +8,15 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import click
 from rich.console import Console
 
 from engine import SwitchboardError
-from engine.graph import Store, get_store
+
+if TYPE_CHECKING:
+    from engine.graph import Store
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -87,5 +89,7 @@ def progress_status(enabled: bool = True) -> Iterator[Callable[[str], None]]:
 
 def store(quiet: bool = False) -> Store:
     """The process-wide store, starting the embedded server with progress if needed."""
+    from engine.graph import get_store
+
     with progress_status(not quiet) as progress:
         return get_store(progress=progress)

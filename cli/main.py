@@ -1,23 +1,165 @@
-"""The ``switchboard`` entry point."""
+"""The ``switchboard`` entry point.
+
+Every command's module is imported only when that command runs (:class:`LazyGroup`), so a
+command pays for the libraries it uses and no others; ``switchboard --help`` lists them all
+from :data:`COMMANDS` without importing any (tests/unit/test_cli_commands.py keeps that
+table's help equal to each command's own).
+"""
 
 from __future__ import annotations
 
+import importlib
+from dataclasses import dataclass
+
 import click
 
-from cli._common import console, handle_errors, store
-from cli.daemon_cmd import connectors_group, daemon_group
-from cli.db_cmd import db_group, render_status
-from cli.demo_cmd import demo_cmd
-from cli.egeria_cmd import export_archive_cmd, import_cmd
-from cli.manifest_cmd import apply_cmd, delete_cmd, export_cmd, get_cmd, schema_cmd
-from cli.neo4j_cmd import neo4j_group
-from cli.resolve_cmd import groups_group, query_cmd, resolve_cmd
-from cli.validate_cmd import validate_cmd
-from engine.graph import database_status, init_schema
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@dataclass(frozen=True)
+class LazyCommand:
+    """Where a top-level command lives, and its short help for ``switchboard --help``."""
+
+    module: str
+    attribute: str
+    short_help: str
+
+    def load(self) -> click.Command:
+        command = getattr(importlib.import_module(self.module), self.attribute)
+        if not isinstance(command, click.Command):
+            raise TypeError(f"{self.module}.{self.attribute} is not a click command")
+        return command
+
+
+COMMANDS: dict[str, LazyCommand] = {
+    "apply": LazyCommand(
+        "cli.manifest_cmd", "apply_cmd", "Make the graph match manifest files, all or nothing."
+    ),
+    "connectors": LazyCommand(
+        "cli.daemon_cmd",
+        "connectors_group",
+        "Connector providers: built in, from 'switchboard.connectors' entry points, and aliases.",
+    ),
+    "daemon": LazyCommand(
+        "cli.daemon_cmd",
+        "daemon_group",
+        "Run the integration daemon, and watch or steer a running one.",
+    ),
+    "db": LazyCommand("cli.db_cmd", "db_group", "Initialise and inspect the graph database."),
+    "delete": LazyCommand("cli.manifest_cmd", "delete_cmd", "Delete one element."),
+    "demo": LazyCommand(
+        "cli.demo_cmd",
+        "demo_cmd",
+        "Start Neo4j, create the demo data, apply the examples and run the daemon.",
+    ),
+    "export": LazyCommand(
+        "cli.manifest_cmd",
+        "export_cmd",
+        "Write integration groups back as a manifest (qualifiedNames as arguments).",
+    ),
+    "export-archive": LazyCommand(
+        "cli.egeria_cmd",
+        "export_archive_cmd",
+        "Write integration groups to an Egeria open metadata archive.",
+    ),
+    "get": LazyCommand(
+        "cli.manifest_cmd",
+        "get_cmd",
+        "Show one element: properties, audit fields and outgoing relationships.",
+    ),
+    "groups": LazyCommand("cli.resolve_cmd", "groups_group", "List integration groups."),
+    "import": LazyCommand(
+        "cli.egeria_cmd",
+        "import_cmd",
+        "Load Egeria open metadata archives (.omarchive) into the graph.",
+    ),
+    "neo4j": LazyCommand(
+        "cli.neo4j_cmd",
+        "neo4j_group",
+        "Run the embedded-default Neo4j server (no Docker needed).",
+    ),
+    "query": LazyCommand(
+        "cli.resolve_cmd",
+        "query_cmd",
+        "Run a query of the analysts' library in cypher/ (read-only).",
+    ),
+    "resolve": LazyCommand(
+        "cli.resolve_cmd",
+        "resolve_cmd",
+        "Show the whole subgraph of one integration group, fetched in one query.",
+    ),
+    "schema": LazyCommand(
+        "cli.manifest_cmd",
+        "schema_cmd",
+        "Print the JSON Schema of manifest files (for editor completion and checks).",
+    ),
+    "up": LazyCommand(
+        "cli.up_cmd",
+        "up_cmd",
+        "Bring everything up: start Neo4j, initialise the schema, show status.",
+    ),
+    "validate": LazyCommand(
+        "cli.validate_cmd",
+        "validate_cmd",
+        "Check integration groups for structural errors before anything runs.",
+    ),
+}
+"""Every top-level command: name -> where it lives and its short help (sorted by name)."""
+
+
+class LazyGroup(click.Group):
+    """A click group whose commands are imported from :data:`COMMANDS` when invoked."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        command = super().get_command(ctx, cmd_name)
+        if command is None and cmd_name in COMMANDS:
+            command = COMMANDS[cmd_name].load()
+            self.add_command(command, cmd_name)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from :data:`COMMANDS`' help, importing no command."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = []
+        for name in names:
+            command = super().get_command(ctx, name)
+            if command is None and name in COMMANDS:
+                # a stand-in with the table's help, shortened to fit as click does
+                command = click.Command(name, help=COMMANDS[name].short_help)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+
+def _configure_logging(ctx: click.Context, _: click.Parameter, level: str | None) -> None:
+    """Log lines at ``level`` and above on stderr; Python's default (warnings) when unset."""
+    if level is None or ctx.resilient_parsing:
+        return
+    from engine.daemon import configure_logging
+
+    configure_logging(level, quiet=False)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="switchboard")
+@click.option(
+    "--log-level",
+    type=click.Choice(LOG_LEVELS, case_sensitive=False),
+    envvar="SWITCHBOARD_LOG_LEVEL",
+    callback=_configure_logging,
+    expose_value=False,
+    is_eager=True,
+    metavar="LEVEL",
+    help="Log lines shown on stderr: DEBUG, INFO, WARNING (default) or ERROR; DEBUG "
+    "includes the Neo4j server's notifications. Env: SWITCHBOARD_LOG_LEVEL.",
+)
 def cli() -> None:
     """Switchboard: Egeria-style integration groups, stored in Neo4j and run.
 
@@ -30,35 +172,6 @@ def cli() -> None:
                         use an existing server instead of the embedded one
       SWITCHBOARD_HOME  where Neo4j and its data live (~/.cache/switchboard)
     """
-
-
-@cli.command("up")
-@handle_errors
-def up() -> None:
-    """Bring everything up: start Neo4j, initialise the schema, show status."""
-    st = store()
-    init_schema(st)
-    console.print(f"connected to {st.uri}")
-    data = database_status(st)
-    render_status(data)
-
-
-cli.add_command(neo4j_group)
-cli.add_command(db_group)
-cli.add_command(import_cmd)
-cli.add_command(export_archive_cmd)
-cli.add_command(resolve_cmd)
-cli.add_command(groups_group)
-cli.add_command(query_cmd)
-cli.add_command(apply_cmd)
-cli.add_command(export_cmd)
-cli.add_command(schema_cmd)
-cli.add_command(get_cmd)
-cli.add_command(delete_cmd)
-cli.add_command(validate_cmd)
-cli.add_command(daemon_group)
-cli.add_command(connectors_group)
-cli.add_command(demo_cmd)
 
 
 def main() -> None:

@@ -7,140 +7,145 @@ API, resolution, manifests, validation and the embedded server); each sub-packag
 public names too. The modules behind them are private in spirit. See the README for a tour.
 """
 
-from engine.declare.manifest import (
-    ApplyReport,
-    apply_documents,
-    export_manifest,
-    load_manifests,
-    manifest_json_schema,
-    validate_in_transaction,
-)
-from engine.declare.manifest import apply as apply_manifests
-from engine.errors import (
-    ArchiveError,
-    ConflictError,
-    ConnectorConfigError,
-    ConstraintViolation,
-    DaemonError,
-    DaemonUnreachableError,
-    DownloadError,
-    JavaNotFoundError,
-    JavaVersionError,
-    LocalNeo4jError,
-    ManifestError,
-    MavenNotFoundError,
-    NotFoundError,
-    PortInUseError,
-    ProviderLoadError,
-    QueryNotFoundError,
-    SchemaError,
-    SecretUnavailableError,
-    ServerStartError,
-    StoreAuthError,
-    StoreError,
-    StoreTransientError,
-    StoreUnavailableError,
-    SwitchboardError,
-    UsageError,
-)
-from engine.gcpause import (
-    gc_paused,
-)
-from engine.graph import (
-    DeleteResult,
-    Store,
-    StoredElement,
-    StoredRelationship,
-    WriteResult,
-    add_catalog_target,
-    attach_connection,
-    attach_connector_type,
-    attach_endpoint,
-    canonical_json,
-    create_element,
-    delete_element,
-    detach_connection,
-    detach_connector_type,
-    detach_endpoint,
-    embed_connection,
-    find_element,
-    get_element,
-    get_relationships,
-    register_connector,
-    remove_catalog_target,
-    resolve_group,
-    resolve_groups,
-    save_element,
-    save_elements,
-    unembed_connection,
-    unregister_connector,
-    update_catalog_target,
-    update_element,
-)
-from engine.local import (
-    NEO4J_VERSION,
-    LocalNeo4j,
-)
-from engine.model import (
-    AUDIT_FIELDS,
-    DEFAULT_DELETE_METHOD,
-    DEFAULT_PERMITTED_SYNCHRONIZATION,
-    ELEMENT_MODELS,
-    IDENTITY_PROPERTIES,
-    RELATIONSHIP_MODELS,
-    RESERVED_PROPERTY_NAMES,
-    AssetConnection,
-    Audit,
-    CatalogTarget,
-    Connection,
-    ConnectionConnectorType,
-    ConnectorType,
-    ConnectToEndpoint,
-    DeleteMethod,
-    Element,
-    EmbeddedConnection,
-    Endpoint,
-    IntegrationConnector,
-    IntegrationGroup,
-    PermittedSynchronization,
-    Referenceable,
-    RegisteredIntegrationConnector,
-    Relationship,
-    SwitchboardModel,
-    VirtualConnection,
-    element_from_properties,
-    relationship_from_properties,
-)
-from engine.resolved import (
-    CatalogTargetView,
-    ConnectionView,
-    ConnectorView,
-    ElementView,
-    EmbeddedConnectionView,
-    RegistrationView,
-    ResolvedGroup,
-    View,
-)
-from engine.settings import (
-    DEFAULT_INSTANCE,
-    Neo4jSettings,
-    switchboard_home,
-)
-from engine.typesystem import (
-    CATALOGUE_RELATIONSHIP_TYPES,
-    ELEMENT_SUPERTYPES,
-    LABEL_PATTERN,
-    RELATIONSHIP_TYPES,
-    labels_for,
-)
-from engine.validate import (
-    RULES,
-    Finding,
-    Rule,
-    load_snapshot,
-    validate_graph,
-    validate_groups,
-)
+from typing import TYPE_CHECKING
+
+from engine.reexports import lazy_reexports
+
+if TYPE_CHECKING:
+    from engine.declare.manifest import (
+        ApplyReport,
+        apply_documents,
+        export_manifest,
+        load_manifests,
+        manifest_json_schema,
+        validate_in_transaction,
+    )
+    from engine.declare.manifest.apply import apply as apply_manifests
+    from engine.errors import (
+        ArchiveError,
+        ConflictError,
+        ConnectorConfigError,
+        ConstraintViolation,
+        DaemonError,
+        DaemonUnreachableError,
+        DownloadError,
+        JavaNotFoundError,
+        JavaVersionError,
+        LocalNeo4jError,
+        ManifestError,
+        MavenNotFoundError,
+        NotFoundError,
+        PortInUseError,
+        ProviderLoadError,
+        QueryNotFoundError,
+        SchemaError,
+        SecretUnavailableError,
+        ServerStartError,
+        StoreAuthError,
+        StoreError,
+        StoreTransientError,
+        StoreUnavailableError,
+        SwitchboardError,
+        UsageError,
+    )
+    from engine.gcpause import (
+        gc_paused,
+    )
+    from engine.graph import (
+        DeleteResult,
+        Store,
+        StoredElement,
+        StoredRelationship,
+        WriteResult,
+        add_catalog_target,
+        attach_connection,
+        attach_connector_type,
+        attach_endpoint,
+        canonical_json,
+        create_element,
+        delete_element,
+        detach_connection,
+        detach_connector_type,
+        detach_endpoint,
+        embed_connection,
+        find_element,
+        get_element,
+        get_relationships,
+        register_connector,
+        remove_catalog_target,
+        resolve_group,
+        resolve_groups,
+        save_element,
+        save_elements,
+        unembed_connection,
+        unregister_connector,
+        update_catalog_target,
+        update_element,
+    )
+    from engine.local import (
+        NEO4J_VERSION,
+        LocalNeo4j,
+    )
+    from engine.model import (
+        AUDIT_FIELDS,
+        DEFAULT_DELETE_METHOD,
+        DEFAULT_PERMITTED_SYNCHRONIZATION,
+        ELEMENT_MODELS,
+        IDENTITY_PROPERTIES,
+        RELATIONSHIP_MODELS,
+        RESERVED_PROPERTY_NAMES,
+        AssetConnection,
+        Audit,
+        CatalogTarget,
+        Connection,
+        ConnectionConnectorType,
+        ConnectorType,
+        ConnectToEndpoint,
+        DeleteMethod,
+        Element,
+        EmbeddedConnection,
+        Endpoint,
+        IntegrationConnector,
+        IntegrationGroup,
+        PermittedSynchronization,
+        Referenceable,
+        RegisteredIntegrationConnector,
+        Relationship,
+        SwitchboardModel,
+        VirtualConnection,
+        element_from_properties,
+        relationship_from_properties,
+    )
+    from engine.resolved import (
+        CatalogTargetView,
+        ConnectionView,
+        ConnectorView,
+        ElementView,
+        EmbeddedConnectionView,
+        RegistrationView,
+        ResolvedGroup,
+        View,
+    )
+    from engine.settings import (
+        DEFAULT_INSTANCE,
+        Neo4jSettings,
+        switchboard_home,
+    )
+    from engine.typesystem import (
+        CATALOGUE_RELATIONSHIP_TYPES,
+        ELEMENT_SUPERTYPES,
+        LABEL_PATTERN,
+        RELATIONSHIP_TYPES,
+        labels_for,
+    )
+    from engine.validate import (
+        RULES,
+        Finding,
+        Rule,
+        load_snapshot,
+        validate_graph,
+        validate_groups,
+    )
 
 __all__ = [
     "AUDIT_FIELDS",
@@ -258,3 +263,5 @@ __all__ = [
     "validate_groups",
     "validate_in_transaction",
 ]
+
+__getattr__, __dir__ = lazy_reexports(__name__, __file__)

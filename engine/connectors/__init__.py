@@ -6,22 +6,27 @@
 * :mod:`engine.connectors.secrets` - ``YamlSecretsStoreProvider``: a secrets store in a YAML file.
 """
 
-from engine.connectors.files import (
-    DataFilesConfig,
-    DataFilesMonitor,
-    DataFilesMonitorProvider,
-    file_qualified_name,
-)
-from engine.connectors.secrets import (
-    YamlSecretsConfig,
-    YamlSecretsStore,
-    YamlSecretsStoreProvider,
-)
-from engine.connectors.sql import (
-    SqlCataloguerConfig,
-    SqlDatabaseCataloguer,
-    SqlDatabaseCataloguerProvider,
-)
+from typing import TYPE_CHECKING
+
+from engine.reexports import lazy_reexports
+
+if TYPE_CHECKING:
+    from engine.connectors.files import (
+        DataFilesConfig,
+        DataFilesMonitor,
+        DataFilesMonitorProvider,
+        file_qualified_name,
+    )
+    from engine.connectors.secrets import (
+        YamlSecretsConfig,
+        YamlSecretsStore,
+        YamlSecretsStoreProvider,
+    )
+    from engine.connectors.sql import (
+        SqlCataloguerConfig,
+        SqlDatabaseCataloguer,
+        SqlDatabaseCataloguerProvider,
+    )
 
 __all__ = [
     "DataFilesConfig",
@@ -35,3 +40,5 @@ __all__ = [
     "YamlSecretsStoreProvider",
     "file_qualified_name",
 ]
+
+__getattr__, __dir__ = lazy_reexports(__name__, __file__)

@@ -5,11 +5,17 @@ through parameters) and are loaded by name. Every query runs with a timeout
 and transaction metadata naming the operation, so ``SHOW TRANSACTIONS`` and
 the query log say which Switchboard operation ran it. One driver per process
 (:func:`get_store`); managed transactions retry transient failures.
+
+The server's notifications (a label or property key that does not exist yet on a fresh
+database, a deprecation) are not for a user's terminal: the driver logs them as warnings on
+``neo4j.notifications``, which Python would print on stderr; they go to the debug log
+``switchboard.neo4j.notifications`` instead (``switchboard --log-level DEBUG`` shows them).
 """
 
 from __future__ import annotations
 
 import atexit
+import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -39,6 +45,33 @@ Params = Mapping[str, Any]
 APP_NAME = "switchboard"
 READ_ATTEMPTS = 3
 """Tries of an auto-commit read (:meth:`Store.read_values`) that fails transiently."""
+
+
+NOTIFICATIONS_LOG = logging.getLogger("switchboard.neo4j.notifications")
+"""Where the server's notifications go, at DEBUG level."""
+
+
+class NotificationsToDebugLog(logging.Handler):
+    """Re-logs the driver's notification records at DEBUG on :data:`NOTIFICATIONS_LOG`."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if NOTIFICATIONS_LOG.isEnabledFor(logging.DEBUG):
+            NOTIFICATIONS_LOG.debug("%s", record.getMessage())
+
+
+def route_driver_notifications() -> None:
+    """Send the driver's notification log to the debug log, never to stderr by itself.
+
+    The driver's logger keeps level DEBUG of its own, so a caller quieting ``neo4j`` as a
+    whole does not hide the notifications from the debug log either.
+    """
+    driver_log = logging.getLogger("neo4j.notifications")
+    driver_log.handlers[:] = [NotificationsToDebugLog()]
+    driver_log.propagate = False
+    driver_log.setLevel(logging.DEBUG)
+
+
+route_driver_notifications()
 
 
 QUERY_FOLDERS = ("library", "engine")

@@ -26,41 +26,46 @@ The rooms: :mod:`~engine.validate.findings` (what is reported),
 rule family).
 """
 
-from engine.typesystem import (
-    ASSET_CONNECTION,
-    CATALOG_TARGET,
-    CONNECT_TO_ENDPOINT,
-    CONNECTION_CONNECTOR_TYPE,
-    EMBEDDED_CONNECTION,
-    REGISTERED_INTEGRATION_CONNECTOR,
-)
-from engine.validate.context import Context
-from engine.validate.findings import (
-    Finding,
-    Hit,
-    Severity,
-    finding_order,
-    findings_for_registration,
-    has_errors,
-)
-from engine.validate.graph import build_graph
-from engine.validate.providers import is_integration_provider
-from engine.validate.registry import RULES, Rule, rule
-from engine.validate.rules.registration import DELETE_METHOD, PERMITTED_SYNCHRONIZATION
-from engine.validate.rules.secrets import (
-    SECRET_PROPERTIES,
-    SECRETS_COLLECTION,
-    is_secrets_store_connector_type,
-)
-from engine.validate.runner import validate_graph, validate_groups
-from engine.validate.snapshot import (
-    SNAPSHOT_EDGE_PROPERTIES,
-    SNAPSHOT_NODE_PROPERTIES,
-    SNAPSHOT_NODES_QUERY,
-    SNAPSHOT_RELATIONSHIP_QUERIES,
-    graph_from_snapshot,
-    load_snapshot,
-)
+from typing import TYPE_CHECKING
+
+from engine.reexports import lazy_reexports
+
+if TYPE_CHECKING:
+    from engine.typesystem import (
+        ASSET_CONNECTION,
+        CATALOG_TARGET,
+        CONNECT_TO_ENDPOINT,
+        CONNECTION_CONNECTOR_TYPE,
+        EMBEDDED_CONNECTION,
+        REGISTERED_INTEGRATION_CONNECTOR,
+    )
+    from engine.validate.context import Context
+    from engine.validate.findings import (
+        Finding,
+        Hit,
+        Severity,
+        finding_order,
+        findings_for_registration,
+        has_errors,
+    )
+    from engine.validate.graph import build_graph
+    from engine.validate.providers import is_integration_provider
+    from engine.validate.registry import RULES, Rule, rule
+    from engine.validate.rules.registration import DELETE_METHOD, PERMITTED_SYNCHRONIZATION
+    from engine.validate.rules.secrets import (
+        SECRET_PROPERTIES,
+        SECRETS_COLLECTION,
+        is_secrets_store_connector_type,
+    )
+    from engine.validate.runner import validate_graph, validate_groups
+    from engine.validate.snapshot import (
+        SNAPSHOT_EDGE_PROPERTIES,
+        SNAPSHOT_NODE_PROPERTIES,
+        SNAPSHOT_NODES_QUERY,
+        SNAPSHOT_RELATIONSHIP_QUERIES,
+        graph_from_snapshot,
+        load_snapshot,
+    )
 
 __all__ = [
     "ASSET_CONNECTION",
@@ -95,3 +100,5 @@ __all__ = [
     "validate_graph",
     "validate_groups",
 ]
+
+__getattr__, __dir__ = lazy_reexports(__name__, __file__)

@@ -43,26 +43,31 @@ property values, both ways), :mod:`.selection` (what an import loads), :mod:`.ro
 :mod:`engine.graph.writer`) and :mod:`.export` (stored groups to an archive).
 """
 
-from engine.declare.egeria.archive import (
-    Archive,
-    ArchiveEntity,
-    ArchiveRelationship,
-    Classification,
-    EntityRef,
-    Header,
-    parse_archive,
-    read_archive,
-)
-from engine.declare.egeria.conventions import (
-    ARCHIVES_ENV,
-    DEFAULT_ARCHIVES_DIR,
-    sample_archives_dir,
-)
-from engine.declare.egeria.export import export_archive, write_archive
-from engine.declare.egeria.importing import import_archive, import_archives, plan_import
-from engine.declare.egeria.report import ImportReport
-from engine.declare.egeria.values import decode_value, encode_value
-from engine.graph.writer import ImportProgress
+from typing import TYPE_CHECKING
+
+from engine.reexports import lazy_reexports
+
+if TYPE_CHECKING:
+    from engine.declare.egeria.archive import (
+        Archive,
+        ArchiveEntity,
+        ArchiveRelationship,
+        Classification,
+        EntityRef,
+        Header,
+        parse_archive,
+        read_archive,
+    )
+    from engine.declare.egeria.conventions import (
+        ARCHIVES_ENV,
+        DEFAULT_ARCHIVES_DIR,
+        sample_archives_dir,
+    )
+    from engine.declare.egeria.export import export_archive, write_archive
+    from engine.declare.egeria.importing import import_archive, import_archives, plan_import
+    from engine.declare.egeria.report import ImportReport
+    from engine.declare.egeria.values import decode_value, encode_value
+    from engine.graph.writer import ImportProgress
 
 __all__ = [
     "ARCHIVES_ENV",
@@ -86,3 +91,5 @@ __all__ = [
     "sample_archives_dir",
     "write_archive",
 ]
+
+__getattr__, __dir__ = lazy_reexports(__name__, __file__)

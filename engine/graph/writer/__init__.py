@@ -28,45 +28,50 @@ from :data:`engine.typesystem.RELATIONSHIP_TYPES`, never from input.
 
 from __future__ import annotations
 
-from engine.graph.writer.archive import (
-    ArchiveWrites,
-    ImportProgress,
-    write_archive_tx,
-)
-from engine.graph.writer.bulk import (
-    bulk_create_elements,
-    bulk_create_relationships,
-    bulk_relate_by_name,
-    wipe_database,
-    wipe_database_batched,
-)
-from engine.graph.writer.catalogued import (
-    delete_catalogued_elements,
-    link_catalogued_elements,
-    upsert_catalogued_elements,
-)
-from engine.graph.writer.elements import (
-    create_elements_tx,
-    create_new_elements_tx,
-    delete_element_tx,
-    lock_element_tx,
-    write_elements_tx,
-    write_with_replan,
-)
-from engine.graph.writer.relationships import (
-    IMPORT_CREATE_RELATIONSHIPS,
-    RELATIONSHIP_CREATE,
-    RELATIONSHIP_CREATE_NEW,
-    RELATIONSHIP_KINDS,
-    RELATIONSHIP_TEMPLATES,
-    RELATIONSHIP_UPSERT,
-    RelationshipKind,
-    create_new_relationships_tx,
-    create_relationships_tx,
-    delete_relationships_tx,
-    relationship_statement,
-    write_relationships_tx,
-)
+from typing import TYPE_CHECKING
+
+from engine.reexports import lazy_reexports
+
+if TYPE_CHECKING:
+    from engine.graph.writer.archive import (
+        ArchiveWrites,
+        ImportProgress,
+        write_archive_tx,
+    )
+    from engine.graph.writer.bulk import (
+        bulk_create_elements,
+        bulk_create_relationships,
+        bulk_relate_by_name,
+        wipe_database,
+        wipe_database_batched,
+    )
+    from engine.graph.writer.catalogued import (
+        delete_catalogued_elements,
+        link_catalogued_elements,
+        upsert_catalogued_elements,
+    )
+    from engine.graph.writer.elements import (
+        create_elements_tx,
+        create_new_elements_tx,
+        delete_element_tx,
+        lock_element_tx,
+        write_elements_tx,
+        write_with_replan,
+    )
+    from engine.graph.writer.relationships import (
+        IMPORT_CREATE_RELATIONSHIPS,
+        RELATIONSHIP_CREATE,
+        RELATIONSHIP_CREATE_NEW,
+        RELATIONSHIP_KINDS,
+        RELATIONSHIP_TEMPLATES,
+        RELATIONSHIP_UPSERT,
+        RelationshipKind,
+        create_new_relationships_tx,
+        create_relationships_tx,
+        delete_relationships_tx,
+        relationship_statement,
+        write_relationships_tx,
+    )
 
 __all__ = [
     "IMPORT_CREATE_RELATIONSHIPS",
@@ -99,3 +104,5 @@ __all__ = [
     "write_relationships_tx",
     "write_with_replan",
 ]
+
+__getattr__, __dir__ = lazy_reexports(__name__, __file__)

@@ -1,0 +1,20 @@
+"""``switchboard up``: start Neo4j, initialise the schema, show the database status."""
+
+from __future__ import annotations
+
+import click
+
+from cli._common import console, handle_errors, store
+from cli.db_cmd import render_status
+from engine.graph import database_status, init_schema
+
+
+@click.command("up")
+@handle_errors
+def up_cmd() -> None:
+    """Bring everything up: start Neo4j, initialise the schema, show status."""
+    st = store()
+    init_schema(st)
+    console.print(f"connected to {st.uri}")
+    data = database_status(st)
+    render_status(data)
