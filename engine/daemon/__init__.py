@@ -7,88 +7,88 @@ Inside, the :class:`Herder` decides (groups, polling, reconciling), the
 :class:`Supervisor` composes the two, :class:`DaemonProcess` adds the control
 API and signals, and :mod:`engine.daemon.status` types what they report.
 
-The control API (:class:`ApiServer`, :func:`create_app`) is imported when first asked
-for: it brings FastAPI and uvicorn, which every other command can do without.
+Every name is imported when first asked for (:mod:`engine.reexports`): the control API
+(:class:`ApiServer`, :func:`create_app`) brings FastAPI and uvicorn, which every other
+command can do without.
 """
 
 from typing import TYPE_CHECKING
 
-from engine.daemon.api_token import (
-    TOKEN_ENV,
-    ApiAuth,
-    TokenSource,
-    api_auth,
-    api_token_file,
-    is_loopback,
-    stored_api_token,
-)
-from engine.daemon.clock import Clock, ManualClock, SystemClock
-from engine.daemon.config import DEFAULT_PORT, ApiConfig, DaemonConfig
-from engine.daemon.egeria_config import (
-    EGERIA_IGNORED_SECTIONS,
-    EGERIA_SERVER_CONFIG_CLASS,
-    EgeriaDaemonSettings,
-    IntegrationConnectorConfig,
-    IntegrationGroupConfig,
-    IntegrationServiceConfig,
-    OMAGServerConfig,
-    egeria_daemon_settings,
-    is_egeria_server_config,
-)
-from engine.daemon.herder import Herder
-from engine.daemon.process import DaemonProcess, configure_logging
-from engine.daemon.runtime import ConnectorRuntime
-from engine.daemon.spec import ConnectorSpec, specs_from_groups
-from engine.daemon.states import (
-    TRANSITIONS,
-    ConnectorState,
-    Event,
-    InvalidTransition,
-    backoff_seconds,
-    next_state,
-)
-from engine.daemon.status import (
-    ConnectorStatus,
-    ControlResult,
-    DaemonStatus,
-    GroupStatus,
-    HealthStatus,
-    RefreshReport,
-    RunOnceReport,
-)
-from engine.daemon.supervisor import Supervisor
-from engine.daemon.worker import Worker
-from engine.providers.registry import (
-    BUILTIN_PROVIDERS,
-    DEFAULT_ALIASES,
-    ENTRY_POINT_GROUP,
-    ProviderInfo,
-    list_providers,
-    load_connector_provider,
-    load_provider,
-)
-from engine.providers.sdk import (
-    AnyConfiguration,
-    CataloguedElement,
-    ConnectorContext,
-    ConnectorProvider,
-    ConnectorReport,
-    IntegrationConnectorBase,
-    Link,
-    MetadataWriter,
-    RequestedCatalogTarget,
-    ResolvedConnection,
-    ResolvedEmbedded,
-    ResolvedEndpoint,
-    SecretsStoreProvider,
-    UpsertResult,
-)
-from engine.providers.secrets import SecretsStore, redact
+from engine.reexports import lazy_reexports
 
 if TYPE_CHECKING:
     from engine.daemon.api import ApiServer, create_app
-
-_CONTROL_API_NAMES = ("ApiServer", "create_app")
+    from engine.daemon.api_token import (
+        TOKEN_ENV,
+        ApiAuth,
+        TokenSource,
+        api_auth,
+        api_token_file,
+        is_loopback,
+        stored_api_token,
+    )
+    from engine.daemon.clock import Clock, ManualClock, SystemClock
+    from engine.daemon.config import DEFAULT_PORT, ApiConfig, DaemonConfig
+    from engine.daemon.egeria_config import (
+        EGERIA_IGNORED_SECTIONS,
+        EGERIA_SERVER_CONFIG_CLASS,
+        EgeriaDaemonSettings,
+        IntegrationConnectorConfig,
+        IntegrationGroupConfig,
+        IntegrationServiceConfig,
+        OMAGServerConfig,
+        egeria_daemon_settings,
+        is_egeria_server_config,
+    )
+    from engine.daemon.herder import Herder
+    from engine.daemon.process import DaemonProcess, configure_logging
+    from engine.daemon.runtime import ConnectorRuntime
+    from engine.daemon.spec import ConnectorSpec, specs_from_groups
+    from engine.daemon.states import (
+        TRANSITIONS,
+        ConnectorState,
+        Event,
+        InvalidTransition,
+        backoff_seconds,
+        next_state,
+    )
+    from engine.daemon.status import (
+        ConnectorStatus,
+        ControlResult,
+        DaemonStatus,
+        GroupStatus,
+        HealthStatus,
+        RefreshReport,
+        RunOnceReport,
+    )
+    from engine.daemon.supervisor import Supervisor
+    from engine.daemon.worker import Worker
+    from engine.providers.registry import (
+        BUILTIN_PROVIDERS,
+        DEFAULT_ALIASES,
+        ENTRY_POINT_GROUP,
+        ProviderInfo,
+        list_providers,
+        load_connector_provider,
+        load_provider,
+    )
+    from engine.providers.sdk import (
+        AnyConfiguration,
+        CataloguedElement,
+        ConnectorContext,
+        ConnectorProvider,
+        ConnectorReport,
+        IntegrationConnectorBase,
+        Link,
+        MetadataWriter,
+        RequestedCatalogTarget,
+        ResolvedConnection,
+        ResolvedEmbedded,
+        ResolvedEndpoint,
+        SecretsStoreProvider,
+        UpsertResult,
+    )
+    from engine.providers.secrets import SecretsStore, redact
 
 __all__ = [
     "BUILTIN_PROVIDERS",
@@ -161,11 +161,4 @@ __all__ = [
     "stored_api_token",
 ]
 
-
-def __getattr__(name: str) -> object:
-    """The control API's names, imported on first use (see the module docstring)."""
-    if name in _CONTROL_API_NAMES:
-        from engine.daemon import api
-
-        return getattr(api, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+__getattr__, __dir__ = lazy_reexports(__name__, __file__)
