@@ -471,6 +471,27 @@ class ConnectorRuntime:
                 "[%s/%s] catalog_targets_changed raised: %s", self.group, self.name, describe(exc)
             )
 
+    # ---------------------------------------------------------- open lineage
+    def deliver_open_lineage_event(self, event: str) -> bool:
+        """Hand an OpenLineage event to the running connector when its provider consumes
+        them; counted in its statistics (``openLineageEvents``, or
+        ``openLineageEventFailures`` when the connector raised). False when not handed."""
+        with self.lock:
+            connector, provider = self.instance.connector, self.instance.provider
+        if connector is None or provider is None or not provider.consumes_open_lineage_events:
+            return False
+        counter = "openLineageEvents"
+        try:
+            connector.open_lineage_event(event)
+        except Exception as exc:
+            counter = "openLineageEventFailures"
+            log.warning(
+                "[%s/%s] open_lineage_event raised: %s", self.group, self.name, describe(exc)
+            )
+        with self.lock:
+            self.stats.counters[counter] = self.stats.counters.get(counter, 0) + 1
+        return True
+
     # --------------------------------------------------------------- status
     def _next_times(self, now: datetime, mono: float) -> tuple[datetime | None, datetime | None]:
         """(next refresh, next retry) as wall-clock times (caller holds the lock)."""

@@ -18,9 +18,16 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from engine.daemon.clock import Clock, SystemClock
 from engine.daemon.config import DaemonConfig
+from engine.daemon.connection_updates import (
+    write_configuration_properties,
+    write_connection,
+    write_endpoint_address,
+)
 from engine.daemon.herder import (
     CallableResolution,
     GroupResolution,
@@ -33,8 +40,9 @@ from engine.daemon.herder import (
 from engine.daemon.runtime import ConnectorRuntime
 from engine.daemon.status import DaemonStatus, HealthStatus, RunOnceReport
 from engine.daemon.worker import Worker
-from engine.errors import UsageError
+from engine.errors import NotFoundError, UsageError
 from engine.graph.store import Store
+from engine.resolved import ConnectionView, ConnectorView
 
 log = logging.getLogger("switchboard.daemon")
 
@@ -173,7 +181,74 @@ class Supervisor:
         """See :meth:`Worker.resume`."""
         return self.worker.resume(name)
 
+    def publish_open_lineage_event(self, event: str) -> list[str]:
+        """See :meth:`Worker.publish_open_lineage_event`."""
+        return self.worker.publish_open_lineage_event(event)
+
+    def refresh_group_config(self, name: str) -> bool:
+        """Read group ``name``'s configuration from the graph again now; connectors whose
+        configuration changed restart. False while Neo4j cannot be reached."""
+        if name not in self.config.groups:
+            raise NotFoundError(
+                f"integration group '{name}' is not run by this daemon",
+                hint="'switchboard daemon status' lists its groups",
+            )
+        return self.load()
+
+    # ------------------------------------------------- changes to connections
+    def update_configuration_properties(
+        self,
+        name: str | None,
+        properties: Mapping[str, Any],
+        *,
+        merge: bool,
+        user: str | None = None,
+    ) -> list[str]:
+        """Write new configurationProperties to the connection of connector ``name`` (every
+        connector when None) and follow the change; the connectors affected."""
+        return self._change_connections(
+            name,
+            lambda view: write_configuration_properties(
+                self.worker.store, view, properties, merge=merge, user=user
+            ),
+        )
+
+    def update_endpoint_address(self, name: str, address: str, *, user: str | None = None) -> None:
+        """Write a new network address to connector ``name``'s endpoint and follow it."""
+        self._change_connections(
+            name, lambda view: write_endpoint_address(self.worker.store, view, address, user=user)
+        )
+
+    def update_connection(
+        self, name: str, bean: Mapping[str, Any], *, user: str | None = None
+    ) -> None:
+        """Apply an Egeria Connection bean to connector ``name`` and follow it."""
+        self._change_connections(
+            name, lambda view: write_connection(self.worker.store, view, bean, user=user)
+        )
+
+    def _change_connections(
+        self, name: str | None, change: Callable[[ConnectorView], object]
+    ) -> list[str]:
+        """Apply ``change`` once per connection of the connectors ``name`` selects, then
+        poll at once so the daemon follows it as any change in the graph."""
+        runtimes = self.find(name)
+        seen: set[str | None] = set()
+        for rt in runtimes:
+            view = rt.spec.view
+            key = view.connection.qualifiedName if view.connection else None
+            if key is not None and key in seen:
+                continue
+            seen.add(key)
+            change(view)
+        self.poll_changes()
+        return [rt.name for rt in runtimes]
+
     # ---------------------------------------------------------------- status
+    def connections(self) -> dict[str, ConnectionView | None]:
+        """The connection each connector runs with, by registration guid."""
+        return {identity: spec.view.connection for identity, spec in self.worker.specs().items()}
+
     def health(self) -> HealthStatus:
         outage = self.herder.outage
         return HealthStatus(

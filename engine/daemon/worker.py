@@ -227,6 +227,10 @@ class Worker:
             done.append(rt.name)
         return done
 
+    def publish_open_lineage_event(self, event: str) -> list[str]:
+        """Hand an OpenLineage event to every running connector that consumes them."""
+        return [rt.name for rt in self.all() if rt.deliver_open_lineage_event(event)]
+
     def shutdown(self) -> None:
         """Disconnect every connector (in parallel, each within the disconnect timeout)."""
         threads = [

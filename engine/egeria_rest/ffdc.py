@@ -78,7 +78,7 @@ def ffdc_envelope(
     document: dict[str, Any] = {"class": response_class, "relatedHTTPCode": 200}
     if error is None:
         document.update(payload)
-        return without_empty(document)
+        return dict(without_empty(document))
     message = error.message
     document.update(
         relatedHTTPCode=message.http_code,
@@ -91,7 +91,7 @@ def ffdc_envelope(
         exceptionUserAction=message.user_action,
         exceptionProperties=dict(error.properties),
     )
-    return without_empty(document)
+    return dict(without_empty(document))
 
 
 def without_empty(value: Any) -> Any:

@@ -422,6 +422,11 @@ class IntegrationConnectorBase:
         """Optional health check: a problem description, or ``None`` when healthy."""
         return None
 
+    def open_lineage_event(self, event: str) -> None:
+        """An OpenLineage event (its JSON text) published to the daemon; called only when
+        the provider sets :attr:`ConnectorProvider.consumes_open_lineage_events`, on the
+        caller's thread while the connector runs."""
+
     def disconnect(self) -> None:
         """Release everything; the connector will not be called again."""
 
@@ -436,6 +441,9 @@ class ConnectorProvider:
     default_refresh_minutes: ClassVar[int] = 60
     """Used when the registration sets no refreshTimeInterval."""
     blocking: ClassVar[bool] = False
+    consumes_open_lineage_events: ClassVar[bool] = False
+    """Whether the connector receives the OpenLineage events published to the daemon
+    (:meth:`IntegrationConnectorBase.open_lineage_event`)."""
     description: ClassVar[str] = ""
 
     def create_connector(self) -> IntegrationConnectorBase:
