@@ -47,6 +47,7 @@ if TYPE_CHECKING:
         StoreUnavailableError,
         SwitchboardError,
         UsageError,
+        WriteRefusedError,
     )
     from engine.gcpause import (
         gc_paused,
@@ -223,6 +224,7 @@ __all__ = [
     "UsageError",
     "View",
     "VirtualConnection",
+    "WriteRefusedError",
     "WriteResult",
     "add_catalog_target",
     "apply_documents",

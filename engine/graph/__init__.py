@@ -9,6 +9,15 @@ from typing import TYPE_CHECKING
 from engine.reexports import lazy_reexports
 
 if TYPE_CHECKING:
+    from engine.graph.adhoc import (
+        CypherResult,
+        GraphNode,
+        GraphPath,
+        GraphRelationship,
+        evaluate_parameter,
+        parse_parameter_value,
+        run_cypher,
+    )
     from engine.graph.elements import (
         add_catalog_target,
         attach_connection,
@@ -44,6 +53,7 @@ if TYPE_CHECKING:
         storable_problem,
         to_python,
     )
+    from engine.graph.guide import GUIDE_TITLE, guide_html, library_guide_html
     from engine.graph.querylib import (
         PARAMETER_TYPES,
         LibraryQuery,
@@ -130,6 +140,7 @@ __all__ = [
     "EGERIA_NAME_BY_REL_TYPE",
     "FIXED_KEYS",
     "FLAT_SEPARATOR",
+    "GUIDE_TITLE",
     "INDEXED_PROPERTIES",
     "INDEXES",
     "MAP_LIST_PROPERTY",
@@ -145,9 +156,13 @@ __all__ = [
     "RESOLVE_PARTS",
     "TIME_PROPERTIES",
     "Constraint",
+    "CypherResult",
     "DeleteResult",
     "ElementRow",
     "ElementState",
+    "GraphNode",
+    "GraphPath",
+    "GraphRelationship",
     "Index",
     "LibraryQuery",
     "Parameter",
@@ -179,6 +194,7 @@ __all__ = [
     "detach_endpoint",
     "embed_connection",
     "encode_properties",
+    "evaluate_parameter",
     "find_element",
     "get_element",
     "get_query",
@@ -188,12 +204,15 @@ __all__ = [
     "group_from_parts",
     "group_from_row",
     "group_names",
+    "guide_html",
     "init_schema",
     "json_schema",
     "json_schema_text",
     "library",
+    "library_guide_html",
     "now",
     "parse_json_text",
+    "parse_parameter_value",
     "query_names",
     "query_text",
     "read_element_by_guid_tx",
@@ -208,6 +227,7 @@ __all__ = [
     "resolve_group",
     "resolve_groups",
     "resolve_groups_tx",
+    "run_cypher",
     "run_library_query",
     "save_element",
     "save_elements",

@@ -19,6 +19,9 @@ from engine.errors import JavaNotFoundError, JavaVersionError, MavenNotFoundErro
 NEO4J_VERSION = "5.26.30"
 """The newest 5.26 LTS release that resolves from Maven Central with Java 17."""
 
+NEO4J_BROWSER_VERSION = "5.24.0"
+"""The newest ``org.neo4j.client:neo4j-browser`` on Maven Central (served by the server)."""
+
 SUPPORTED_JAVA = (17, 21)
 
 

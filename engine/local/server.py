@@ -23,11 +23,9 @@ import json
 import os
 import re
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -39,19 +37,30 @@ from engine.errors import (
     PortInUseError,
     ServerStartError,
 )
+from engine.local.browser import (
+    BROWSER_USER,
+    DEFAULT_HTTP_PORT,
+    HTTP_SWITCH,
+    BrowserBundle,
+    GuideSource,
+    browser_url,
+    guide_url,
+    http_enabled_from_env,
+    http_settings,
+    library_guide_html,
+)
 from engine.local.host import (
     NEO4J_VERSION,
     JavaInfo,
     find_java,
-    find_maven,
     free_port,
     port_is_free,
 )
+from engine.local.maven import Artifact, MavenCache, resolve_artifact
 from engine.settings import DEFAULT_INSTANCE, switchboard_home
 
 DEFAULT_BOLT_PORT = 7687
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
-DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 ADMIN_CLASS = "org.neo4j.cli.AdminTool"
 
 # The flags the official launcher adds from the default neo4j.conf
@@ -101,6 +110,23 @@ class InstanceStatus:
     version: str
     installed: bool
     instance_dir: Path
+    http_port: int | None = None
+    """The HTTP connector's port while it runs with HTTP on (Neo4j Browser)."""
+
+    @property
+    def browser_url(self) -> str | None:
+        """Neo4j Browser's address while the instance runs with HTTP on."""
+        return browser_url(self.http_port) if self.http_port else None
+
+    @property
+    def guide_url(self) -> str | None:
+        """The analysts' library guide (``:play`` it in Browser) while HTTP is on."""
+        return guide_url(self.http_port) if self.http_port else None
+
+    @property
+    def user(self) -> str:
+        """The user to log in as (Browser, cypher-shell); its password is generated."""
+        return BROWSER_USER
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -110,6 +136,10 @@ class InstanceStatus:
             "pid": self.pid,
             "port": self.port,
             "uri": self.uri,
+            "httpPort": self.http_port,
+            "browserUrl": self.browser_url,
+            "guideUrl": self.guide_url,
+            "user": self.user,
             "version": self.version,
             "installed": self.installed,
             "instanceDir": str(self.instance_dir),
@@ -127,6 +157,8 @@ class StartResult:
     downloaded: bool
     recovered_stale: bool
     seconds: float
+    browser_url: str | None = None
+    """Neo4j Browser's address, or None with HTTP off."""
 
 
 def generate_password() -> str:
@@ -173,6 +205,10 @@ class LocalNeo4j:
     free and any free port when not. ``maven_repository`` (or
     ``SWITCHBOARD_MAVEN_REPOSITORY``) replaces Maven Central, e.g. with a
     company mirror. ``extra_conf`` adds ``neo4j.conf`` settings.
+
+    ``http`` (default: on unless ``SWITCHBOARD_NEO4J_HTTP=off``) serves Neo4j Browser
+    on an HTTP connector bound to 127.0.0.1, port 7474 when free, else a free one, with
+    ``guide`` (default: the analysts' library) as its Browser guide.
     """
 
     def __init__(
@@ -187,6 +223,8 @@ class LocalNeo4j:
         extra_conf: Mapping[str, str] | None = None,
         heap: str = "1g",
         page_cache: str = "256m",
+        http: bool | None = None,
+        guide: GuideSource = library_guide_html,
     ) -> None:
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", instance):
             raise LocalNeo4jError(
@@ -202,6 +240,9 @@ class LocalNeo4j:
         self.extra_conf = dict(extra_conf or {})
         self.heap = heap
         self.page_cache = page_cache
+        self.http = http_enabled_from_env() if http is None else http
+        self.guide = guide
+        self.browser = BrowserBundle(self.home)
 
     # ----------------------------------------------------------------- paths
     @property
@@ -238,6 +279,10 @@ class LocalNeo4j:
         return (self.dist_dir / ".complete").exists()
 
     # --------------------------------------------------------------- install
+    @property
+    def maven_cache(self) -> MavenCache:
+        return MavenCache(self.home, self.maven_repository, self.java_home)
+
     def ensure_installed(self, progress: Progress = no_progress) -> bool:
         """Resolve the server artifacts with Maven unless cached; True if it downloaded.
 
@@ -246,93 +291,11 @@ class LocalNeo4j:
         """
         if self.installed:
             return False
-        mvn = find_maven()
-        self.dist_dir.mkdir(parents=True, exist_ok=True)
-        work = Path(tempfile.mkdtemp(prefix="resolve-", dir=self.dist_dir))
-        try:
-            (work / "pom.xml").write_text(self._pom())
-            cmd = [
-                str(mvn),
-                "-B",
-                "-f",
-                str(work / "pom.xml"),
-                f"-Dmaven.repo.local={self.home / 'maven-repository'}",
-                f"{DEPENDENCY_PLUGIN}:copy-dependencies",
-                "-DincludeScope=runtime",
-                f"-DoutputDirectory={work / 'lib'}",
-            ]
-            if self.maven_repository:
-                (work / "settings.xml").write_text(self._settings_xml(self.maven_repository))
-                cmd[1:1] = ["-s", str(work / "settings.xml")]
-            progress(f"resolving Neo4j {self.version} from Maven Central (first start only)")
-            env = dict(os.environ)
-            if self.java_home:
-                env["JAVA_HOME"] = self.java_home
-            proc = subprocess.Popen(
-                cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
-            )
-            lines: list[str] = []
-            artifacts = 0
-            assert proc.stdout is not None
-            for line in proc.stdout:
-                lines.append(line.rstrip())
-                if "Downloaded from" in line:
-                    artifacts += 1
-                    if artifacts % 50 == 0:
-                        progress(f"resolving Neo4j {self.version}: {artifacts} files downloaded")
-            code = proc.wait()
-            if code != 0 or not any((work / "lib").glob("neo4j-*.jar")):
-                raise self._download_error(lines)
-            target = self.lib_dir
-            if target.exists():
-                shutil.rmtree(target)
-            (work / "lib").rename(target)
-            (self.dist_dir / ".complete").write_text(self.version + "\n")
-            progress(f"Neo4j {self.version} cached in {self.dist_dir}")
-            return True
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-
-    def _download_error(self, lines: list[str]) -> DownloadError:
-        errors = [line for line in lines if line.startswith("[ERROR]") and line[7:].strip()]
-        detail = "\n".join((errors or lines)[:8])[:2000]
-        where = self.maven_repository or "Maven Central"
-        return DownloadError(
-            f"cannot download Neo4j {self.version} (org.neo4j:neo4j) from {where}; "
-            f"Maven said:\n{detail}",
-            hint="check network access to Maven Central (or set SWITCHBOARD_MAVEN_REPOSITORY to "
-            "a mirror); or set NEO4J_URI to an existing Neo4j server; or use Docker",
-        )
-
-    def _pom(self) -> str:
-        return f"""<project xmlns="http://maven.apache.org/POM/4.0.0">
-  <modelVersion>4.0.0</modelVersion>
-  <groupId>switchboard.local</groupId>
-  <artifactId>neo4j-server</artifactId>
-  <version>1</version>
-  <packaging>pom</packaging>
-  <dependencies>
-    <dependency>
-      <groupId>org.neo4j</groupId>
-      <artifactId>neo4j</artifactId>
-      <version>{self.version}</version>
-    </dependency>
-  </dependencies>
-</project>
-"""
-
-    @staticmethod
-    def _settings_xml(url: str) -> str:
-        return f"""<settings>
-  <mirrors>
-    <mirror>
-      <id>switchboard-mirror</id>
-      <mirrorOf>*</mirrorOf>
-      <url>{url}</url>
-    </mirror>
-  </mirrors>
-</settings>
-"""
+        artifact = Artifact("org.neo4j", "neo4j", self.version, "Neo4j")
+        resolve_artifact(artifact, self.lib_dir, self.maven_cache, progress)
+        (self.dist_dir / ".complete").write_text(self.version + "\n")
+        progress(f"Neo4j {self.version} cached in {self.dist_dir}")
+        return True
 
     # ----------------------------------------------------------------- state
     def _read_state(self) -> dict[str, object] | None:
@@ -359,6 +322,8 @@ class LocalNeo4j:
         pid = self._running_pid(state)
         port = state.get("port") if state else None
         port = port if isinstance(port, int) else None
+        http_port = state.get("httpPort") if state else None
+        http_port = http_port if isinstance(http_port, int) else None
         return InstanceStatus(
             instance=self.instance,
             running=pid is not None,
@@ -369,6 +334,7 @@ class LocalNeo4j:
             version=self.version,
             installed=self.installed,
             instance_dir=self.instance_dir,
+            http_port=http_port if pid else None,
         )
 
     @property
@@ -410,6 +376,17 @@ class LocalNeo4j:
                 return candidate
         return free_port()
 
+    def _choose_http_port(self, bolt_port: int) -> int:
+        """The port the last start used, else 7474, else any free port (never Bolt's)."""
+        state = self._read_state()
+        previous = state.get("httpPort") if state else None
+        for candidate in (previous, DEFAULT_HTTP_PORT):
+            if isinstance(candidate, int) and candidate != bolt_port and port_is_free(candidate):
+                return candidate
+        while (port := free_port()) == bolt_port:
+            continue
+        return port
+
     def _ensure_password(self, java: JavaInfo) -> None:
         auth_file = self.instance_dir / "data" / "dbms" / "auth.ini"
         if self.password_file.exists() and auth_file.exists():
@@ -445,7 +422,7 @@ class LocalNeo4j:
                 hint=f"remove {self.instance_dir} to start from scratch",
             )
 
-    def _write_conf(self, port: int) -> None:
+    def _write_conf(self, port: int, http_port: int | None) -> None:
         inst = self.instance_dir
         settings: dict[str, str] = {
             "server.directories.data": str(inst / "data"),
@@ -460,6 +437,7 @@ class LocalNeo4j:
             "server.bolt.advertised_address": f"127.0.0.1:{port}",
             "server.http.enabled": "false",
             "server.https.enabled": "false",
+            **(http_settings(http_port) if http_port is not None else {}),
             "server.memory.pagecache.size": self.page_cache,
             "server.memory.heap.initial_size": self.heap,
             "server.memory.heap.max_size": self.heap,
@@ -480,12 +458,30 @@ class LocalNeo4j:
             f"-Xmx{self.heap}",
             *LAUNCHER_JVM_FLAGS,
             "-cp",
-            str(self.lib_dir / "*"),
+            self._class_path(),
             MAIN_CLASS,
             f"--home-dir={self.instance_dir}",
             f"--config-dir={self.conf_dir}",
             "--console-mode",
         ]
+
+    def _class_path(self) -> str:
+        """The server's jars, and with HTTP on this instance's Browser jar (with the guide)."""
+        entries = [str(self.lib_dir / "*")]
+        if self.http:
+            entries.append(str(self.instance_dir / "browser" / "*"))
+        return os.pathsep.join(entries)
+
+    def _prepare_browser(self, progress: Progress) -> None:
+        """Resolve Neo4j Browser once and give this instance its copy with the current guide."""
+        try:
+            self.browser.ensure_installed(self.maven_cache, progress)
+        except DownloadError as exc:
+            raise DownloadError(
+                exc.message,
+                hint=f"{exc.hint}; or set {HTTP_SWITCH}=off to start Neo4j without Browser",
+            ) from exc
+        self.browser.install_for(self.instance_dir, self.guide())
 
     def start(self, *, timeout: float = 180.0, progress: Progress = no_progress) -> StartResult:
         """Start the instance (downloading Neo4j on first use) and wait for Bolt.
@@ -499,8 +495,11 @@ class LocalNeo4j:
         state = self._read_state()
         pid = self._running_pid(state)
         if pid is not None and state is not None:
+            running = self.status()
             port = int(str(state["port"]))
-            return StartResult(f"bolt://127.0.0.1:{port}", pid, port, True, False, False, 0.0)
+            return StartResult(
+                f"bolt://127.0.0.1:{port}", pid, port, True, False, False, 0.0, running.browser_url
+            )
         recovered = state is not None
         if recovered:
             progress(f"instance '{self.instance}' was not shut down cleanly; starting it again")
@@ -511,9 +510,29 @@ class LocalNeo4j:
             (self.instance_dir / sub).mkdir(parents=True, exist_ok=True)
         os.chmod(self.instance_dir, 0o700)
         port = self._choose_port()
-        self._write_conf(port)
+        http_port = self._choose_http_port(port) if self.http else None
+        if http_port is not None:
+            self._prepare_browser(progress)
+        self._write_conf(port, http_port)
         self._ensure_password(java)
         progress(f"starting Neo4j {self.version} on bolt://127.0.0.1:{port}")
+        proc, log_start = self._launch(java, port, http_port)
+        self._wait_ready(proc, port, timeout, log_start, progress)
+        return StartResult(
+            f"bolt://127.0.0.1:{port}",
+            proc.pid,
+            port,
+            False,
+            downloaded,
+            recovered,
+            time.monotonic() - began,
+            browser_url(http_port) if http_port is not None else None,
+        )
+
+    def _launch(
+        self, java: JavaInfo, port: int, http_port: int | None
+    ) -> tuple[subprocess.Popen[bytes], int]:
+        """Start the server process and record it; the process and where its log starts."""
         log_start = self.console_log.stat().st_size if self.console_log.exists() else 0
         with open(self.console_log, "ab") as log:
             proc = subprocess.Popen(
@@ -525,19 +544,11 @@ class LocalNeo4j:
                 start_new_session=True,
             )
         _CHILDREN[proc.pid] = proc
-        self.state_file.write_text(
-            json.dumps({"pid": proc.pid, "port": port, "version": self.version}) + "\n"
-        )
-        self._wait_ready(proc, port, timeout, log_start, progress)
-        return StartResult(
-            f"bolt://127.0.0.1:{port}",
-            proc.pid,
-            port,
-            False,
-            downloaded,
-            recovered,
-            time.monotonic() - began,
-        )
+        state: dict[str, object] = {"pid": proc.pid, "port": port, "version": self.version}
+        if http_port is not None:
+            state["httpPort"] = http_port
+        self.state_file.write_text(json.dumps(state) + "\n")
+        return proc, log_start
 
     def _wait_ready(
         self,
