@@ -9,8 +9,8 @@ of that transaction is kept.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from typing import Any, Literal, TypeVar
 
 from neo4j import ManagedTransaction
 
@@ -35,9 +35,11 @@ from engine.graph.records import (
 )
 from engine.graph.store import Store
 from engine.graph.writer import (
+    ChangeInfo,
     delete_element_tx,
     delete_relationships_tx,
     lock_element_tx,
+    recorded_write_tx,
     write_elements_tx,
     write_relationships_tx,
 )
@@ -83,12 +85,33 @@ __all__ = [
 ]
 
 
+T = TypeVar("T")
+
+
+def _api_write(
+    store: Store,
+    operation: str,
+    subject: str,
+    work: Callable[[ManagedTransaction], T],
+    user: str | None = None,
+) -> T:
+    """Run ``work`` in one write transaction that records its change set (tool ``api``)."""
+    change = ChangeInfo("api", operation, f"{operation} {subject}", user)
+    return recorded_write_tx(store, operation, change, work)
+
+
 def save_elements(
     store: Store, elements: Sequence[Referenceable], *, user: str | None = None
 ) -> list[WriteResult]:
     """Create or replace many elements in one transaction (UNWIND batches)."""
     rows = [ElementRow.of(e) for e in elements]
-    return store.write_tx("save_elements", lambda tx: write_elements_tx(store, tx, rows, user=user))
+    return _api_write(
+        store,
+        "save_elements",
+        f"{len(rows)} element(s)",
+        lambda tx: write_elements_tx(store, tx, rows, user=user),
+        user,
+    )
 
 
 def save_element(
@@ -100,8 +123,12 @@ def save_element(
 ) -> WriteResult:
     """Create the element, or replace its properties with ``element``'s (idempotent)."""
     row = ElementRow.of(element, expected_version)
-    return store.write_tx(
-        "save_element", lambda tx: write_elements_tx(store, tx, [row], user=user)[0]
+    return _api_write(
+        store,
+        "save_element",
+        row.qualifiedName,
+        lambda tx: write_elements_tx(store, tx, [row], user=user)[0],
+        user,
     )
 
 
@@ -127,7 +154,7 @@ def create_element(store: Store, element: Referenceable, *, user: str | None = N
                 )
         return write_elements_tx(store, tx, [row], user=user)[0]
 
-    return store.write_tx("create_element", work)
+    return _api_write(store, "create_element", element.qualifiedName, work, user)
 
 
 def update_element(
@@ -166,7 +193,7 @@ def update_element(
             row = ElementRow(row.qualifiedName, row.typeName, row.props, row.guid, None)
         return write_elements_tx(store, tx, [row], user=user)[0]
 
-    return store.write_tx("update_element", work)
+    return _api_write(store, "update_element", element.qualifiedName, work, user)
 
 
 def delete_element(
@@ -201,7 +228,7 @@ def delete_element(
             )
         return delete_element_tx(store, tx, row)
 
-    return store.write_tx("delete_element", work)
+    return _api_write(store, "delete_element", qualified_name or f"guid {guid}", work)
 
 
 def save_relationship(
@@ -215,8 +242,12 @@ def save_relationship(
 ) -> WriteResult:
     """Create or update one relationship between two existing elements (by qualifiedName)."""
     row = RelationshipRow.of(relationship, from_, to, expected_version)
-    return store.write_tx(
-        "save_relationship", lambda tx: write_relationships_tx(store, tx, [row], user=user)[0]
+    return _api_write(
+        store,
+        "save_relationship",
+        f"{row.type} {from_} -> {to}",
+        lambda tx: write_relationships_tx(store, tx, [row], user=user)[0],
+        user,
     )
 
 
@@ -225,8 +256,10 @@ def remove_relationship(
 ) -> int:
     """Delete the relationship(s) of this model type between two elements; returns the count."""
     neo_type = REL_TYPE_BY_MODEL[rel_type]
-    return store.write_tx(
+    return _api_write(
+        store,
         "remove_relationship",
+        f"{neo_type} {from_} -> {to}",
         lambda tx: delete_relationships_tx(store, tx, [(neo_type, from_, to, key)]),
     )
 

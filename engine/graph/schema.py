@@ -79,6 +79,14 @@ INDEXES: tuple[Index, ...] = (
     Index("catalog_target_name", "RELATIONSHIP", "CATALOG_TARGET", "catalogTargetName"),
     Index("referenceable_update_time", "NODE", "Referenceable", "updateTime"),
     Index("referenceable_proxy", "NODE", "Referenceable", "isProxy"),
+    # change history (docs/history.md): recorded states by key, name and ends; change sets
+    Index("history_state_key", "NODE", "HistoryState", "_hKey"),
+    Index("history_state_name", "NODE", "HistoryState", "_hName"),
+    Index("history_state_from", "NODE", "HistoryState", "_hFrom"),
+    Index("history_state_to", "NODE", "HistoryState", "_hTo"),
+    Index("history_state_change_set", "NODE", "HistoryState", "_hChangeSet"),
+    Index("change_set_id", "NODE", "ChangeSet", "id"),
+    Index("change_set_time", "NODE", "ChangeSet", "time"),
 )
 
 

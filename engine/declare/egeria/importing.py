@@ -15,7 +15,7 @@ from engine.declare.egeria.planning import plan_archive
 from engine.declare.egeria.report import ImportReport
 from engine.gcpause import gc_paused
 from engine.graph.store import Store
-from engine.graph.writer import ImportProgress, write_archive_tx, write_with_replan
+from engine.graph.writer import ChangeInfo, ImportProgress, write_archive_tx, write_with_replan
 
 
 def _noop(_phase: str, _done: int, _total: int) -> None:
@@ -63,7 +63,10 @@ def import_archive(
     # Another transaction may commit an element or relationship this one proved absent: the
     # writer then plans again (it is now stored) and writes with MERGE.
     operation = f"egeria-import:{archive.name}"
-    report = write_with_replan(store, operation, work, timeout=_timeout(store, archive))
+    change = ChangeInfo("import", "egeria import", f"import Egeria archive {archive.name}")
+    report = write_with_replan(
+        store, operation, work, timeout=_timeout(store, archive), change=change
+    )
     report.seconds = time.perf_counter() - started
     return report
 

@@ -29,6 +29,7 @@ from engine.graph.records import (
 from engine.graph.resolve import resolve_groups_tx
 from engine.graph.store import Store
 from engine.graph.writer import (
+    ChangeInfo,
     create_elements_tx,
     create_new_elements_tx,
     create_new_relationships_tx,
@@ -127,6 +128,7 @@ def apply_documents(
     user: str | None = None,
     progress: ApplyProgress | None = None,
     on_plan: Callable[[Plan], None] | None = None,
+    change: ChangeInfo | None = None,
 ) -> ApplyReport:
     """Plan and (unless ``dry_run``) apply parsed documents in ONE write transaction.
 
@@ -136,14 +138,19 @@ def apply_documents(
     planned again in a new transaction and written with MERGE throughout.
     ``on_plan`` sees the plan inside the transaction before anything is written
     (called again when the transaction is retried, after a transient error or that).
-    Raises :class:`ManifestError` (exit 2) for bad input.
+    ``change`` describes the change set recorded with the write (default: tool ``apply``,
+    naming the groups). Raises :class:`ManifestError` (exit 2) for bad input.
     """
     with gc_paused():
         # The desired state and the plan are ~10 long-lived objects per declared element
         # and relationship: automatic collections, each walking all of them, cost more
         # than the rest of the client's work (a third of a 10,000-connector re-apply).
         desired = collect(docs)
-        options = _WriteOptions(user or current_user(), validator, progress, on_plan)
+        user = user or current_user()
+        if change is None:
+            groups = ", ".join(sorted(desired.groups)) or "no group"
+            change = ChangeInfo("apply", "apply", f"apply manifest(s) for {groups}", user)
+        options = _WriteOptions(user, validator, progress, on_plan, change)
 
         def plan_in(tx: ManagedTransaction) -> Plan:
             return make_plan(
@@ -167,6 +174,7 @@ def apply(
     user: str | None = None,
     progress: ApplyProgress | None = None,
     on_plan: Callable[[Plan], None] | None = None,
+    change: ChangeInfo | None = None,
 ) -> ApplyReport:
     """Load manifest files and apply them (see :func:`apply_documents`)."""
     with gc_paused():  # see apply_documents
@@ -182,6 +190,7 @@ def apply(
             user=user,
             progress=progress,
             on_plan=on_plan,
+            change=change,
         )
 
 
@@ -192,6 +201,7 @@ class _WriteOptions:
     validator: ApplyValidator | None
     progress: ApplyProgress | None
     on_plan: Callable[[Plan], None] | None
+    change: ChangeInfo
 
 
 def _write(
@@ -210,7 +220,7 @@ def _write(
     try:
         # Another transaction may commit an element (or relationship) this one's plan found
         # missing: the writer then plans again, in a new transaction, with MERGE throughout.
-        return write_with_replan(store, "apply", work, timeout=timeout)
+        return write_with_replan(store, "apply", work, timeout=timeout, change=options.change)
     except NotFoundError as exc:
         raise ManifestError(exc.message, hint=exc.hint) from exc
 

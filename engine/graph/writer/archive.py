@@ -12,6 +12,7 @@ from engine.graph.records import (
     batches,
 )
 from engine.graph.store import Store
+from engine.graph.writer.history import active_recorder
 from engine.graph.writer.relationships import IMPORT_CREATE_RELATIONSHIPS, relationship_statement
 
 
@@ -126,8 +127,22 @@ def write_archive_tx(
     -- every element is written with MERGE on guid.
     """
     writer = _ArchiveWriter(store, tx, plan, progress)
+    recorder = active_recorder(tx)
+    if recorder is not None:
+        existing = [row["guid"] for row in plan.node_updates]
+        changed = [row["guid"] for row in plan.rel_updates]
+        recorder.before(guids=existing, relationships=[*plan.rel_deletes, *changed])
     writer.elements(lean)
     writer.relationships()
+    if recorder is not None:
+        written = (plan.node_creates, plan.node_updates, plan.proxy_rows)
+        recorder.after(
+            elements=[row["guid"] for rows in written for row in rows],
+            relationships=[
+                *(row["properties"].get("guid") or "" for row in plan.rel_creates),
+                *(row["guid"] for row in plan.rel_updates),
+            ],
+        )
 
 
 def _import_creates_by_labels(

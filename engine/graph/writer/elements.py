@@ -23,6 +23,7 @@ from engine.graph.records import (
     new_guid,
 )
 from engine.graph.store import Statement, Store
+from engine.graph.writer.history import ChangeInfo, active_recorder, recorded_work
 
 T = TypeVar("T")
 
@@ -43,6 +44,9 @@ def write_elements_tx(
     user = user or current_user()
     when = when or now()
     results: list[WriteResult] = []
+    recorder = active_recorder(tx)
+    if recorder is not None:
+        recorder.before(names=[row.qualifiedName for row in rows])
     params = [row.params() for row in rows]
     for batch in batches(params):
         out = store.run(
@@ -57,6 +61,7 @@ def write_elements_tx(
                     "element", rec["qualifiedName"], rec["guid"], rec["version"], rec["outcome"]
                 )
             )
+    _recorded(tx, results)
     return results
 
 
@@ -106,9 +111,17 @@ def create_elements_tx(
                 results.append(WriteResult("element", qualified_name, guid, 1, "created"))
             else:
                 fallback.append(by_name[qualified_name])
+    _recorded(tx, results)
     if fallback:
         results.extend(write_elements_tx(store, tx, fallback, user=user, when=when))
     return results
+
+
+def _recorded(tx: ManagedTransaction, results: Sequence[WriteResult]) -> None:
+    """Tell the transaction's change recorder (if any) about the elements just written."""
+    recorder = active_recorder(tx)
+    if recorder is not None:
+        recorder.after(elements=[r.guid for r in results if r.changed])
 
 
 def create_new_elements_tx(
@@ -169,6 +182,7 @@ def create_new_elements_tx(
             progress(done)
 
     store.run_pipelined(tx, statements(), handle)
+    _recorded(tx, results)
     return results, ids
 
 
@@ -178,15 +192,25 @@ def write_with_replan(
     work: Callable[[ManagedTransaction, bool], T],
     *,
     timeout: float | None = None,
+    change: ChangeInfo | None = None,
 ) -> T:
     """Run ``work(tx, lean=True)`` in one write transaction; when it breaks a uniqueness
     constraint (another transaction committed an element or relationship its plan proved
     absent), run ``work(tx, lean=False)`` once more in a new transaction: it plans again
-    (the element is now stored) and writes with MERGE throughout."""
+    (the element is now stored) and writes with MERGE throughout.
+
+    With ``change``, each transaction records its change set (engine.graph.writer.history)."""
+
+    def attempt(lean: bool) -> Callable[[ManagedTransaction], T]:
+        def unit(tx: ManagedTransaction) -> T:
+            return work(tx, lean)
+
+        return unit if change is None else recorded_work(store, change, unit)
+
     try:
-        return store.write_tx(operation, lambda tx: work(tx, True), timeout=timeout)
+        return store.write_tx(operation, attempt(True), timeout=timeout)
     except ConstraintViolation:
-        return store.write_tx(operation, lambda tx: work(tx, False), timeout=timeout)
+        return store.write_tx(operation, attempt(False), timeout=timeout)
 
 
 def lock_element_tx(
@@ -210,6 +234,9 @@ def delete_element_tx(store: Store, tx: ManagedTransaction, row: dict[str, Any])
     doomed = [guid]
     if "IntegrationConnector" in row["labels"]:
         doomed.extend(_owned_by_connector(store.run(tx, "connector_owned", {"guid": guid}), guid))
+    recorder = active_recorder(tx)
+    if recorder is not None:
+        recorder.before(incident=doomed)
     store.run(tx, "elements_delete", {"guids": doomed})
     return DeleteResult(elements=doomed)
 

@@ -25,6 +25,7 @@ from engine.graph.records import (
     relationship_name,
 )
 from engine.graph.store import Statement, Store, query_text
+from engine.graph.writer.history import RelationshipSelector, active_recorder
 from engine.typesystem import RELATIONSHIP_TYPES
 
 RelationshipKind = Literal["single", "several", "keyed"]
@@ -102,6 +103,30 @@ def _check_ends_found(
         raise _ends_missing(rel_type, first["from"], first["to"])
 
 
+def _before(tx: ManagedTransaction, rows: Sequence[RelationshipRow], *, single_only: bool) -> None:
+    """Tell the transaction's change recorder (if any) which relationships a write of
+    ``rows`` may touch: those between the same ends, and every link of a ``single`` kind
+    from end 1 (a new one replaces it). ``single_only``: only the latter (rows proved
+    absent)."""
+    recorder = active_recorder(tx)
+    if recorder is None:
+        return
+    selectors: list[RelationshipSelector] = []
+    for row in rows:
+        single = RELATIONSHIP_KINDS[row.type] == "single"
+        if single or not single_only:
+            selectors.append(RelationshipSelector(row.type, row.from_, None if single else row.to))
+    if selectors:
+        recorder.before(selectors=selectors)
+
+
+def _after(tx: ManagedTransaction, results: Sequence[WriteResult]) -> None:
+    """Tell the transaction's change recorder (if any) about the relationships written."""
+    recorder = active_recorder(tx)
+    if recorder is not None:
+        recorder.after(relationships=[r.guid for r in results if r.changed])
+
+
 def _grouped_by_type(rows: Sequence[RelationshipRow]) -> dict[str, list[RelationshipRow]]:
     by_type: dict[str, list[RelationshipRow]] = defaultdict(list)
     for row in rows:
@@ -125,6 +150,7 @@ def write_relationships_tx(
     user = user or current_user()
     when = when or now()
     results: list[WriteResult] = []
+    _before(tx, rows, single_only=False)
     for rel_type, typed in _grouped_by_type(rows).items():
         text = relationship_statement(RELATIONSHIP_UPSERT, rel_type)
         for batch in batches([row.params() for row in typed]):
@@ -158,6 +184,7 @@ def write_relationships_tx(
                         removed=rec["removed"],
                     )
                 )
+    _after(tx, results)
     return results
 
 
@@ -175,6 +202,7 @@ def create_relationships_tx(
     when = when or now()
     results: list[WriteResult] = []
     fallback: list[RelationshipRow] = []
+    _before(tx, rows, single_only=True)
     for rel_type, typed in _grouped_by_type(rows).items():
         by_key = {(r.from_, r.to, r.key): r for r in typed}
         text = relationship_statement(RELATIONSHIP_CREATE, rel_type)
@@ -193,6 +221,7 @@ def create_relationships_tx(
                     )
                 else:
                     fallback.append(by_key[(rec["from"], rec["to"], rec["key"])])
+    _after(tx, results)
     if fallback:
         results.extend(write_relationships_tx(store, tx, fallback, user=user, when=when))
     return results
@@ -251,6 +280,7 @@ def create_new_relationships_tx(
             progress(done)
 
     store.run_pipelined(tx, statements(), handle)
+    _after(tx, results)
     return results
 
 
@@ -261,6 +291,9 @@ def delete_relationships_tx(
 ) -> int:
     """Delete relationships by (type, from, to, key); returns how many were removed."""
     rows = [{"type": t, "from": f, "to": to, "key": k} for t, f, to, k in keys]
+    recorder = active_recorder(tx)
+    if recorder is not None:
+        recorder.before(selectors=[RelationshipSelector(t, f, to) for t, f, to, _ in keys])
     deleted = 0
     for batch in batches(rows):
         deleted += sum(r["deleted"] for r in store.run(tx, "relationships_delete", {"rows": batch}))

@@ -1,0 +1,253 @@
+"""Recording change sets in the same transaction as the change (see docs/history.md).
+
+A write made through Switchboard runs inside :func:`recorded_write_tx` (or
+:func:`~engine.graph.writer.elements.write_with_replan` given a :class:`ChangeInfo`), which
+binds a :class:`ChangeRecorder` to its transaction. The writer's functions tell the active
+recorder what they are about to touch (:meth:`ChangeRecorder.before`: what is stored there
+now is first compared with its last recorded state, and a difference is recorded as a
+catch-up change set marked "changed outside Switchboard") and what they touched
+(:meth:`ChangeRecorder.after`). Before the transaction commits, :meth:`ChangeRecorder.finish`
+records one change set and, for every element and model relationship touched whose stored
+state differs from its last recorded one, a new recorded state. Nothing is recorded for a
+write that changed nothing; a rolled-back transaction records nothing either.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from neo4j import ManagedTransaction
+
+from engine.graph.records import current_user, new_guid
+from engine.graph.store import Store
+
+T = TypeVar("T")
+
+HISTORY_SYNC_ELEMENTS = "history_sync_elements"
+HISTORY_SYNC_RELATIONSHIPS = "history_sync_relationships"
+OUTSIDE_SUMMARY = "changed outside Switchboard"
+"""The summary of a catch-up change set."""
+
+
+@dataclass(frozen=True)
+class ChangeInfo:
+    """Who records a change, with what, and why (a change set's description)."""
+
+    tool: str
+    """The Switchboard part that wrote: ``apply``, ``import``, ``api``, ``rollback``, ..."""
+    command: str
+    """The command or call, e.g. ``switchboard apply groups.yaml``."""
+    summary: str
+    """One line saying what the change is."""
+    user: str | None = None
+    """Who; ``SWITCHBOARD_USER`` or the login name when not given."""
+
+
+@dataclass(frozen=True)
+class RelationshipSelector:
+    """The relationships of ``type`` from the element named ``from_`` (to ``to`` if given)."""
+
+    type: str
+    from_: str
+    to: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {"type": self.type, "from": self.from_, "to": self.to}
+
+
+@dataclass
+class _Scope:
+    """What a write touches: element and relationship guids."""
+
+    elements: set[str] = field(default_factory=set)
+    relationships: set[str] = field(default_factory=set)
+
+
+class ChangeRecorder:
+    """Records the change sets of one write transaction."""
+
+    def __init__(self, store: Store, tx: ManagedTransaction, change: ChangeInfo) -> None:
+        self.store, self.tx, self.change = store, tx, change
+        self.user = change.user or current_user()
+        self.scope = _Scope()
+        self.change_set: str | None = None
+        """The id of the change set recorded by :meth:`finish` (None: nothing changed)."""
+        self.catch_up: str | None = None
+        """The id of the catch-up change set recorded in this transaction, if any."""
+        self._catch_up_time: Any = None
+
+    # ------------------------------------------------------------ what a write touches
+    def _locate(
+        self,
+        names: Iterable[str],
+        selectors: Iterable[RelationshipSelector],
+        incident: Iterable[str],
+    ) -> tuple[set[str], set[str]]:
+        """Guids of the elements named and of the relationships selected (stored now)."""
+        elements: set[str] = set()
+        for batch in _chunks(list(dict.fromkeys(names))):
+            params = {"qualifiedNames": batch}
+            elements.update(g for (g,) in self.store.run_values(self.tx, _ELEMENT_GUIDS, params))
+        relationships: set[str] = set()
+        sel = list(dict.fromkeys(selectors))
+        inc = list(dict.fromkeys(incident))
+        if sel or inc:
+            params = {"selectors": [s.params() for s in sel], "incident": inc}
+            relationships.update(
+                g for (g,) in self.store.run_values(self.tx, _RELATIONSHIP_GUIDS, params)
+            )
+        return elements, relationships
+
+    def before(
+        self,
+        *,
+        names: Iterable[str] = (),
+        guids: Iterable[str] = (),
+        selectors: Iterable[RelationshipSelector] = (),
+        incident: Iterable[str] = (),
+        relationships: Iterable[str] = (),
+    ) -> None:
+        """What is about to be written: elements by qualifiedName (``names``) or guid,
+        relationships by guid, by selector or at either end of the elements ``incident``. Their
+        stored states are first brought into the history as changes made outside
+        Switchboard, where they differ from the last recorded ones."""
+        incident = list(incident)
+        elements, found = self._locate(names, selectors, incident)
+        elements.update(guids)
+        elements.update(incident)
+        found.update(relationships)
+        new_elements = elements - self.scope.elements
+        new_relationships = found - self.scope.relationships
+        if new_elements or new_relationships:
+            self._sync(new_elements, new_relationships, outside=True)
+        self.scope.elements |= elements
+        self.scope.relationships |= found
+
+    def after(
+        self,
+        *,
+        elements: Iterable[str] = (),
+        relationships: Iterable[str] = (),
+        names: Iterable[str] = (),
+        selectors: Iterable[RelationshipSelector] = (),
+    ) -> None:
+        """What was written: guids of elements and relationships, or elements by
+        qualifiedName and relationships by selector (located now)."""
+        found_elements, found_relationships = self._locate(names, selectors, ())
+        self.scope.elements.update(elements, found_elements)
+        self.scope.relationships.update(relationships, found_relationships)
+
+    # ------------------------------------------------------------ recording
+    def _open(self, *, outside: bool) -> tuple[str, Any]:
+        change_set = new_guid()
+        params = {
+            "id": change_set,
+            "user": self.user,
+            "tool": self.change.tool,
+            "command": self.change.command,
+            "summary": OUTSIDE_SUMMARY if outside else self.change.summary,
+            "outside": outside,
+        }
+        (row,) = self.store.run(self.tx, "history_change_set_create", params)
+        return change_set, row["time"]
+
+    def _sync(self, elements: set[str], relationships: set[str], *, outside: bool) -> int:
+        if outside:
+            if self.catch_up is None:
+                self.catch_up, self._catch_up_time = self._open(outside=True)
+            change_set, time = self.catch_up, self._catch_up_time
+        else:
+            change_set, time = self._open(outside=False)
+            self.change_set = change_set
+        changed = 0
+        for statement, guids in (
+            (HISTORY_SYNC_ELEMENTS, elements),
+            (HISTORY_SYNC_RELATIONSHIPS, relationships),
+        ):
+            for batch in _chunks(sorted(guids)):
+                params = {"guids": batch, "changeSet": change_set, "time": time}
+                changed += sum(int(c) for (c,) in self.store.run_values(self.tx, statement, params))
+        return changed
+
+    def finish(self) -> None:
+        """Record this transaction's change set (called just before it commits); a
+        catch-up change set that recorded nothing is dropped, as is an empty one."""
+        if self.catch_up is not None and not self._recorded(self.catch_up):
+            self._drop(self.catch_up)
+            self.catch_up = None
+        if not (self.scope.elements or self.scope.relationships):
+            return
+        changed = self._sync(self.scope.elements, self.scope.relationships, outside=False)
+        if not changed and self.change_set is not None:
+            self._drop(self.change_set)
+            self.change_set = None
+
+    def _recorded(self, change_set: str) -> bool:
+        rows = self.store.run_values(self.tx, "history_change_set_size", {"id": change_set})
+        return bool(rows and rows[0][0])
+
+    def _drop(self, change_set: str) -> None:
+        self.store.run(self.tx, "history_change_set_drop", {"id": change_set})
+
+
+_ELEMENT_GUIDS = "history_element_guids"
+_RELATIONSHIP_GUIDS = "history_relationship_guids"
+
+
+def _chunks(values: list[str], size: int = 1000) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+_ACTIVE: ContextVar[ChangeRecorder | None] = ContextVar("switchboard_change_recorder", default=None)
+
+
+def active_recorder(tx: ManagedTransaction) -> ChangeRecorder | None:
+    """The recorder bound to ``tx`` (None: the write is not recorded)."""
+    recorder = _ACTIVE.get()
+    return recorder if recorder is not None and recorder.tx is tx else None
+
+
+@contextmanager
+def recording(store: Store, tx: ManagedTransaction, change: ChangeInfo) -> Iterator[ChangeRecorder]:
+    """Bind a recorder to ``tx`` for the block; it records when the block ends normally."""
+    recorder = ChangeRecorder(store, tx, change)
+    token = _ACTIVE.set(recorder)
+    try:
+        yield recorder
+        recorder.finish()
+    finally:
+        _ACTIVE.reset(token)
+
+
+def recorded_work(
+    store: Store, change: ChangeInfo, work: Callable[[ManagedTransaction], T]
+) -> Callable[[ManagedTransaction], T]:
+    """``work`` run with a recorder bound to its transaction."""
+
+    def unit(tx: ManagedTransaction) -> T:
+        with recording(store, tx, change):
+            return work(tx)
+
+    return unit
+
+
+def recorded_write_tx(
+    store: Store,
+    operation: str,
+    change: ChangeInfo,
+    work: Callable[[ManagedTransaction], T],
+    *,
+    timeout: float | None = None,
+) -> T:
+    """Run ``work`` in one managed write transaction that records its change set."""
+    return store.write_tx(operation, recorded_work(store, change, work), timeout=timeout)
+
+
+def relationship_selectors(rows: Iterable[Mapping[str, Any]]) -> list[RelationshipSelector]:
+    """Selectors for relationship rows ({type, from, to}) as the writer's statements get them."""
+    return [RelationshipSelector(r["type"], r["from"], r.get("to")) for r in rows]
