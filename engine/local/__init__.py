@@ -14,13 +14,12 @@ if TYPE_CHECKING:
         port_is_free,
     )
     from engine.local.server import (
-        InstanceStatus,
         LocalNeo4j,
         Progress,
-        StartResult,
         generate_password,
         no_progress,
     )
+    from engine.local.status import InstanceStatus, StartResult
 
 __all__ = [
     "NEO4J_VERSION",

@@ -28,7 +28,6 @@ import socket
 import subprocess
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 
 from engine.errors import (
@@ -38,13 +37,11 @@ from engine.errors import (
     ServerStartError,
 )
 from engine.local.browser import (
-    BROWSER_USER,
     DEFAULT_HTTP_PORT,
     HTTP_SWITCH,
     BrowserBundle,
     GuideSource,
     browser_url,
-    guide_url,
     http_enabled_from_env,
     http_settings,
     library_guide_html,
@@ -57,108 +54,25 @@ from engine.local.host import (
     port_is_free,
 )
 from engine.local.maven import Artifact, MavenCache, resolve_artifact
+from engine.local.process import (
+    LAUNCHER_JVM_FLAGS,
+    STARTED_SERVERS,
+    command_line,
+    pid_alive,
+)
+from engine.local.status import InstanceStatus, StartResult
 from engine.settings import DEFAULT_INSTANCE, switchboard_home
 
 DEFAULT_BOLT_PORT = 7687
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"
 ADMIN_CLASS = "org.neo4j.cli.AdminTool"
 
-# The flags the official launcher adds from the default neo4j.conf
-# (server.jvm.additional) plus heap sizing; CommunityEntryPoint reads none of them.
-LAUNCHER_JVM_FLAGS: tuple[str, ...] = (
-    "-XX:+UseG1GC",
-    "-XX:-OmitStackTraceInFastThrow",
-    "-XX:+AlwaysPreTouch",
-    "-XX:+UnlockExperimentalVMOptions",
-    "-XX:+TrustFinalNonStaticFields",
-    "-XX:+DisableExplicitGC",
-    "-Djdk.nio.maxCachedBufferSize=1024",
-    "-Dio.netty.tryReflectionSetAccessible=true",
-    "-Djdk.tls.ephemeralDHKeySize=2048",
-    "-Djdk.tls.rejectClientInitiatedRenegotiation=true",
-    "-XX:FlightRecorderOptions=stackdepth=256",
-    "-XX:+UnlockDiagnosticVMOptions",
-    "-XX:+DebugNonSafepoints",
-    "--add-opens=java.base/java.nio=ALL-UNNAMED",
-    "--add-opens=java.base/java.io=ALL-UNNAMED",
-    "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
-    "-Dlog4j2.disable.jmx=true",
-    "-Dlog4j.layout.jsonTemplate.maxStringLength=32768",
-)
-
 Progress = Callable[[str], None]
-
-# Popen handles of servers this process started, so stop() can reap them.
-_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
 def no_progress(_: str) -> None:
     """A :data:`Progress` that reports nothing."""
     return None
-
-
-@dataclass(frozen=True)
-class InstanceStatus:
-    """What ``switchboard neo4j status`` reports about one instance."""
-
-    instance: str
-    running: bool
-    stale: bool
-    pid: int | None
-    port: int | None
-    uri: str | None
-    version: str
-    installed: bool
-    instance_dir: Path
-    http_port: int | None = None
-    """The HTTP connector's port while it runs with HTTP on (Neo4j Browser)."""
-
-    @property
-    def browser_url(self) -> str | None:
-        """Neo4j Browser's address while the instance runs with HTTP on."""
-        return browser_url(self.http_port) if self.http_port else None
-
-    @property
-    def guide_url(self) -> str | None:
-        """The analysts' library guide (``:play`` it in Browser) while HTTP is on."""
-        return guide_url(self.http_port) if self.http_port else None
-
-    @property
-    def user(self) -> str:
-        """The user to log in as (Browser, cypher-shell); its password is generated."""
-        return BROWSER_USER
-
-    def as_dict(self) -> dict[str, object]:
-        return {
-            "instance": self.instance,
-            "running": self.running,
-            "stale": self.stale,
-            "pid": self.pid,
-            "port": self.port,
-            "uri": self.uri,
-            "httpPort": self.http_port,
-            "browserUrl": self.browser_url,
-            "guideUrl": self.guide_url,
-            "user": self.user,
-            "version": self.version,
-            "installed": self.installed,
-            "instanceDir": str(self.instance_dir),
-        }
-
-
-@dataclass(frozen=True)
-class StartResult:
-    """The outcome of :meth:`LocalNeo4j.start`."""
-
-    uri: str
-    pid: int
-    port: int
-    already_running: bool
-    downloaded: bool
-    recovered_stale: bool
-    seconds: float
-    browser_url: str | None = None
-    """Neo4j Browser's address, or None with HTTP off."""
 
 
 def generate_password() -> str:
@@ -171,30 +85,6 @@ def generate_password() -> str:
         password = secrets.token_urlsafe(24)
         if not password.startswith("-"):
             return password
-
-
-def _pid_alive(pid: int) -> bool:
-    child = _CHILDREN.get(pid)
-    if child is not None:
-        return child.poll() is None
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return stat.rsplit(")", 1)[1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
 
 
 class LocalNeo4j:
@@ -309,9 +199,9 @@ class LocalNeo4j:
         if not state:
             return None
         pid = state.get("pid")
-        if not isinstance(pid, int) or not _pid_alive(pid):
+        if not isinstance(pid, int) or not pid_alive(pid):
             return None
-        cmd = _cmdline(pid)
+        cmd = command_line(pid)
         if cmd and (MAIN_CLASS not in cmd or str(self.conf_dir) not in cmd):
             return None  # the pid was reused by an unrelated process
         return pid
@@ -543,7 +433,7 @@ class LocalNeo4j:
                 cwd=self.instance_dir,
                 start_new_session=True,
             )
-        _CHILDREN[proc.pid] = proc
+        STARTED_SERVERS[proc.pid] = proc
         state: dict[str, object] = {"pid": proc.pid, "port": port, "version": self.version}
         if http_port is not None:
             state["httpPort"] = http_port
@@ -562,7 +452,7 @@ class LocalNeo4j:
         while time.monotonic() < deadline:
             if proc.poll() is not None:
                 self.state_file.unlink(missing_ok=True)
-                _CHILDREN.pop(proc.pid, None)
+                STARTED_SERVERS.pop(proc.pid, None)
                 raise ServerStartError(
                     f"Neo4j exited with code {proc.returncode} during start-up; "
                     f"last lines of {self.console_log}:\n{self.log_tail(30, since=log_start)}",
@@ -607,12 +497,12 @@ class LocalNeo4j:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and _pid_alive(pid):
+        while time.monotonic() < deadline and pid_alive(pid):
             time.sleep(0.2)
-        if _pid_alive(pid):
+        if pid_alive(pid):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-        child = _CHILDREN.pop(pid, None)
+        child = STARTED_SERVERS.pop(pid, None)
         if child is not None:
             child.wait(timeout=30)
         self.state_file.unlink(missing_ok=True)
@@ -625,11 +515,11 @@ class LocalNeo4j:
         if pid is None:
             return
         os.kill(pid, signal.SIGKILL)
-        child = _CHILDREN.pop(pid, None)
+        child = STARTED_SERVERS.pop(pid, None)
         if child is not None:
             child.wait(timeout=30)
         else:
-            while _pid_alive(pid):
+            while pid_alive(pid):
                 time.sleep(0.1)
 
     # ------------------------------------------------------------------ logs
