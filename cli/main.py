@@ -35,10 +35,20 @@ COMMANDS: dict[str, LazyCommand] = {
     "apply": LazyCommand(
         "cli.manifest_cmd", "apply_cmd", "Make the graph match manifest files, all or nothing."
     ),
+    "browser": LazyCommand(
+        "cli.browser_cmd",
+        "browser_cmd",
+        "Open Neo4j Browser on the embedded-default server (starting it if needed).",
+    ),
     "connectors": LazyCommand(
         "cli.daemon_cmd",
         "connectors_group",
         "Connector providers: built in, from 'switchboard.connectors' entry points, and aliases.",
+    ),
+    "cypher": LazyCommand(
+        "cli.cypher_cmd",
+        "cypher_cmd",
+        "Run ad-hoc Cypher against the graph: a read-only session unless --write.",
     ),
     "daemon": LazyCommand(
         "cli.daemon_cmd",

@@ -48,6 +48,7 @@ def start(instance: str, timeout: float, as_json: bool) -> None:
                 "downloaded": result.downloaded,
                 "recoveredStale": result.recovered_stale,
                 "seconds": round(result.seconds, 2),
+                "browserUrl": result.browser_url,
             }
         )
         return
@@ -58,6 +59,8 @@ def start(instance: str, timeout: float, as_json: bool) -> None:
         console.print(
             f"Neo4j '{instance}' started{extra} in {result.seconds:.1f} s (pid {result.pid})"
         )
+    if result.browser_url:
+        console.print(f"Neo4j Browser at {result.browser_url} ('switchboard browser' opens it)")
     if Neo4jSettings.from_env().uri:
         console.print("[yellow]note:[/] NEO4J_URI is set, so other commands use that server")
     click.echo(result.uri)
@@ -80,7 +83,7 @@ def stop(instance: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 @handle_errors
 def status(instance: str, show_password: bool, as_json: bool) -> None:
-    """Say whether the server runs, where, and with which version.
+    """Say whether the server runs, where (Bolt and Neo4j Browser), and with which version.
 
     Exit code 0 when it runs, 1 when it does not.
     """
@@ -97,6 +100,8 @@ def status(instance: str, show_password: bool, as_json: bool) -> None:
         if st.running:
             console.print(f"pid       {st.pid}")
             console.print(f"bolt      {st.uri}")
+            console.print(f"browser   {st.browser_url or 'off (SWITCHBOARD_NEO4J_HTTP=off)'}")
+            console.print(f"user      {st.user}")
         console.print(
             f"version   Neo4j {st.version} ({'cached' if st.installed else 'not downloaded'})"
         )
