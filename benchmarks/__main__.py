@@ -3,8 +3,9 @@
     make bench                       # = .venv/bin/python -m benchmarks
     .venv/bin/python -m benchmarks --only apply,resolve --no-record
 
-Runs ``apply``, ``resolve``, ``validate``, ``egeria_import`` and ``daemon_poll`` (each
+Runs ``apply``, ``resolve``, ``validate``, ``egeria_import``, ``daemon_poll`` (each
 builds its data from the seeded synthetic generators, so two runs measure the same graphs)
+and ``cli_latency`` (the commands as fresh processes against a floor, on examples/)
 against two embedded instances it starts once (``bench-suite`` and ``bench-suite-small``,
 wiped by the benchmarks) and stops at the end. Each benchmark's own report is collected;
 the suite prints one table of every figure and ratio and appends it, with the command and
@@ -43,7 +44,7 @@ class Benchmark:
 
 
 def _benchmarks() -> list[Benchmark]:
-    from benchmarks import apply, daemon_poll, egeria_import, resolve, validate
+    from benchmarks import apply, cli_latency, daemon_poll, egeria_import, resolve, validate
 
     return [
         Benchmark(
@@ -87,6 +88,11 @@ def _benchmarks() -> list[Benchmark]:
                 *("--repeats", "2", "--default-window", "30", "--trials", "4"),
             ],
             daemon_poll.main,
+        ),
+        Benchmark(
+            "cli_latency",
+            ["--runs", "5", "--instance", SMALL_INSTANCE],
+            cli_latency.main,
         ),
     ]
 
