@@ -15,7 +15,6 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from cli._common import console, err_console, handle_errors, print_json, store
-from cli.egeria_cmd import export_omarchive
 from engine import ManifestError
 from engine.declare.manifest import (
     DEFAULT_PRUNE_THRESHOLD,
@@ -236,6 +235,8 @@ def export_cmd(groups: tuple[str, ...], output: str | None, fmt: str | None) -> 
       switchboard export Switchboard:IntegrationGroup:files -o files.yaml
     """
     if fmt == "omarchive" or (fmt is None and output and output.lower().endswith(".omarchive")):
+        from cli.egeria_cmd import export_omarchive  # the archive code only when asked for
+
         export_omarchive(groups, Path(output) if output else None)
         if output:
             err_console.print(f"wrote {len(groups)} group(s) to {output}")

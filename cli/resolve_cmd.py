@@ -7,32 +7,25 @@ import io
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
-import yaml
 from rich.table import Column, Table
 from rich.text import Text
 from rich.tree import Tree
 
 from cli._common import console, handle_errors, print_json, store
-from engine import (
-    CatalogTargetView,
-    ConnectionView,
-    ConnectorView,
-    ElementView,
-    ResolvedGroup,
-    UsageError,
-)
-from engine.graph import (
-    bind,
-    canonical_document,
-    canonical_json,
-    get_query,
-    library,
-    resolve_group,
-    run_library_query,
-)
+from engine import UsageError
+from engine.graph import bind, get_query, library, run_library_query
+
+if TYPE_CHECKING:
+    from engine import (
+        CatalogTargetView,
+        ConnectionView,
+        ConnectorView,
+        ElementView,
+        ResolvedGroup,
+    )
 
 FORMATS = ("tree", "json", "yaml", "mermaid", "dot")
 
@@ -64,10 +57,15 @@ def resolve_cmd(qualified_name: str, fmt: str) -> None:
       switchboard resolve sales.integration --format json > sales.json
       switchboard resolve sales.integration --format dot | dot -Tsvg > sales.svg
     """
+    # resolution brings the resolved views (pydantic): only this command needs them
+    from engine.graph import canonical_document, canonical_json, resolve_group
+
     group = resolve_group(store(quiet=fmt != "tree"), qualified_name)
     if fmt == "json":
         click.echo(canonical_json(group), nl=False)
     elif fmt == "yaml":
+        import yaml
+
         click.echo(
             yaml.safe_dump(canonical_document(group), sort_keys=True, allow_unicode=True),
             nl=False,
