@@ -74,21 +74,22 @@ class DaemonProcess:
         return self.supervisor.status()
 
     def __enter__(self) -> DaemonProcess:
+        api = self.config.api
+        auth = api_auth(api) if api.enabled else None  # a token problem stops us before anything
         self.supervisor.load()  # a missing group is an error now, not an idle daemon
-        if self.config.api.enabled:
-            self.server = self._serve_api()
+        if auth is not None:
+            self.server = self._serve_api(auth)
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         self._runner = threading.Thread(target=self.supervisor.run, name="supervisor", daemon=True)
         self._runner.start()
         return self
 
-    def _serve_api(self) -> ApiServer:
-        """Raises :class:`UsageError` when the token or the address is unusable."""
+    def _serve_api(self, auth: ApiAuth) -> ApiServer:
+        """Raises :class:`UsageError` when the address is unusable."""
         from engine.daemon.api import ApiServer, create_app  # FastAPI only when served
 
         api = self.config.api
-        auth = api_auth(api)
         server = ApiServer(create_app(self.supervisor, token=auth.token), api.host, api.port)
         try:
             server.start()
