@@ -103,6 +103,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "schema_cmd",
         "Print the JSON Schema of manifest files (for editor completion and checks).",
     ),
+    "serve": LazyCommand(
+        "cli.serve_cmd",
+        "serve_cmd",
+        "Serve the graph over REST: a native API and Egeria's view-service paths.",
+    ),
     "up": LazyCommand(
         "cli.up_cmd",
         "up_cmd",

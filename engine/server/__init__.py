@@ -1,0 +1,61 @@
+"""The metadata server: the engine over REST (``switchboard serve``).
+
+One FastAPI application (:func:`create_server_app`) with the native API under ``/api/v1``
+and Egeria's view-service paths (Connection Maker, Asset Maker, catalog targets), a thin
+layer over the engine's public functions: every write goes through the write API and the
+writer, so versions, conflicts, cascades and validation are the engine's. Users log in with
+Egeria's token endpoint against a users file of hashed passwords (:mod:`.auth`).
+
+The rooms: :mod:`.app` (the application, its error handling and tokens, a threaded server),
+:mod:`.native` (``/api/v1``), :mod:`.documents` (manifests and archives in bodies),
+:mod:`.elements_io` (bodies to models, ETags), :mod:`.problems` (errors to HTTP),
+:mod:`.egeria_bodies` and :mod:`.egeria_paths` (Egeria's view services), :mod:`.lookups`
+(the reads Egeria's paths add) and :mod:`.auth` (users, passwords, tokens).
+"""
+
+from typing import TYPE_CHECKING
+
+from engine.reexports import lazy_reexports
+
+if TYPE_CHECKING:
+    from engine.server.app import (
+        DEFAULT_SERVER_NAME,
+        DEFAULT_SERVER_PORT,
+        MetadataServer,
+        ServerOptions,
+        create_server_app,
+    )
+    from engine.server.auth import (
+        TOKEN_LIFETIME,
+        ServerAuth,
+        TokenIssuer,
+        hash_password,
+        load_users,
+        server_auth,
+        verify_password,
+    )
+    from engine.server.egeria_bodies import EGERIA_REQUEST_BODIES
+    from engine.server.egeria_paths import URL_MARKERS, VIEW_PREFIX
+    from engine.server.problems import DocumentError, PreconditionFailed
+
+__all__ = [
+    "DEFAULT_SERVER_NAME",
+    "DEFAULT_SERVER_PORT",
+    "EGERIA_REQUEST_BODIES",
+    "TOKEN_LIFETIME",
+    "URL_MARKERS",
+    "VIEW_PREFIX",
+    "DocumentError",
+    "MetadataServer",
+    "PreconditionFailed",
+    "ServerAuth",
+    "ServerOptions",
+    "TokenIssuer",
+    "create_server_app",
+    "hash_password",
+    "load_users",
+    "server_auth",
+    "verify_password",
+]
+
+__getattr__, __dir__ = lazy_reexports(__name__, __file__)

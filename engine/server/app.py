@@ -1,0 +1,177 @@
+"""The metadata server: one FastAPI application over the engine, served by uvicorn.
+
+Paths: ``GET /health`` (open), ``POST /api/token`` (Egeria's token endpoint, open), the
+native API under ``/api/v1`` (:mod:`engine.server.native`) and Egeria's view-service paths
+under ``/servers/{serverName}/api/open-metadata/{urlMarker}``
+(:mod:`engine.server.egeria_paths`). The OpenAPI document is at ``/openapi.json``
+(browsable at ``/docs``). With tokens required (:mod:`engine.server.auth`) every other path
+needs ``Authorization: Bearer TOKEN``.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import uvicorn
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.errors import SwitchboardError
+from engine.graph.store import Store
+from engine.server.auth import ServerAuth, TokenIssuer
+from engine.server.native import add_native_routes
+from engine.server.problems import DocumentError, native_problem, status_for
+
+DEFAULT_SERVER_PORT = 7448
+DEFAULT_SERVER_NAME = "switchboard"
+OPEN_PATHS = frozenset({"/health", "/api/token", "/openapi.json", "/docs", "/redoc"})
+"""Paths answered without a token (the documentation, liveness and logging in)."""
+
+
+class TokenRequest(BaseModel):
+    """Egeria's token request: a user and a password."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    user_id: str = Field(alias="userId", min_length=1)
+    password: str = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class ServerOptions:
+    """What a metadata server answers to, besides the store."""
+
+    auth: ServerAuth
+    server_name: str = DEFAULT_SERVER_NAME
+    """The ``serverName`` Egeria's paths answer to."""
+
+
+def create_server_app(store: Store, options: ServerOptions) -> FastAPI:
+    """The metadata server's application over ``store``."""
+    app = FastAPI(
+        title="Switchboard metadata server",
+        version="0.1.0",
+        description="Integration groups and their parts over REST: the native API (/api/v1) "
+        "and Egeria's Connection Maker, Asset Maker and catalog-target paths.",
+    )
+    add_error_handlers(app)
+    if options.auth.issuer is not None:
+        add_token_routes(app, options.auth.issuer)
+    router = APIRouter()
+    add_native_routes(router, store)
+    from engine.server.egeria_paths import add_egeria_view_routes
+
+    add_egeria_view_routes(router, store, options.server_name)
+    app.include_router(router)
+
+    @app.get("/health", summary="Liveness")
+    def health() -> dict[str, Any]:
+        return {"status": "ok", "serverName": options.server_name}
+
+    return app
+
+
+def is_egeria_path(path: str) -> bool:
+    """Whether ``path`` is one of Egeria's (answered with Egeria's error envelope)."""
+    return path.startswith("/servers/")
+
+
+def add_error_handlers(app: FastAPI) -> None:
+    """Engine errors and malformed requests as the CLI reports them (Egeria's envelope on
+    Egeria's paths)."""
+    from engine.server.egeria_bodies import egeria_problem
+
+    def answer(request: Request, exc: SwitchboardError) -> JSONResponse:
+        status = status_for(exc)
+        if is_egeria_path(request.url.path):
+            return JSONResponse(egeria_problem(exc, status), status_code=status)
+        return JSONResponse(native_problem(exc), status_code=status)
+
+    @app.exception_handler(SwitchboardError)
+    async def engine_error(request: Request, exc: SwitchboardError) -> JSONResponse:
+        return answer(request, exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def bad_request(request: Request, exc: RequestValidationError) -> JSONResponse:
+        lines = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err.get("loc", ())) or "request"
+            lines.append(f"{where}: {err.get('msg', 'invalid')}")
+        problem = DocumentError(
+            "\n".join(lines) or "malformed request", hint="see the OpenAPI document at /docs"
+        )
+        return answer(request, problem)
+
+
+def add_token_routes(app: FastAPI, issuer: TokenIssuer) -> None:
+    """``POST /api/token`` and the bearer check on every path not in :data:`OPEN_PATHS`."""
+
+    @app.post("/api/token", summary="Log in: user and password in, bearer token (text) out")
+    def token(body: TokenRequest) -> PlainTextResponse:
+        issued = issuer.issue(body.user_id, body.password)
+        if issued is None:
+            return PlainTextResponse(
+                "wrong user or password", status_code=401, headers={"WWW-Authenticate": "Bearer"}
+            )
+        return PlainTextResponse(issued)
+
+    @app.middleware("http")
+    async def require_token(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if request.url.path in OPEN_PATHS:
+            return await call_next(request)
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        user = issuer.user_for(given.strip()) if scheme.lower() == "bearer" else None
+        if user is None:
+            return JSONResponse(
+                {
+                    "error": "missing or expired bearer token",
+                    "hint": "log in with POST /api/token {userId, password}",
+                    "errorType": "Unauthorized",
+                    "exitCode": 2,
+                },
+                status_code=401,
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+        request.state.user = user
+        return await call_next(request)
+
+
+class MetadataServer:
+    """uvicorn serving the metadata server on a background thread (tests, benchmarks)."""
+
+    def __init__(self, app: FastAPI, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+        )
+        self.thread = threading.Thread(target=self.server.run, name="metadata-server", daemon=True)
+
+    def start(self, timeout: float = 10.0) -> MetadataServer:
+        """Start serving; raises :class:`OSError` when it does not start (a port in use)."""
+        self.thread.start()
+        deadline = time.monotonic() + timeout
+        while not self.server.started and self.thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        if not self.server.started:
+            raise OSError("the metadata server did not start (is the port in use?)")
+        return self
+
+    @property
+    def url(self) -> str:
+        """The base URL it answers on."""
+        for server in self.server.servers:
+            for sock in server.sockets:
+                host, port = sock.getsockname()[:2]
+                return f"http://{host}:{port}"
+        return f"http://{self.server.config.host}:{self.server.config.port}"
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
