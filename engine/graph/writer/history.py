@@ -96,9 +96,9 @@ class ChangeRecorder:
         sel = list(dict.fromkeys(selectors))
         inc = list(dict.fromkeys(incident))
         if sel or inc:
-            params = {"selectors": [s.params() for s in sel], "incident": inc}
+            found = {"selectors": [s.params() for s in sel], "incident": inc}
             relationships.update(
-                g for (g,) in self.store.run_values(self.tx, _RELATIONSHIP_GUIDS, params)
+                g for (g,) in self.store.run_values(self.tx, _RELATIONSHIP_GUIDS, found)
             )
         return elements, relationships
 
@@ -123,7 +123,7 @@ class ChangeRecorder:
         new_elements = elements - self.scope.elements
         new_relationships = found - self.scope.relationships
         if new_elements or new_relationships:
-            self._sync(new_elements, new_relationships, outside=True)
+            self.sync(new_elements, new_relationships, outside=True)
         self.scope.elements |= elements
         self.scope.relationships |= found
 
@@ -155,7 +155,10 @@ class ChangeRecorder:
         (row,) = self.store.run(self.tx, "history_change_set_create", params)
         return change_set, row["time"]
 
-    def _sync(self, elements: set[str], relationships: set[str], *, outside: bool) -> int:
+    def sync(self, elements: set[str], relationships: set[str], *, outside: bool) -> int:
+        """Record, for each of these guids whose stored state differs from its last
+        recorded one, a new state: in this transaction's catch-up change set (``outside``)
+        or in a new change set of its own. Returns how many states were recorded."""
         if outside:
             if self.catch_up is None:
                 self.catch_up, self._catch_up_time = self._open(outside=True)
@@ -181,7 +184,7 @@ class ChangeRecorder:
             self.catch_up = None
         if not (self.scope.elements or self.scope.relationships):
             return
-        changed = self._sync(self.scope.elements, self.scope.relationships, outside=False)
+        changed = self.sync(self.scope.elements, self.scope.relationships, outside=False)
         if not changed and self.change_set is not None:
             self._drop(self.change_set)
             self.change_set = None
@@ -251,3 +254,52 @@ def recorded_write_tx(
 def relationship_selectors(rows: Iterable[Mapping[str, Any]]) -> list[RelationshipSelector]:
     """Selectors for relationship rows ({type, from, to}) as the writer's statements get them."""
     return [RelationshipSelector(r["type"], r["from"], r.get("to")) for r in rows]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """What ``switchboard history --check`` found: the catch-up change set it recorded
+    (None when every stored state matched its last recorded one) and how many states."""
+
+    change_set: str | None
+    changed: int
+
+
+def check_history(store: Store, change: ChangeInfo) -> CheckResult:
+    """Compare every element and relationship of the integration-group model with its last
+    recorded state, in one write transaction, and record each difference (an edit, a
+    creation or a deletion made around Switchboard) in one catch-up change set marked
+    "changed outside Switchboard"."""
+
+    def work(tx: ManagedTransaction) -> CheckResult:
+        recorder = ChangeRecorder(store, tx, change)
+        rows = store.run_values(tx, "history_check_keys")
+        elements = {str(key) for kind, key in rows if kind == "element"}
+        relationships = {str(key) for kind, key in rows if kind == "relationship"}
+        changed = recorder.sync(elements, relationships, outside=True)
+        recorder.finish()
+        return CheckResult(recorder.catch_up, changed)
+
+    return store.write_tx("history:check", work, timeout=max(store.query_timeout, 600.0))
+
+
+PRUNE_BATCH = 10_000
+
+
+def prune_history(store: Store, before: Any) -> int:
+    """Drop the change sets recorded before ``before`` and every recorded state that no
+    time from ``before`` on needs (``resolve --as-of`` a later time gives the same);
+    returns how many states were dropped."""
+
+    def work(tx: ManagedTransaction) -> int:
+        dropped = 0
+        while True:
+            params = {"before": before, "batch": PRUNE_BATCH}
+            ((count,),) = store.run_values(tx, "history_prune", params)
+            dropped += int(count)
+            if count < PRUNE_BATCH:
+                break
+        store.run(tx, "history_prune_change_sets", {"before": before})
+        return dropped
+
+    return store.write_tx("history:prune", work, timeout=max(store.query_timeout, 600.0))

@@ -1,0 +1,272 @@
+"""A group as it was at a time, resolved from the recorded states (docs/history.md).
+
+The recorded states hold exactly what the live nodes and relationships held (their
+properties copied by the writer in the same transaction), so a group at a time is
+assembled here as a row of the shape ``resolve_groups.cypher`` returns -- the same
+traversal, in the same orders -- and decoded by the same :func:`group_from_row`. The
+traversal goes a level per query (group, registrations, connectors, connections and their
+embedded connections, connector types, endpoints, catalog targets), all in one read
+transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from engine.errors import NotFoundError
+from engine.graph.resolve import group_from_row
+from engine.graph.store import Store
+from engine.resolved import ResolvedGroup
+from engine.typesystem import (
+    ASSET_CONNECTION,
+    CATALOG_TARGET,
+    CONNECT_TO_ENDPOINT,
+    CONNECTION_CONNECTOR_TYPE,
+    EMBEDDED_CONNECTION,
+    REGISTERED_INTEGRATION_CONNECTOR,
+)
+
+State = dict[str, Any]
+BOOKKEEPING_PREFIX = "_h"
+"""Keys of a recorded state that are the history's own, not the element's."""
+
+
+def stored_properties(state: Mapping[str, Any]) -> dict[str, Any]:
+    """A recorded state's properties as the element or relationship held them."""
+    return {k: v for k, v in state.items() if not k.startswith(BOOKKEEPING_PREFIX)}
+
+
+def _order(*values: Any) -> tuple[Any, ...]:
+    """A sort key ordering like Cypher's ORDER BY: nulls after every value."""
+    return tuple((v is None, v if v is not None else "") for v in values)
+
+
+class _AsOf:
+    """Recorded states at one time, read in one transaction."""
+
+    def __init__(self, store: Store, tx: ManagedTransaction, at: datetime | None) -> None:
+        self.store, self.tx, self.at = store, tx, at
+        self.elements: dict[str, State] = {}
+        self.relationships: set[str] = set()
+        """Keys of the relationship states read."""
+
+    def _states(self, query: str, keys: Iterable[str], **params: Any) -> list[State]:
+        keys = sorted(set(keys))
+        if not keys:
+            return []
+        rows = self.store.run(self.tx, query, {"keys": keys, "at": self.at, **params})
+        return [row["state"] for row in rows]
+
+    def load(self, guids: Iterable[str]) -> None:
+        """Read the states of the elements ``guids`` not read yet."""
+        wanted = [g for g in guids if g not in self.elements]
+        for state in self._states("history_as_of_states", wanted):
+            self.elements[state["_hKey"]] = state
+
+    def outgoing(self, guids: Iterable[str], *types: str) -> list[State]:
+        return self._related("history_as_of_outgoing", guids, types)
+
+    def incoming(self, guids: Iterable[str], *types: str) -> list[State]:
+        return self._related("history_as_of_incoming", guids, types)
+
+    def _related(self, query: str, guids: Iterable[str], types: Sequence[str]) -> list[State]:
+        states = self._states(query, guids, types=list(types))
+        self.relationships.update(s["_hKey"] for s in states)
+        return states
+
+    def props(self, guid: str) -> dict[str, Any]:
+        return stored_properties(self.elements[guid])
+
+    def name(self, guid: str) -> Any:
+        return self.elements[guid].get("qualifiedName")
+
+
+def _by_from(states: Iterable[State]) -> dict[str, list[State]]:
+    grouped: dict[str, list[State]] = {}
+    for state in states:
+        grouped.setdefault(state["_hFrom"], []).append(state)
+    return grouped
+
+
+def _reachable(view: _AsOf, roots: set[str]) -> tuple[list[str], dict[str, list[State]]]:
+    """Every connection reachable from ``roots`` through embedding (cycles included), and
+    the connection-level relationships going out of each."""
+    reachable: list[str] = []
+    out: dict[str, list[State]] = {}
+    frontier = set(roots)
+    while frontier:
+        view.load(frontier)
+        frontier = {g for g in frontier if g in view.elements}
+        reachable.extend(frontier)
+        rels = view.outgoing(
+            frontier, CONNECTION_CONNECTOR_TYPE, CONNECT_TO_ENDPOINT, EMBEDDED_CONNECTION
+        )
+        for guid, states in _by_from(rels).items():
+            out.setdefault(guid, []).extend(states)
+        children = {s["_hTo"] for s in rels if s["_hType"] == EMBEDDED_CONNECTION}
+        frontier = children - set(reachable)
+    return sorted(reachable), out
+
+
+def _connection_entry(
+    view: _AsOf, guid: str, out: Sequence[State], assets: Sequence[State]
+) -> dict[str, Any]:
+    def ends(rel_type: str) -> list[str]:
+        found = [s["_hTo"] for s in out if s["_hType"] == rel_type and s["_hTo"] in view.elements]
+        return sorted(found, key=lambda g: _order(view.name(g), g))
+
+    embedded = [s for s in out if s["_hType"] == EMBEDDED_CONNECTION and s["_hTo"] in view.elements]
+    embedded.sort(
+        key=lambda s: _order(
+            s.get("position"), s.get("displayName"), view.name(s["_hTo"]), s.get("guid")
+        )
+    )
+    asset_names = [view.name(s["_hFrom"]) for s in assets if s["_hFrom"] in view.elements]
+    return {
+        "node": view.props(guid),
+        "connectorTypes": [view.elements[g]["guid"] for g in ends(CONNECTION_CONNECTOR_TYPE)],
+        "endpoints": [view.elements[g]["guid"] for g in ends(CONNECT_TO_ENDPOINT)],
+        "embedded": [
+            {"relationship": stored_properties(s), "child": view.elements[s["_hTo"]]["guid"]}
+            for s in embedded
+        ],
+        "assets": sorted(asset_names, key=lambda n: _order(n)),
+    }
+
+
+def _connector_entry(view: _AsOf, registration: State, out: Sequence[State]) -> dict[str, Any]:
+    connector = registration["_hTo"]
+    links = [s["_hTo"] for s in out if s["_hType"] == ASSET_CONNECTION]
+    links = sorted((g for g in links if g in view.elements), key=lambda g: _order(view.name(g), g))
+    targets = [s for s in out if s["_hType"] == CATALOG_TARGET and s["_hTo"] in view.elements]
+    targets.sort(
+        key=lambda s: _order(s.get("catalogTargetName"), view.name(s["_hTo"]), s.get("guid"))
+    )
+    return {
+        "registration": stored_properties(registration),
+        "connector": view.props(connector),
+        "connections": [view.elements[g]["guid"] for g in links],
+        "catalogTargets": [
+            {"relationship": stored_properties(s), "element": view.elements[s["_hTo"]]["guid"]}
+            for s in targets
+        ],
+    }
+
+
+def _element_entries(view: _AsOf, guids: set[str]) -> list[dict[str, Any]]:
+    view.load(guids)
+    present = sorted(g for g in guids if g in view.elements)
+    own = view.outgoing(present, ASSET_CONNECTION)
+    view.load(s["_hTo"] for s in own)
+    names: dict[str, set[str]] = {}
+    for s in own:
+        target = view.elements.get(s["_hTo"])
+        if target is None:
+            continue
+        found = names.setdefault(s["_hFrom"], set())
+        found.update(n for n in (target.get("qualifiedName"), target.get("displayName")) if n)
+    return [
+        {"node": view.props(g), "connectionNames": sorted(names.get(g, ()))}
+        for g in sorted(present, key=lambda g: view.elements[g]["guid"])
+    ]
+
+
+def _group_row(view: _AsOf, group: State) -> dict[str, Any]:
+    group_guid = group["_hKey"]
+    registrations = [
+        s for s in view.outgoing([group_guid], REGISTERED_INTEGRATION_CONNECTOR) if s["_hTo"]
+    ]
+    view.load(s["_hTo"] for s in registrations)
+    registrations = [s for s in registrations if s["_hTo"] in view.elements]
+    registrations.sort(
+        key=lambda s: _order(s.get("connectorName"), view.name(s["_hTo"]), s.get("guid"))
+    )
+    connector_out = _by_from(
+        view.outgoing({s["_hTo"] for s in registrations}, ASSET_CONNECTION, CATALOG_TARGET)
+    )
+    roots = {
+        s["_hTo"]
+        for states in connector_out.values()
+        for s in states
+        if s["_hType"] == ASSET_CONNECTION
+    }
+    reachable, connection_out = _reachable(view, roots)
+    assets = _by_from_to(view.incoming(reachable, ASSET_CONNECTION))
+    view.load(s["_hFrom"] for states in assets.values() for s in states)
+    connectors = [
+        _connector_entry(view, s, connector_out.get(s["_hTo"], [])) for s in registrations
+    ]
+    connections = [
+        _connection_entry(view, g, connection_out.get(g, []), assets.get(g, [])) for g in reachable
+    ]
+    referenced = {
+        s["_hTo"]
+        for states in connection_out.values()
+        for s in states
+        if s["_hType"] in (CONNECTION_CONNECTOR_TYPE, CONNECT_TO_ENDPOINT)
+    }
+    referenced |= {
+        s["_hTo"]
+        for states in connector_out.values()
+        for s in states
+        if s["_hType"] == CATALOG_TARGET
+    }
+    connections.sort(key=lambda entry: entry["node"]["guid"])
+    return {
+        "group": stored_properties(group),
+        "connectors": connectors,
+        "connections": connections,
+        "elements": _element_entries(view, referenced),
+    }
+
+
+def _by_from_to(states: Iterable[State]) -> dict[str, list[State]]:
+    grouped: dict[str, list[State]] = {}
+    for state in states:
+        grouped.setdefault(state["_hTo"], []).append(state)
+    return grouped
+
+
+def resolve_group_as_of(store: Store, qualified_name: str, at: datetime) -> ResolvedGroup:
+    """The integration group ``qualified_name`` exactly as :func:`resolve_group` showed it
+    at ``at`` (an aware datetime), from the recorded states.
+
+    Raises :class:`NotFoundError` when the history holds no such group at that time.
+    """
+
+    def work(tx: ManagedTransaction) -> dict[str, Any] | None:
+        view = _AsOf(store, tx, at)
+        rows = store.run(tx, "history_as_of_group", {"qualifiedName": qualified_name, "at": at})
+        if not rows:
+            return None
+        group = rows[0]["state"]
+        view.elements[group["_hKey"]] = group
+        return _group_row(view, group)
+
+    row = store.read_tx("history:as-of", work)
+    if row is None:
+        raise NotFoundError(
+            f"no integration group '{qualified_name}' at {at.isoformat()} in the history",
+            hint="list its changes with 'switchboard history --group NAME', or pick a later time",
+        )
+    return group_from_row(row)
+
+
+def group_history_keys(store: Store, qualified_name: str) -> list[str]:
+    """The guids of every element and relationship that was part of the group
+    ``qualified_name`` at some recorded time (the group's own included)."""
+
+    def work(tx: ManagedTransaction) -> list[str]:
+        view = _AsOf(store, tx, None)
+        rows = store.run(tx, "history_as_of_group", {"qualifiedName": qualified_name, "at": None})
+        for row in rows:
+            view.elements[row["state"]["_hKey"]] = row["state"]
+        for row in rows:
+            _group_row(view, row["state"])
+        return sorted(set(view.elements) | view.relationships)
+
+    return store.read_tx("history:group-keys", work)

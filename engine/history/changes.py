@@ -1,0 +1,181 @@
+"""Reading the change history: change sets with their per-element changes, newest first,
+and the times operators type (ISO 8601 or relative: ``2h``, ``3d``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
+
+from engine.errors import UsageError
+from engine.graph.graphmap import to_python
+from engine.graph.store import Store
+from engine.graph.writer import OUTSIDE_SUMMARY, ChangeInfo, CheckResult
+from engine.graph.writer import check_history as _record_outside_changes
+from engine.history.asof import group_history_keys, stored_properties
+
+DEFAULT_LIMIT = 1000
+"""Most change sets :func:`change_history` returns unless told otherwise."""
+
+_RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_time(text: str, *, now: datetime | None = None) -> datetime:
+    """An aware datetime from ISO 8601 (a time without zone is UTC) or a relative time
+    (``90s``, ``15m``, ``2h``, ``3d``, ``1w``: that long before now).
+
+    Raises :class:`UsageError` for anything else.
+    """
+    relative = _RELATIVE.match(text)
+    if relative:
+        amount, unit = float(relative.group(1)), _UNITS[relative.group(2)]
+        return (now or datetime.now(UTC)) - timedelta(**{unit: amount})
+    try:
+        parsed = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(
+            f"{text!r} is not a time",
+            hint="give ISO 8601 (2026-12-04T17:00:00Z, 2026-12-04) or a relative time "
+            "(30m, 2h, 3d, 1w)",
+        ) from None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+
+
+Action = Literal["create", "update", "delete"]
+
+
+@dataclass
+class RecordedChange:
+    """What one change set did to one element or relationship."""
+
+    key: str
+    """The guid."""
+    kind: Literal["element", "relationship"]
+    type: str
+    """typeName of an element, relationship type of a relationship."""
+    name: str
+    """qualifiedName of an element, ``TYPE from -> to`` (guids) of a relationship."""
+    action: Action
+    version_before: int | None
+    version_after: int | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    def changed_properties(self) -> list[str]:
+        """Names of the properties whose values differ between before and after."""
+        before, after = self.before or {}, self.after or {}
+        return sorted(k for k in before.keys() | after.keys() if before.get(k) != after.get(k))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "kind": self.kind,
+            "type": self.type,
+            "name": self.name,
+            "action": self.action,
+            "versionBefore": self.version_before,
+            "versionAfter": self.version_after,
+            "changedProperties": self.changed_properties(),
+            "before": self.before,
+            "after": self.after,
+        }
+
+
+@dataclass
+class ChangeSet:
+    """One recorded change: who, when, with what, why, and what it changed."""
+
+    id: str
+    time: datetime
+    user: str
+    tool: str
+    command: str
+    summary: str
+    outside: bool
+    """A catch-up: these states were changed outside Switchboard (found later)."""
+    changes: list[RecordedChange] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "time": self.time.isoformat(),
+            "user": self.user,
+            "tool": self.tool,
+            "command": self.command,
+            "summary": self.summary,
+            "outside": self.outside,
+            "changes": [c.as_dict() for c in self.changes],
+        }
+
+
+def _plain(props: dict[str, Any]) -> dict[str, Any]:
+    return {k: to_python(v) for k, v in stored_properties(props).items()}
+
+
+def _change(after: dict[str, Any], before: dict[str, Any] | None) -> RecordedChange:
+    deleted = bool(after.get("_hDeleted"))
+    if before is not None and before.get("_hDeleted"):
+        before = None
+    action: Action = "delete" if deleted else "create" if before is None else "update"
+    if after.get("_hKind") == "relationship":
+        name = f"{after.get('_hType')} {after.get('_hFrom')} -> {after.get('_hTo')}"
+    else:
+        name = str(after.get("_hName"))
+    old = _plain(before) if before is not None else None
+    new = None if deleted else _plain(after)
+    return RecordedChange(
+        key=str(after["_hKey"]),
+        kind="relationship" if after.get("_hKind") == "relationship" else "element",
+        type=str(after.get("_hType")),
+        name=name,
+        action=action,
+        version_before=(old or {}).get("version"),
+        version_after=(new or {}).get("version"),
+        before=old,
+        after=new,
+    )
+
+
+def change_history(
+    store: Store,
+    name: str | None = None,
+    *,
+    group: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    limit: int = DEFAULT_LIMIT,
+) -> list[ChangeSet]:
+    """Change sets, newest first, with their per-element changes: of the element (or
+    relationship guid) ``name``, of everything that was ever part of ``group``, or all."""
+    keys: list[str] | None = None
+    if name is not None:
+        keys = [str(r["key"]) for r in store.read("history_keys_by_name", {"qualifiedName": name})]
+        keys.append(name)  # a guid works too
+    if group is not None:
+        keys = [*(keys or []), *group_history_keys(store, group)]
+    params = {"since": since, "until": until, "keys": keys, "limit": limit}
+    found: list[ChangeSet] = []
+    for row in store.read("history_change_sets", params):
+        c = row["changeSet"]
+        found.append(
+            ChangeSet(
+                id=str(c["id"]),
+                time=to_python(c["time"]),
+                user=str(c.get("user")),
+                tool=str(c.get("tool")),
+                command=str(c.get("command")),
+                summary=str(c.get("summary")),
+                outside=bool(c.get("outside")),
+                changes=[_change(s["after"], s["before"]) for s in row["states"]],
+            )
+        )
+    return found
+
+
+def check_history(store: Store, *, user: str | None = None) -> CheckResult:
+    """Record what was changed around Switchboard since it was last recorded (a plain
+    Cypher ``SET``, say) as one catch-up change set; see ``switchboard history --check``."""
+    change = ChangeInfo("history", "history --check", OUTSIDE_SUMMARY, user)
+    return _record_outside_changes(store, change)
