@@ -69,7 +69,8 @@ button { font: inherit; font-size: .8rem; padding: .15rem .5rem; margin: .1rem; 
 .state-STOPPED { background: #e6e6e6; color: #555; }
 .degraded, .state-FAILED, .state-CONFIG_FAILED { background: #fadcdc; color: #9b1111; }
 .state-INITIALIZE_FAILED { background: #fbeccc; color: #7a4d00; }
-.error { color: #9b1111; max-width: 40rem; }
+.error { max-width: 40rem; } .last-error, .login .error { color: #9b1111; }
+td.actions { white-space: nowrap; }
 #message { min-height: 1.2rem; } #message.failed { color: #9b1111; }
 .login { max-width: 26rem; margin: 4rem auto; background: #fff; padding: 1.5rem;
   border: 1px solid #d9dde4; border-radius: .4rem; }
@@ -110,8 +111,9 @@ SCRIPT = """
         show(op + ' failed (' + response.status + '): ' + (doc.error || doc.detail), true);
         return;
       }
-      const names = doc.connectors.join(', ') || 'no connector affected';
-      sessionStorage.setItem('switchboard.message', op + ': ' + names);
+      const done = op + ': ' + (doc.connectors.join(', ') || 'no connector affected');
+      show(done, false);
+      sessionStorage.setItem('switchboard.message', done);
       setTimeout(function () { location.reload(); }, 500);
     } catch (error) {
       show(op + ' failed: ' + error, true);
@@ -263,7 +265,7 @@ def _header(status: DaemonStatus, refresh_seconds: int, signed_in: bool) -> str:
         f"<header><h1>daemon {escape(status.server_name)} {badge}</h1>"
         f'<p class="meta">started {_time(status.started_at)}; polls every '
         f"{status.poll_interval:g} s ({status.polls} polls, {status.reloads} reloads); "
-        f"{refreshing} {sign_out}</p></header>"
+        f"{refreshing}</p>{sign_out}</header>"
     )
 
 
