@@ -117,6 +117,7 @@ if TYPE_CHECKING:
         element_from_properties,
         relationship_from_properties,
     )
+    from engine.reexports import reexported_names
     from engine.resolved import (
         CatalogTargetView,
         ConnectionView,
@@ -249,6 +250,7 @@ __all__ = [
     "load_manifests",
     "load_snapshot",
     "manifest_json_schema",
+    "reexported_names",
     "register_connector",
     "relationship_from_properties",
     "remove_catalog_target",
