@@ -164,3 +164,17 @@ def test_insecure_no_token_with_a_token_is_refused(daemon_env: dict[str, str]) -
     )
     assert result.exit_code == 2, result.output
     assert TOKEN_ENV in result.output and "--insecure-no-token" in result.output
+
+
+def test_daemon_token_generates_once_and_prints_only_the_token(tmp_path: Path) -> None:
+    env = {"SWITCHBOARD_HOME": str(tmp_path / "home")}
+    runner = CliRunner()
+    first = runner.invoke(cli, ["daemon", "token"], env=env)
+    assert first.exit_code == 0, first.output
+    token = first.stdout.strip()
+    token_file = tmp_path / "home" / "daemon" / "token"
+    assert token and token_file.read_text().strip() == token
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    assert "generated a new control API token" in first.stderr and token not in first.stderr
+    again = runner.invoke(cli, ["daemon", "token"], env=env)
+    assert again.exit_code == 0 and again.stdout.strip() == token and not again.stderr
