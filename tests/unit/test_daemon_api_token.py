@@ -82,7 +82,7 @@ def test_insecure_no_token_serves_without_one(tmp_path: Path) -> None:
 def test_insecure_no_token_together_with_a_token_is_a_usage_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    with pytest.raises(UsageError, match="api.token"):
+    with pytest.raises(UsageError, match=r"api\.token"):
         api_auth(ApiConfig(host="0.0.0.0", token="t", insecure_no_token=True), home=tmp_path)
     monkeypatch.setenv(TOKEN_ENV, "from-env")
     with pytest.raises(UsageError, match=TOKEN_ENV):
