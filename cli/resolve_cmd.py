@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING, Any
 import click
 from rich.table import Column, Table
 from rich.text import Text
-from rich.tree import Tree
 
 from cli._common import console, handle_errors, print_json, store
 from engine import UsageError
 from engine.graph import bind, get_query, library, run_library_query
 
 if TYPE_CHECKING:
+    from rich.tree import Tree
+
     from engine import (
         CatalogTargetView,
         ConnectionView,
@@ -182,6 +183,8 @@ def _when(value: datetime | None) -> str:
 
 def render_tree(group: ResolvedGroup) -> Tree:
     """A rich tree of ``group`` an operator can read at a glance."""
+    from rich.tree import Tree
+
     count = len(group.connectors)
     root = Tree(
         Text.assemble(

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import cache
 from importlib import resources
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, Query, RoutingControl
@@ -36,8 +36,11 @@ from engine.errors import (
     StoreUnavailableError,
     SwitchboardError,
 )
-from engine.local.server import LocalNeo4j, Progress, no_progress
 from engine.settings import Neo4jSettings
+
+if TYPE_CHECKING:
+    # the embedded default's code is imported only when no NEO4J_URI is given
+    from engine.local.server import LocalNeo4j, Progress
 
 T = TypeVar("T")
 Params = Mapping[str, Any]
@@ -179,6 +182,8 @@ class Store:
         """
         settings = settings or Neo4jSettings.from_env()
         if settings.uri is None:
+            from engine.local.server import LocalNeo4j
+
             embedded = embedded or LocalNeo4j(instance=settings.instance)
             uri = embedded.uri
             auth = (settings.username, settings.password or embedded.password())
@@ -432,19 +437,21 @@ _stores: dict[Neo4jSettings, Store] = {}
 
 
 def start_embedded(
-    settings: Neo4jSettings, *, progress: Progress = no_progress
+    settings: Neo4jSettings, *, progress: Progress | None = None
 ) -> LocalNeo4j | None:
     """Start the embedded default server when ``settings`` name no URI (no-op when it runs);
     returns it, or ``None`` for an external server. Raises a
     :class:`~engine.errors.LocalNeo4jError` from provisioning."""
     if settings.uri is not None:
         return None
+    from engine.local.server import LocalNeo4j, no_progress
+
     embedded = LocalNeo4j(instance=settings.instance)
-    embedded.start(progress=progress)
+    embedded.start(progress=progress or no_progress)
     return embedded
 
 
-def get_store(settings: Neo4jSettings | None = None, *, progress: Progress = no_progress) -> Store:
+def get_store(settings: Neo4jSettings | None = None, *, progress: Progress | None = None) -> Store:
     """The process-wide :class:`Store` for ``settings`` (default: the environment)."""
     settings = settings or Neo4jSettings.from_env()
     with _lock:
