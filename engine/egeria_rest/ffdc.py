@@ -6,9 +6,9 @@ HTTP status 200 and fills the envelope: ``exceptionClassName``,
 ``exceptionErrorMessage`` (the message id, a space, the message text),
 ``exceptionErrorMessageId``, ``exceptionErrorMessageParameters``,
 ``exceptionSystemAction``, ``exceptionUserAction`` and ``exceptionProperties``.
-Fields that are null (and empty lists and maps) are left out, as Egeria's
-Jackson beans do (``JsonInclude.Include.NON_NULL``); dates are ISO-8601 text with
-milliseconds and an offset.
+Fields that are null (and empty lists, which Egeria's getters turn to null) are left
+out, as Egeria's Jackson beans do (``JsonInclude.Include.NON_NULL``); dates are
+ISO-8601 text with milliseconds and an offset.
 
 :class:`EgeriaMessage` is one message definition (Egeria's ``ExceptionMessageDefinition``);
 :class:`EgeriaRequestError` a failure to report; :func:`ffdc_envelope` builds the
@@ -78,7 +78,7 @@ def ffdc_envelope(
     document: dict[str, Any] = {"class": response_class, "relatedHTTPCode": 200}
     if error is None:
         document.update(payload)
-        return dict(without_empty(document))
+        return without_empty(document)
     message = error.message
     document.update(
         relatedHTTPCode=message.http_code,
@@ -89,23 +89,19 @@ def ffdc_envelope(
         exceptionErrorMessageParameters=[str(p) for p in error.parameters],
         exceptionSystemAction=message.system_action,
         exceptionUserAction=message.user_action,
-        exceptionProperties=dict(error.properties),
+        exceptionProperties=dict(error.properties) or None,
     )
-    return dict(without_empty(document))
+    return without_empty(document)
 
 
-def without_empty(value: Any) -> Any:
-    """``value`` with every null, empty list and empty map left out, at any depth."""
-    if isinstance(value, Mapping):
-        kept = {k: without_empty(v) for k, v in value.items()}
-        return {k: v for k, v in kept.items() if not _empty(v)}
-    if isinstance(value, list | tuple):
-        return [without_empty(v) for v in value if not _empty(v)]
-    return value
+def without_empty(document: Mapping[str, Any]) -> dict[str, Any]:
+    """``document`` without its null fields and empty lists (one level: each bean leaves
+    out its own; a map Egeria's getter turns to null when empty is the caller's to drop)."""
+    return {k: v for k, v in document.items() if not _empty(v)}
 
 
 def _empty(value: Any) -> bool:
-    return value is None or (isinstance(value, list | tuple | dict) and not value)
+    return value is None or (isinstance(value, list | tuple) and not value)
 
 
 def egeria_time(value: datetime | str | None) -> str | None:
