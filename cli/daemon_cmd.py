@@ -17,7 +17,6 @@ from cli._common import console, err_console, handle_errors, print_json
 from cli.daemon_view import run_daemon, status_table
 from engine import DaemonUnreachableError, UsageError
 from engine.daemon import DEFAULT_PORT, TOKEN_ENV, DaemonConfig, DaemonStatus
-from engine.providers import list_providers
 
 URL_ENV = "SWITCHBOARD_DAEMON_URL"
 
@@ -320,6 +319,8 @@ def connectors_group() -> None:
 @handle_errors
 def list_cmd(config_file: Path | None, as_json: bool) -> None:
     """Every provider, enabled or disabled with the reason (import error, not a provider)."""
+    from engine.providers import list_providers  # the registry only for this command
+
     aliases = DaemonConfig.from_file(config_file).aliases if config_file else None
     infos = list_providers(aliases)
     if as_json:

@@ -4,19 +4,15 @@ daemon process run in the foreground (``daemon run`` and ``demo``)."""
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from rich.live import Live
 from rich.table import Table
 
 from cli._common import console, print_json, store
-from engine.daemon import (
-    DaemonConfig,
-    DaemonProcess,
-    DaemonStatus,
-    RunOnceReport,
-    configure_logging,
-)
-from engine.graph import init_schema
+
+if TYPE_CHECKING:
+    from engine.daemon import DaemonConfig, DaemonStatus, RunOnceReport
 
 STATE_STYLES = {
     "WAITING": "green",
@@ -93,6 +89,10 @@ def run_daemon(
 ) -> None:
     """Run (or, with ``once``, run once and exit with the report's verdict) a daemon,
     showing log lines or (``watch``) a live status table."""
+    # the daemon itself (supervisor, control API) only for the commands that run one
+    from engine.daemon import DaemonProcess, configure_logging
+    from engine.graph import init_schema
+
     configure_logging(log_level, quiet=watch or (once and as_json))
     st = store(quiet=as_json)
     init_schema(st)
