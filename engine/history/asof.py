@@ -197,12 +197,6 @@ def _group_row(view: _AsOf, group: State) -> dict[str, Any]:
     reachable, connection_out = _reachable(view, roots)
     assets = _by_from_to(view.incoming(reachable, ASSET_CONNECTION))
     view.load(s["_hFrom"] for states in assets.values() for s in states)
-    connectors = [
-        _connector_entry(view, s, connector_out.get(s["_hTo"], [])) for s in registrations
-    ]
-    connections = [
-        _connection_entry(view, g, connection_out.get(g, []), assets.get(g, [])) for g in reachable
-    ]
     referenced = {
         s["_hTo"]
         for states in connection_out.values()
@@ -215,12 +209,19 @@ def _group_row(view: _AsOf, group: State) -> dict[str, Any]:
         for s in states
         if s["_hType"] == CATALOG_TARGET
     }
+    elements = _element_entries(view, referenced)  # loads them for the entries below
+    connectors = [
+        _connector_entry(view, s, connector_out.get(s["_hTo"], [])) for s in registrations
+    ]
+    connections = [
+        _connection_entry(view, g, connection_out.get(g, []), assets.get(g, [])) for g in reachable
+    ]
     connections.sort(key=lambda entry: entry["node"]["guid"])
     return {
         "group": stored_properties(group),
         "connectors": connectors,
         "connections": connections,
-        "elements": _element_entries(view, referenced),
+        "elements": elements,
     }
 
 

@@ -1,0 +1,195 @@
+"""Change history against a real Neo4j: change sets recorded with every write, groups
+resolved as of a time, catch-up of changes made around Switchboard, prune."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from engine import IntegrationConnector, NotFoundError
+from engine.declare import manifest as mf
+from engine.graph import Store, canonical_json, resolve_group
+from engine.graph import elements as api
+from engine.history import (
+    change_history,
+    check_history,
+    parse_time,
+    prune_history,
+    resolve_group_as_of,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
+GROUP = "g"
+
+
+def manifest(*connectors: str, endpoint: str = "localhost:1") -> dict[str, Any]:
+    return {
+        "connectorTypes": [{"qualifiedName": "ct", "connectorProviderClassName": "m:P"}],
+        "integrationGroups": [
+            {
+                "qualifiedName": GROUP,
+                "connectors": [
+                    {
+                        "qualifiedName": name,
+                        "registration": {"connectorName": name},
+                        "connection": {
+                            "qualifiedName": f"{name}-conn",
+                            "connectorType": "ct",
+                            "endpoint": {"qualifiedName": f"{name}-ep", "networkAddress": endpoint},
+                        },
+                    }
+                    for name in connectors
+                ],
+            }
+        ],
+    }
+
+
+def apply(store: Store, tmp_path: Path, data: dict[str, Any]) -> mf.ApplyReport:
+    path = tmp_path / "m.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return mf.apply(store, [path])
+
+
+def moment() -> datetime:
+    """A time strictly after every change recorded so far (the clock moves on)."""
+    time.sleep(0.005)
+    at = datetime.now(UTC)
+    time.sleep(0.005)
+    return at
+
+
+def plain_cypher(store: Store, text: str, **params: Any) -> None:
+    """An analyst's edit made around Switchboard."""
+    store.driver.execute_query(text, params)
+
+
+def test_apply_records_one_change_set_with_creates(store: Store, tmp_path: Path) -> None:
+    apply(store, tmp_path, manifest("c1"))
+    (change_set,) = change_history(store)
+    assert change_set.tool == "apply" and not change_set.outside
+    assert GROUP in change_set.summary
+    actions = {(c.kind, c.type, c.action) for c in change_set.changes}
+    assert ("element", "IntegrationGroup", "create") in actions
+    assert ("relationship", "REGISTERED_INTEGRATION_CONNECTOR", "create") in actions
+    names = {c.name for c in change_set.changes if c.kind == "element"}
+    assert names == {GROUP, "c1", "c1-conn", "c1-ep", "ct"}
+
+
+def test_reapply_records_nothing(store: Store, tmp_path: Path) -> None:
+    apply(store, tmp_path, manifest("c1"))
+    apply(store, tmp_path, manifest("c1"))
+    assert len(change_history(store)) == 1
+
+
+def test_update_records_versions_and_properties_before_and_after(
+    store: Store, tmp_path: Path
+) -> None:
+    apply(store, tmp_path, manifest("c1"))
+    apply(store, tmp_path, manifest("c1", endpoint="localhost:2"))
+    newest, _ = change_history(store)
+    (change,) = newest.changes
+    assert (change.name, change.action) == ("c1-ep", "update")
+    assert (change.version_before, change.version_after) == (1, 2)
+    assert change.before is not None and change.after is not None
+    assert (change.before["networkAddress"], change.after["networkAddress"]) == (
+        "localhost:1",
+        "localhost:2",
+    )
+    assert "networkAddress" in change.changed_properties()
+    (only,) = change_history(store, "c1-ep", since=newest.time)
+    assert only.id == newest.id
+
+
+def test_delete_cascade_is_recorded(store: Store, tmp_path: Path) -> None:
+    apply(store, tmp_path, manifest("c1", "c2"))
+    api.delete_element(store, "c2")
+    newest = change_history(store)[0]
+    assert newest.tool == "api"
+    deleted = {(c.kind, c.name) for c in newest.changes if c.action == "delete"}
+    assert ("element", "c2") in deleted and ("element", "c2-conn") in deleted
+    assert any(kind == "relationship" for kind, _ in deleted)
+
+
+def test_as_of_reproduces_every_earlier_resolution(store: Store, tmp_path: Path) -> None:
+    seen: list[tuple[datetime, str | None]] = [(moment(), None)]
+    apply(store, tmp_path, manifest("c1"))
+    seen.append((moment(), canonical_json(resolve_group(store, GROUP))))
+    apply(store, tmp_path, manifest("c1", "c2", endpoint="localhost:2"))
+    seen.append((moment(), canonical_json(resolve_group(store, GROUP))))
+    api.update_element(store, IntegrationConnector(qualifiedName="c1", displayName="one"))
+    seen.append((moment(), canonical_json(resolve_group(store, GROUP))))
+    api.delete_element(store, "c2")
+    seen.append((moment(), canonical_json(resolve_group(store, GROUP))))
+    for at, expected in seen:
+        if expected is None:
+            with pytest.raises(NotFoundError):
+                resolve_group_as_of(store, GROUP, at)
+        else:
+            assert canonical_json(resolve_group_as_of(store, GROUP, at)) == expected
+
+
+def test_examples_as_of_equal_live(store: Store) -> None:
+    mf.apply(store, EXAMPLES)
+    at = moment()
+    for name in ("Switchboard:IntegrationGroup:mixed", "Switchboard:IntegrationGroup:files"):
+        live = canonical_json(resolve_group(store, name))
+        assert canonical_json(resolve_group_as_of(store, name, at)) == live
+
+
+def test_plain_cypher_edit_is_caught_up_by_check(store: Store, tmp_path: Path) -> None:
+    apply(store, tmp_path, manifest("c1"))
+    plain_cypher(store, "MATCH (n:Referenceable {qualifiedName: 'c1'}) SET n.displayName = 'x'")
+    result = check_history(store)
+    assert result.changed == 1 and result.change_set is not None
+    newest = change_history(store)[0]
+    assert newest.outside and newest.id == result.change_set
+    (change,) = newest.changes
+    assert change.after is not None and change.after["displayName"] == "x"
+    assert check_history(store).changed == 0
+    at = moment()
+    assert canonical_json(resolve_group_as_of(store, GROUP, at)) == canonical_json(
+        resolve_group(store, GROUP)
+    )
+
+
+def test_next_write_catches_up_an_outside_edit_first(store: Store, tmp_path: Path) -> None:
+    apply(store, tmp_path, manifest("c1"))
+    plain_cypher(
+        store, "MATCH (n:Referenceable {qualifiedName: 'c1-ep'}) SET n.networkAddress = 'x:9'"
+    )
+    apply(store, tmp_path, manifest("c1", endpoint="localhost:2"))
+    newest, catch_up, _ = change_history(store)
+    assert catch_up.outside and not newest.outside
+    (outside,) = catch_up.changes
+    assert outside.after is not None and outside.after["networkAddress"] == "x:9"
+    (change,) = newest.changes
+    assert change.before is not None and change.before["networkAddress"] == "x:9"
+
+
+def test_prune_keeps_what_later_times_need(store: Store, tmp_path: Path) -> None:
+    apply(store, tmp_path, manifest("c1"))
+    apply(store, tmp_path, manifest("c1", endpoint="localhost:2"))
+    cut = moment()
+    apply(store, tmp_path, manifest("c1", endpoint="localhost:3"))
+    later = moment()
+    expected = {at: canonical_json(resolve_group_as_of(store, GROUP, at)) for at in (cut, later)}
+    dropped = prune_history(store, cut)
+    assert dropped == 1  # the endpoint's first state, replaced before the cut
+    assert [c.summary for c in change_history(store)] and len(change_history(store)) == 1
+    for at, text in expected.items():
+        assert canonical_json(resolve_group_as_of(store, GROUP, at)) == text
+
+
+def test_times_iso_and_relative() -> None:
+    now = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+    assert parse_time("2h", now=now) == datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    assert parse_time("3d", now=now) == datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    assert parse_time("2026-12-04T10:00:00Z") == datetime(2026, 12, 4, 10, 0, tzinfo=UTC)
+    assert parse_time("2026-12-04").tzinfo is not None
