@@ -64,6 +64,17 @@ def export_manifest(store: Store, groups: Sequence[str]) -> dict[str, Any]:
     return store.read_tx("export", work)
 
 
+def manifest_from_rows(
+    elements: Mapping[str, Mapping[str, Any]],
+    rels: Mapping[str, list[dict[str, Any]]],
+    groups: Sequence[str],
+) -> dict[str, Any]:
+    """The manifest document declaring ``groups`` from rows shaped as :func:`_read_groups`
+    returns them (elements by qualifiedName; outgoing relationships by end 1), e.g. a
+    group's recorded states at an earlier time (engine.history)."""
+    return _ExportBuilder(elements, dict(rels)).document(list(dict.fromkeys(groups)))
+
+
 def _read_groups(
     store: Store, tx: ManagedTransaction, names: list[str]
 ) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
