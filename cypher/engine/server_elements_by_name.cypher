@@ -2,7 +2,7 @@
 // (Egeria's by-name requests to the metadata server).
 // Parameters: $name (string), $labels (list of labels; an element needs one of them), $limit.
 // Returns per element: qualifiedName, guid, typeName, labels, props (every stored property).
-CALL {
+CALL () {
   MATCH (n:Referenceable {qualifiedName: $name}) RETURN n
   UNION
   MATCH (n:Referenceable) WHERE n.displayName = $name RETURN n
