@@ -43,8 +43,15 @@ FORMATS = ("tree", "json", "yaml", "mermaid", "dot")
     help="tree: readable overview; json/yaml: the canonical document; "
     "mermaid/dot: a picture of the subgraph.",
 )
+@click.option(
+    "--as-of",
+    "as_of",
+    metavar="TIME",
+    help="The group as it was then, from the change history: ISO 8601 "
+    "(2026-12-04T03:00:00Z) or relative (30m, 2h, 3d).",
+)
 @handle_errors
-def resolve_cmd(qualified_name: str, fmt: str) -> None:
+def resolve_cmd(qualified_name: str, fmt: str, as_of: str | None) -> None:
     """Show the whole subgraph of one integration group, fetched in one query.
 
     The tree marks defects in red (no connection, two connections, two
@@ -57,11 +64,18 @@ def resolve_cmd(qualified_name: str, fmt: str) -> None:
       switchboard resolve sales.integration
       switchboard resolve sales.integration --format json > sales.json
       switchboard resolve sales.integration --format dot | dot -Tsvg > sales.svg
+      switchboard resolve sales.integration --as-of 2h --format json
     """
     # resolution brings the resolved views (pydantic): only this command needs them
     from engine.graph import canonical_document, canonical_json, resolve_group
 
-    group = resolve_group(store(quiet=fmt != "tree"), qualified_name)
+    if as_of is None:
+        group = resolve_group(store(quiet=fmt != "tree"), qualified_name)
+    else:
+        from engine.history import parse_time, resolve_group_as_of
+
+        at = parse_time(as_of)
+        group = resolve_group_as_of(store(quiet=fmt != "tree"), qualified_name, at)
     if fmt == "json":
         click.echo(canonical_json(group), nl=False)
     elif fmt == "yaml":
