@@ -15,7 +15,7 @@ from engine.reexports import lazy_reexports
 
 if TYPE_CHECKING:
     from engine.graph.writer import ChangeInfo, CheckResult, prune_history
-    from engine.history.asof import group_history_keys, resolve_group_as_of
+    from engine.history.asof import group_history_keys, group_rows_as_of, resolve_group_as_of
     from engine.history.changes import (
         ChangeSet,
         RecordedChange,
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
         check_history,
         parse_time,
     )
+    from engine.history.diff import diff_group, group_changes, rollback_group
 
 __all__ = [
     "ChangeInfo",
@@ -31,10 +32,14 @@ __all__ = [
     "RecordedChange",
     "change_history",
     "check_history",
+    "diff_group",
+    "group_changes",
     "group_history_keys",
+    "group_rows_as_of",
     "parse_time",
     "prune_history",
     "resolve_group_as_of",
+    "rollback_group",
 ]
 
 __getattr__, __dir__ = lazy_reexports(__name__, __file__)

@@ -53,6 +53,8 @@ class _AsOf:
         self.elements: dict[str, State] = {}
         self.relationships: set[str] = set()
         """Keys of the relationship states read."""
+        self.followed: list[State] = []
+        """The relationship states of the group's own subgraph (not the incoming ones)."""
 
     def _states(self, query: str, keys: Iterable[str], **params: Any) -> list[State]:
         keys = sorted(set(keys))
@@ -68,7 +70,9 @@ class _AsOf:
             self.elements[state["_hKey"]] = state
 
     def outgoing(self, guids: Iterable[str], *types: str) -> list[State]:
-        return self._related("history_as_of_outgoing", guids, types)
+        states = self._related("history_as_of_outgoing", guids, types)
+        self.followed.extend(states)
+        return states
 
     def incoming(self, guids: Iterable[str], *types: str) -> list[State]:
         return self._related("history_as_of_incoming", guids, types)
@@ -250,10 +254,7 @@ def resolve_group_as_of(store: Store, qualified_name: str, at: datetime) -> Reso
 
     row = store.read_tx("history:as-of", work)
     if row is None:
-        raise NotFoundError(
-            f"no integration group '{qualified_name}' at {at.isoformat()} in the history",
-            hint="list its changes with 'switchboard history --group NAME', or pick a later time",
-        )
+        raise _missing(qualified_name, at)
     return group_from_row(row)
 
 
@@ -271,3 +272,69 @@ def group_history_keys(store: Store, qualified_name: str) -> list[str]:
         return sorted(set(view.elements) | view.relationships)
 
     return store.read_tx("history:group-keys", work)
+
+
+_AUDIT_TIMES = ("createTime", "updateTime")
+
+
+def group_rows_as_of(
+    store: Store, qualified_name: str, at: datetime
+) -> tuple[dict[str, dict[str, Any]], dict[str, list[dict[str, Any]]]]:
+    """The group's elements (qualifiedName -> {qualifiedName, guid, typeName, labels,
+    props}) and outgoing relationships (end 1's qualifiedName -> [{from, type, to,
+    toTypeName, props}]) as recorded at ``at``: the rows a manifest export is built from.
+
+    Raises :class:`NotFoundError` when the history holds no such group at that time.
+    """
+
+    def work(tx: ManagedTransaction) -> _AsOf | None:
+        view = _AsOf(store, tx, at)
+        rows = store.run(tx, "history_as_of_group", {"qualifiedName": qualified_name, "at": at})
+        if not rows:
+            return None
+        view.elements[rows[0]["state"]["_hKey"]] = rows[0]["state"]
+        _group_row(view, rows[0]["state"])
+        return view
+
+    view = store.read_tx("history:as-of-rows", work)
+    if view is None:
+        raise _missing(qualified_name, at)
+
+    def props(state: State) -> dict[str, Any]:
+        found = stored_properties(state)
+        return {k: v for k, v in found.items() if v is not None and k not in _AUDIT_TIMES}
+
+    elements = {
+        str(state["qualifiedName"]): {
+            "qualifiedName": state["qualifiedName"],
+            "guid": state["guid"],
+            "typeName": state.get("typeName"),
+            "labels": state.get("_hLabels") or [],
+            "props": props(state),
+        }
+        for state in view.elements.values()
+    }
+    rels: dict[str, list[dict[str, Any]]] = {}
+    for state in {s["_hKey"]: s for s in view.followed}.values():
+        start, end = view.elements.get(state["_hFrom"]), view.elements.get(state["_hTo"])
+        if start is None or end is None:
+            continue
+        rels.setdefault(str(start["qualifiedName"]), []).append(
+            {
+                "from": start["qualifiedName"],
+                "type": state["_hType"],
+                "to": end["qualifiedName"],
+                "toTypeName": end.get("typeName"),
+                "props": props(state),
+            }
+        )
+    for found in rels.values():
+        found.sort(key=lambda r: (r["type"], r["to"], str(r["props"].get("catalogTargetName", ""))))
+    return elements, rels
+
+
+def _missing(qualified_name: str, at: datetime) -> NotFoundError:
+    return NotFoundError(
+        f"no integration group '{qualified_name}' at {at.isoformat()} in the history",
+        hint="list its changes with 'switchboard history --group NAME', or pick a later time",
+    )
