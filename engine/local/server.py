@@ -97,7 +97,8 @@ class LocalNeo4j:
     company mirror. ``extra_conf`` adds ``neo4j.conf`` settings.
 
     ``http`` (default: on unless ``SWITCHBOARD_NEO4J_HTTP=off``) serves Neo4j Browser
-    on an HTTP connector bound to 127.0.0.1, port 7474 when free, else a free one, with
+    on an HTTP connector bound to 127.0.0.1, port 7474 when free, else a free one (any
+    free one when ``port`` was requested), with
     ``guide`` (default: the analysts' library) as its Browser guide.
     """
 
@@ -267,10 +268,15 @@ class LocalNeo4j:
         return free_port()
 
     def _choose_http_port(self, bolt_port: int) -> int:
-        """The port the last start used, else 7474, else any free port (never Bolt's)."""
+        """The port the last start used, else 7474, else any free port (never Bolt's).
+
+        An instance started on a requested Bolt port (tests, ``SWITCHBOARD_NEO4J_PORT``)
+        takes any free port, so that instances started side by side do not race for 7474.
+        """
         state = self._read_state()
         previous = state.get("httpPort") if state else None
-        for candidate in (previous, DEFAULT_HTTP_PORT):
+        preferred = () if self.requested_port is not None else (previous, DEFAULT_HTTP_PORT)
+        for candidate in preferred:
             if isinstance(candidate, int) and candidate != bolt_port and port_is_free(candidate):
                 return candidate
         while (port := free_port()) == bolt_port:
