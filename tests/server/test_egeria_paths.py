@@ -1,0 +1,235 @@
+"""Egeria's view-service paths over the session's Neo4j: the worked example built through them
+alone resolves exactly as the manifest's, and every refusal comes in Egeria's envelope with
+nothing written."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
+
+from cli.main import cli
+from engine.graph import Store, find_element, get_element
+from engine.graph.writer import wipe_database
+from tests.server.conftest import SERVER_NAME
+from tests.server.worked_example import (
+    CONNECTOR,
+    GROUP,
+    MANIFEST,
+    build_through_egeria,
+    without_identity,
+)
+
+CONNECTION_MAKER = f"/servers/{SERVER_NAME}/api/open-metadata/connection-maker"
+ASSET_MAKER = f"/servers/{SERVER_NAME}/api/open-metadata/asset-maker"
+CURATION = f"/servers/{SERVER_NAME}/api/open-metadata/automated-curation"
+
+
+def poster(client: TestClient, base: str = CONNECTION_MAKER) -> Any:
+    def post(path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = client.post(base + path, json=body)
+        assert response.status_code == 200
+        document: dict[str, Any] = response.json()
+        return document
+
+    return post
+
+
+def resolved_by_cli(env: dict[str, str]) -> str:
+    result = CliRunner().invoke(cli, ["resolve", GROUP, "--format", "json"], env=env)
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_the_worked_example_built_through_egeria_paths_is_the_manifests_group(
+    client: TestClient, store: Store, cli_env: dict[str, str]
+) -> None:
+    build_through_egeria(poster(client))
+    through_egeria = resolved_by_cli(cli_env)
+    wipe_database(store)
+    applied = client.post(
+        "/api/v1/apply", content=MANIFEST, headers={"content-type": "application/yaml"}
+    )
+    assert applied.status_code == 200
+    through_manifest = resolved_by_cli(cli_env)
+    assert without_identity(through_egeria) == without_identity(through_manifest)
+    validated = client.post("/api/v1/validate", json={"groups": [GROUP]}).json()
+    assert validated["errors"] == 0
+
+
+def test_every_url_marker_answers_the_same_paths(client: TestClient, store: Store) -> None:
+    for base in (CONNECTION_MAKER, ASSET_MAKER, CURATION):
+        name = f"Example:Endpoint:{base.rsplit('/', 1)[1]}"
+        body = {"properties": {"class": "EndpointProperties", "qualifiedName": name}}
+        assert poster(client, base)("/endpoints", body)["relatedHTTPCode"] == 200
+        assert find_element(store, name) is not None
+
+
+def test_retrieve_by_name_and_search_return_root_elements(client: TestClient, store: Store) -> None:
+    build_through_egeria(poster(client))
+    post = poster(client)
+    found = post(
+        "/connections/by-name",
+        {"class": "FilterRequestBody", "filter": "Example:VirtualConnection:warehouse"},
+    )
+    assert found["class"] == "OpenMetadataRootElementsResponse"
+    [element] = found["elements"]
+    assert element["elementHeader"]["type"]["typeName"] == "VirtualConnection"
+    assert element["properties"]["clearPassword"] == "warehouse-secrets:password"
+    guid = element["elementHeader"]["guid"]
+    one = post(f"/connections/{guid}/retrieve", {})
+    assert one["class"] == "OpenMetadataRootElementResponse"
+    assert one["element"] == element
+    searched = post(
+        "/connector-types/by-search-string",
+        {"class": "SearchStringRequestBody", "searchString": "Secrets"},
+    )
+    assert [e["properties"]["qualifiedName"] for e in searched["elements"]] == [
+        "Example:ConnectorType:YamlSecretsStore"
+    ]
+    assets = post("/assets/by-name", {"filter": "Warehouse"})
+    assert sorted(e["properties"]["typeName"] for e in assets["elements"]) == [
+        "Database",
+        "IntegrationGroup",
+    ]
+
+
+def test_update_merges_or_replaces_and_delete_cascades(client: TestClient, store: Store) -> None:
+    build_through_egeria(poster(client))
+    post = poster(client)
+    connector = get_element(store, CONNECTOR)
+    merged = post(
+        f"/assets/{connector.guid}/update",
+        {"class": "UpdateElementRequestBody", "properties": {"description": "catalogues"}},
+    )
+    assert merged == {"class": "VoidResponse", "relatedHTTPCode": 200}
+    after = get_element(store, CONNECTOR)
+    assert (after.element.description, after.element.displayName) == (
+        "catalogues",
+        "Warehouse cataloguer",
+    )
+    post(
+        f"/assets/{connector.guid}/update",
+        {"mergeUpdate": False, "properties": {"description": "only this"}},
+    )
+    assert get_element(store, CONNECTOR).element.displayName is None
+    assert post(f"/assets/{connector.guid}/delete", {})["relatedHTTPCode"] == 200
+    assert find_element(store, CONNECTOR) is None
+    assert find_element(store, "Example:VirtualConnection:warehouse") is None
+    assert find_element(store, "Example:ConnectorType:SqlDatabaseCataloguer") is not None
+
+
+def test_catalog_targets_add_get_list_update_remove(client: TestClient, store: Store) -> None:
+    build_through_egeria(poster(client))
+    post = poster(client, CURATION)
+    connector = get_element(store, CONNECTOR).guid
+    listed = client.get(f"{CURATION}/integration-connectors/{connector}/catalog-targets").json()
+    [target_element] = listed["elements"]
+    assert target_element["properties"]["qualifiedName"] == "Example:Database:warehouse"
+    assert target_element["properties"]["extendedProperties"] == {"pathName": "demo/warehouse.db"}
+    database = target_element["elementHeader"]["guid"]
+    added = post(
+        f"/integration-connectors/{connector}/catalog-targets/{database}",
+        {"properties": {"catalogTargetName": "second", "deleteMethod": "ARCHIVE"}},
+    )
+    relationship = added["guid"]
+    one = post(f"/catalog-targets/{relationship}", {})
+    assert one["class"] == "OpenMetadataRelationshipResponse"
+    assert one["element"]["relationshipGUID"] == relationship
+    assert one["element"]["elementGUIDAtEnd2"] == database
+    assert one["element"]["relationshipProperties"]["deleteMethod"] == "ARCHIVE"
+    updated = post(
+        f"/catalog-targets/{relationship}/update", {"properties": {"deleteMethod": "PURGE"}}
+    )
+    assert updated["relatedHTTPCode"] == 200
+    again = post(f"/catalog-targets/{relationship}", {})["element"]["relationshipProperties"]
+    assert (again["deleteMethod"], again["catalogTargetName"]) == ("PURGE", "second")
+    renamed = post(
+        f"/catalog-targets/{relationship}/update", {"properties": {"catalogTargetName": "x"}}
+    )
+    assert renamed["relatedHTTPCode"] == 422
+    assert post(f"/catalog-targets/{relationship}/remove", {})["relatedHTTPCode"] == 200
+    assert post(f"/catalog-targets/{relationship}", {})["relatedHTTPCode"] == 404
+    groups = client.get(f"{CURATION}/integration-connectors/{connector}/integration-groups").json()
+    assert [g["properties"]["qualifiedName"] for g in groups["elements"]] == [GROUP]
+
+
+ENVELOPE_ERROR_FIELDS = {
+    "class",
+    "relatedHTTPCode",
+    "exceptionClassName",
+    "actionDescription",
+    "exceptionErrorMessage",
+    "exceptionErrorMessageId",
+    "exceptionErrorMessageParameters",
+    "exceptionSystemAction",
+    "exceptionUserAction",
+    "exceptionProperties",
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "code", "response_class", "words"),
+    [
+        ("/connections", {}, 422, "GUIDResponse", "properties: required"),
+        (
+            "/connections",
+            {"properties": {"class": "ConnectionProperties", "qualifiedName": "x", "bogus": 1}},
+            422,
+            "GUIDResponse",
+            "bogus: unknown key",
+        ),
+        ("/assets", {"properties": {"qualifiedName": "x"}}, 422, "GUIDResponse", "typeName"),
+        ("/connections/no-such-guid/retrieve", {}, 404, "OpenMetadataRootElementResponse", "guid"),
+        ("/connections/no-such-guid/update", {"properties": {}}, 404, "VoidResponse", "guid"),
+        ("/endpoints/no-such-guid/delete", {}, 404, "VoidResponse", "guid"),
+        ("/connections/by-name", {}, 422, "OpenMetadataRootElementsResponse", "filter"),
+        (
+            "/connections/by-search-string",
+            {"searchString": "("},
+            422,
+            "OpenMetadataRootElementsResponse",
+            "regular expression",
+        ),
+        ("/connections/a/connector-types/b/attach", {}, 404, "VoidResponse", "guid"),
+        ("/catalog-targets/nope/remove", {}, 404, "VoidResponse", "catalog target"),
+        (
+            "/connections",
+            {"properties": {"qualifiedName": "y"}, "parentGUID": "nope"},
+            422,
+            "GUIDResponse",
+            "parentRelationshipTypeName",
+        ),
+    ],
+)
+def test_refusals_come_in_egerias_envelope_and_write_nothing(
+    client: TestClient,
+    store: Store,
+    path: str,
+    body: dict[str, Any],
+    code: int,
+    response_class: str,
+    words: str,
+) -> None:
+    response = client.post(CONNECTION_MAKER + path, json=body)
+    assert response.status_code == 200
+    document = response.json()
+    assert set(document) <= ENVELOPE_ERROR_FIELDS
+    assert (document["class"], document["relatedHTTPCode"]) == (response_class, code)
+    assert words in document["exceptionErrorMessage"]
+    assert document["exceptionErrorMessageId"] == f"SWITCHBOARD-SERVER-{code}-001"
+    assert client.get("/api/v1/groups").json() == []
+    assert find_element(store, "x") is None and find_element(store, "y") is None
+
+
+def test_another_server_name_or_view_service_is_not_found(client: TestClient) -> None:
+    body = {"properties": {"class": "EndpointProperties", "qualifiedName": "z"}}
+    for base in (
+        "/servers/other/api/open-metadata/connection-maker",
+        f"/servers/{SERVER_NAME}/api/open-metadata/glossary-manager",
+    ):
+        document = client.post(f"{base}/endpoints", json=body).json()
+        assert document["relatedHTTPCode"] == 404
+        assert "no view service" in document["exceptionErrorMessage"]
