@@ -1,8 +1,8 @@
 """Ad-hoc Cypher for analysts (``switchboard cypher``): any statement, read-only unless asked.
 
 Every other query of Switchboard is a file in ``cypher/``; these are the analyst's own
-text, so they run through the store's driver here, with the store's timeout, metadata
-and error translation. A statement runs in a *read-access* session unless the caller
+text, run by :meth:`Store.run_text` with the store's timeout, metadata and error
+translation. A statement runs in a *read-access* session unless the caller
 allows writes: the server itself then refuses any write (:class:`WriteRefusedError`)
 and the transaction is rolled back, so nothing is written. Graph values come back as
 :class:`GraphNode`, :class:`GraphRelationship` and :class:`GraphPath` with labels, types
@@ -16,12 +16,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from neo4j import Query
 from neo4j.graph import Node, Path, Relationship
 
 from engine.errors import StoreError, UsageError, WriteRefusedError
 from engine.graph.graphmap import to_python
-from engine.graph.store import APP_NAME, Store, translate_errors
+from engine.graph.store import Store
 
 OPERATION = "adhoc-cypher"
 """The operation name in the transaction metadata of every ad-hoc statement."""
@@ -84,21 +83,10 @@ def run_cypher(
     """
     if not text.strip():
         raise UsageError("the statement is empty", hint="e.g. MATCH (n) RETURN n LIMIT 5")
-    query = Query(
-        text,
-        metadata={"app": APP_NAME, "operation": OPERATION},
-        timeout=timeout if timeout is not None else store.query_timeout,
-    )
-    mode = "WRITE" if write else "READ"
     try:
-        with (
-            translate_errors(OPERATION),
-            store.driver.session(database=store.database, default_access_mode=mode) as session,
-        ):
-            result = session.run(query, dict(params or {}))
-            columns = tuple(result.keys())
-            rows = [tuple(graph_value(v) for v in record.values()) for record in result]
-            summary = result.consume()
+        columns, values, counters = store.run_text(
+            OPERATION, text, params, write=write, timeout=timeout
+        )
     except StoreError as exc:
         if exc.code == ACCESS_MODE_REFUSED:
             raise WriteRefusedError(
@@ -110,11 +98,7 @@ def run_cypher(
                 gql_status=exc.gql_status,
             ) from exc
         raise
-    counters = {
-        name: count
-        for name, count in vars(summary.counters).items()
-        if not name.startswith("_") and type(count) is int and count
-    }
+    rows = [tuple(graph_value(v) for v in row) for row in values]
     return CypherResult(columns, rows, counters)
 
 

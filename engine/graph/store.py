@@ -414,6 +414,34 @@ class Store:
         """
         return self._tx(operation, work, False, timeout, quiet)
 
+    def run_text(
+        self,
+        operation: str,
+        text: str,
+        params: Params | None = None,
+        *,
+        write: bool = False,
+        timeout: float | None = None,
+    ) -> tuple[tuple[str, ...], list[tuple[Any, ...]], dict[str, int]]:
+        """Run a statement a user wrote (not a ``cypher/`` file) as one auto-commit transaction:
+        its columns, its rows as value tuples and the update counters that are not zero.
+
+        The session is read-access unless ``write``, so the server refuses any write (a
+        :class:`StoreError` with the server's code) and nothing is written. For
+        :mod:`engine.graph.adhoc` (``switchboard cypher``).
+        """
+        mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
+        with (
+            translate_errors(operation),
+            self.driver.session(database=self.database, default_access_mode=mode) as session,
+        ):
+            result = session.run(self._query(operation, text, timeout), dict(params or {}))
+            columns = tuple(result.keys())
+            rows = [tuple(record.values()) for record in result]
+            counters = vars(result.consume().counters)
+        changed = {k: v for k, v in counters.items() if not k.startswith("_") and type(v) is int}
+        return columns, rows, {k: v for k, v in changed.items() if v}
+
     def run_autocommit(
         self, name: str, params: Params | None = None, *, timeout: float | None = None
     ) -> None:
