@@ -63,6 +63,10 @@ class Index:
 CONSTRAINTS: tuple[Constraint, ...] = (
     Constraint("referenceable_qualified_name", "NODE", "Referenceable", "qualifiedName"),
     Constraint("referenceable_guid", "NODE", "Referenceable", "guid"),
+    # several daemons, one set of groups: one lease per connector registration, one node per
+    # daemon process (engine/graph/writer/leases.py)
+    Constraint("connector_lease_registration", "NODE", "ConnectorLease", "registration"),
+    Constraint("daemon_id", "NODE", "Daemon", "id"),
     *(
         Constraint(f"{rel_type.lower()}_guid", "RELATIONSHIP", rel_type, "guid")
         for rel_type in RELATIONSHIP_TYPES.values()
