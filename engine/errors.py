@@ -22,7 +22,8 @@ usage, 1 for failed checks and failed operations.
     │   ├── ProviderLoadError         a connector provider cannot be loaded
     │   ├── ConnectorConfigError      a connection's configuration does not fit its provider
     │   ├── SecretUnavailableError    a secret reference cannot be resolved
-    │   └── DaemonUnreachableError    the daemon's control API does not answer
+    │   ├── DaemonUnreachableError    the daemon's control API does not answer
+    │   └── LeaseLostError            a connector's lease is no longer this daemon's
     └── StoreError                    talking to Neo4j                          (exit 1)
         ├── StoreUnavailableError     the server cannot be reached              (retryable)
         ├── StoreTransientError       a failure the server says may pass        (retryable)
@@ -118,6 +119,19 @@ class SecretUnavailableError(DaemonError):
 
 class DaemonUnreachableError(DaemonError):
     """The daemon's control API does not answer (not running, wrong port or token)."""
+
+
+class LeaseLostError(DaemonError):
+    """A connector's lease is no longer held by this daemon with the epoch it ran under
+    (another daemon took it, or it expired): its write is refused and it must stop."""
+
+    def __init__(
+        self, message: str, *, registration: str, holder: str | None, epoch: int | None
+    ) -> None:
+        super().__init__(message, hint="another daemon runs the connector now")
+        self.registration = registration
+        self.holder = holder
+        self.epoch = epoch
 
 
 class StoreError(SwitchboardError):
