@@ -62,6 +62,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "demo_cmd",
         "Start Neo4j, create the demo data, apply the examples and run the daemon.",
     ),
+    "diff": LazyCommand(
+        "cli.history_cmd",
+        "diff_cmd",
+        "What changed in GROUP between two times, as 'apply --dry-run' shows a plan.",
+    ),
     "export": LazyCommand(
         "cli.manifest_cmd",
         "export_cmd",
@@ -78,6 +83,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "Show one element: properties, audit fields and outgoing relationships.",
     ),
     "groups": LazyCommand("cli.resolve_cmd", "groups_group", "List integration groups."),
+    "history": LazyCommand(
+        "cli.history_cmd",
+        "history_cmd",
+        "Who changed what and when: recorded change sets, newest first.",
+    ),
     "import": LazyCommand(
         "cli.egeria_cmd",
         "import_cmd",
@@ -97,6 +107,11 @@ COMMANDS: dict[str, LazyCommand] = {
         "cli.resolve_cmd",
         "resolve_cmd",
         "Show the whole subgraph of one integration group, fetched in one query.",
+    ),
+    "rollback": LazyCommand(
+        "cli.history_cmd",
+        "rollback_cmd",
+        "Make GROUP's current state equal its state at a time.",
     ),
     "schema": LazyCommand(
         "cli.manifest_cmd",
