@@ -34,7 +34,22 @@ if TYPE_CHECKING:
         server_auth,
         verify_password,
     )
-    from engine.server.egeria_bodies import EGERIA_REQUEST_BODIES
+    from engine.server.egeria_bodies import (
+        EGERIA_REQUEST_BODIES,
+        PROPERTIES_CLASS_TYPES,
+        FilterRequestBody,
+        NewElementRequestBody,
+        NewRelationshipRequestBody,
+        SearchStringRequestBody,
+        UpdateElementRequestBody,
+        egeria_problem,
+        element_from_egeria,
+        guid_response,
+        relationship_response,
+        root_element_response,
+        root_elements_response,
+        void_response,
+    )
     from engine.server.egeria_paths import URL_MARKERS, VIEW_PREFIX
     from engine.server.problems import DocumentError, PreconditionFailed
 
@@ -42,20 +57,33 @@ __all__ = [
     "DEFAULT_SERVER_NAME",
     "DEFAULT_SERVER_PORT",
     "EGERIA_REQUEST_BODIES",
+    "PROPERTIES_CLASS_TYPES",
     "TOKEN_LIFETIME",
     "URL_MARKERS",
     "VIEW_PREFIX",
     "DocumentError",
+    "FilterRequestBody",
     "MetadataServer",
+    "NewElementRequestBody",
+    "NewRelationshipRequestBody",
     "PreconditionFailed",
+    "SearchStringRequestBody",
     "ServerAuth",
     "ServerOptions",
     "TokenIssuer",
+    "UpdateElementRequestBody",
     "create_server_app",
+    "egeria_problem",
+    "element_from_egeria",
+    "guid_response",
     "hash_password",
     "load_users",
+    "relationship_response",
+    "root_element_response",
+    "root_elements_response",
     "server_auth",
     "verify_password",
+    "void_response",
 ]
 
 __getattr__, __dir__ = lazy_reexports(__name__, __file__)
