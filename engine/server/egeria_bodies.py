@@ -198,7 +198,7 @@ def root_element(found: StoredElement) -> dict[str, Any]:
             "class": bean or "ReferenceableProperties",
             "typeName": found.typeName,
             **properties,
-            "extendedProperties": extended,
+            **({"extendedProperties": extended} if extended else {}),
         },
     }
 
