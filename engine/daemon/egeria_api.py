@@ -35,6 +35,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
 from engine.daemon import egeria_wire as wire
@@ -175,6 +176,11 @@ def _run(op: Operation, sup: Supervisor, call: EgeriaCall) -> dict[str, Any]:
         return op.handler(sup, call)
     except UsageError as exc:
         raise EgeriaRequestError(wire.CHANGE_REJECTED, (call.operation, exc.message)) from None
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(body)'}: {e['msg']}" for e in exc.errors()
+        )
+        raise EgeriaRequestError(wire.CHANGE_REJECTED, (call.operation, problems)) from None
     except StoreError as exc:
         raise EgeriaRequestError(
             wire.METADATA_STORE_FAILED,
