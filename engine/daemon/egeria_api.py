@@ -74,7 +74,7 @@ Handler = Callable[[Supervisor, EgeriaCall], dict[str, Any]]
 
 
 @dataclass(frozen=True)
-class Operation:
+class EgeriaOperation:
     """One endpoint of IntegrationDaemonResource."""
 
     method: str
@@ -122,14 +122,14 @@ def openapi_parameters(path: str, body: BodyKind) -> dict[str, Any]:
     return extra
 
 
-def _endpoint(sup: Supervisor, op: Operation) -> Callable[[Request], Any]:
+def _endpoint(sup: Supervisor, op: EgeriaOperation) -> Callable[[Request], Any]:
     async def endpoint(request: Request) -> JSONResponse:
         return await answer(sup, op, request)
 
     return endpoint
 
 
-async def answer(sup: Supervisor, op: Operation, request: Request) -> JSONResponse:
+async def answer(sup: Supervisor, op: EgeriaOperation, request: Request) -> JSONResponse:
     """Run ``op`` for ``request`` and send its response in Egeria's envelope."""
     names = dict(request.path_params)
     user = names.pop("userId", None) or request.query_params.get("delegatingUserId")
@@ -170,7 +170,7 @@ def _parse_body(raw: str, kind: BodyKind) -> Any:
     return raw if kind == "text" else parsed
 
 
-def _run(op: Operation, sup: Supervisor, call: EgeriaCall) -> dict[str, Any]:
+def _run(op: EgeriaOperation, sup: Supervisor, call: EgeriaCall) -> dict[str, Any]:
     """The handler, with the engine's errors turned into Egeria's."""
     try:
         return op.handler(sup, call)
@@ -223,7 +223,7 @@ def _body_field(call: EgeriaCall, name: str, kind: type | tuple[type, ...]) -> A
 # ---------------------------------------------------------------- status
 def get_status(sup: Supervisor, call: EgeriaCall) -> dict[str, Any]:
     status = sup.status()
-    return {"integrationDaemonStatus": wire.daemon_status(status, sup.connections())}
+    return {"integrationDaemonStatus": wire.egeria_daemon_status(status, sup.connections())}
 
 
 def get_group_summaries(sup: Supervisor, call: EgeriaCall) -> dict[str, Any]:
@@ -233,7 +233,8 @@ def get_group_summaries(sup: Supervisor, call: EgeriaCall) -> dict[str, Any]:
     connections = sup.connections()
     return {
         "integrationGroupSummaries": [
-            wire.group_summary(g, connections, degraded=status.degraded) for g in status.groups
+            wire.egeria_group_summary(g, connections, degraded=status.degraded)
+            for g in status.groups
         ]
     }
 
@@ -243,7 +244,7 @@ def get_group_summary(sup: Supervisor, call: EgeriaCall) -> dict[str, Any]:
     name = call.names["integrationGroupName"]
     for group in status.groups:
         if group.qualified_name == name:
-            summary = wire.group_summary(group, sup.connections(), degraded=status.degraded)
+            summary = wire.egeria_group_summary(group, sup.connections(), degraded=status.degraded)
             return {"integrationGroupSummary": summary}
     raise unknown_group(sup, name)
 
@@ -337,7 +338,7 @@ def validate_connector(sup: Supervisor, call: EgeriaCall) -> dict[str, Any]:
             (name, sup.config.server_name, exc.message),
             properties={"parameterName": "connectorProviderClassName"},
         ) from None
-    return {"connectorReport": wire.provider_connector_report(name, provider)}
+    return {"connectorReport": wire.egeria_provider_report(name, provider)}
 
 
 def publish_open_lineage_event(sup: Supervisor, call: EgeriaCall) -> dict[str, Any]:
@@ -345,8 +346,8 @@ def publish_open_lineage_event(sup: Supervisor, call: EgeriaCall) -> dict[str, A
     return {}
 
 
-OPERATIONS: tuple[Operation, ...] = (
-    Operation(
+OPERATIONS: tuple[EgeriaOperation, ...] = (
+    EgeriaOperation(
         "GET",
         "/status",
         "getIntegrationDaemonStatus",
@@ -354,7 +355,7 @@ OPERATIONS: tuple[Operation, ...] = (
         get_status,
         "integration daemon status",
     ),
-    Operation(
+    EgeriaOperation(
         "GET",
         "/integration-groups/summary",
         "getIntegrationGroupSummaries",
@@ -362,7 +363,7 @@ OPERATIONS: tuple[Operation, ...] = (
         get_group_summaries,
         "every integration group",
     ),
-    Operation(
+    EgeriaOperation(
         "GET",
         "/integration-groups/{integrationGroupName}/summary",
         "getIntegrationGroupSummary",
@@ -370,7 +371,7 @@ OPERATIONS: tuple[Operation, ...] = (
         get_group_summary,
         "one integration group",
     ),
-    Operation(
+    EgeriaOperation(
         "GET",
         "/integration-groups/{integrationGroupName}/refresh-config",
         "refreshIntegrationGroupConfig",
@@ -378,7 +379,7 @@ OPERATIONS: tuple[Operation, ...] = (
         refresh_group_config,
         "read a group's configuration again",
     ),
-    Operation(
+    EgeriaOperation(
         "POST",
         "/integration-connectors/refresh",
         "refreshConnectors",
@@ -387,7 +388,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "refresh connectors",
         "json",
     ),
-    Operation(
+    EgeriaOperation(
         "POST",
         "/integration-connectors/restart",
         "restartConnectors",
@@ -396,7 +397,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "restart connectors",
         "json",
     ),
-    Operation(
+    EgeriaOperation(
         "GET",
         "/integration-connectors/{connectorName}/configuration-properties",
         "getConfigurationProperties",
@@ -404,7 +405,7 @@ OPERATIONS: tuple[Operation, ...] = (
         get_configuration_properties,
         "a connector's configuration properties",
     ),
-    Operation(
+    EgeriaOperation(
         "POST",
         "/integration-connectors/configuration-properties",
         "updateConfigurationProperties",
@@ -413,7 +414,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "change connectors' configuration properties (written to the graph)",
         "json",
     ),
-    Operation(
+    EgeriaOperation(
         "POST",
         "/integration-connectors/{connectorName}/endpoint-network-address",
         "updateEndpointNetworkAddress",
@@ -422,7 +423,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "change a connector's endpoint address (written to the graph)",
         "json",
     ),
-    Operation(
+    EgeriaOperation(
         "POST",
         "/integration-connectors/{connectorName}/connection",
         "updateConnectorConnection",
@@ -431,7 +432,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "change a connector's connection (written to the graph)",
         "json",
     ),
-    Operation(
+    EgeriaOperation(
         "GET",
         "/validate-connector/{connectorProviderClassName}",
         "validateConnector",
@@ -439,7 +440,7 @@ OPERATIONS: tuple[Operation, ...] = (
         validate_connector,
         "check a connector provider",
     ),
-    Operation(
+    EgeriaOperation(
         "POST",
         "/publish-open-lineage-event",
         "publishOpenLineageEvent",

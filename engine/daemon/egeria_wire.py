@@ -141,7 +141,7 @@ CONNECTOR_TYPE_FIELDS = (
 """The properties of Egeria's ConnectorType bean sent when stored."""
 
 
-def group_status_name(group: GroupStatus, *, degraded: bool) -> str:
+def egeria_group_status(group: GroupStatus, *, degraded: bool) -> str:
     """The IntegrationGroupStatus of a group: ASSIGNED before its configuration could be
     read (Neo4j unreachable), CONFIGURING while it is being read, FAILED when it is not in
     the graph, DISABLED when every connector is paused, else RUNNING."""
@@ -154,7 +154,7 @@ def group_status_name(group: GroupStatus, *, degraded: bool) -> str:
     return "RUNNING"
 
 
-def connector_report(
+def egeria_connector_report(
     status: ConnectorStatus,
     connection: ConnectionView | None,
     *,
@@ -167,7 +167,7 @@ def connector_report(
             "connectorGUID": status.connector_guid,
             "integrationGroupGUID": group_guid,
             "connectorName": status.connector_name,
-            "connection": connection_bean(connection),
+            "connection": egeria_connection_bean(connection),
             "connectorInstanceId": f"{status.registration_guid}:{status.restart_count}",
             "connectorStatus": CONNECTOR_STATUS_BY_STATE[status.state],
             "lastStatusChange": egeria_time(status.last_status_change),
@@ -179,7 +179,7 @@ def connector_report(
     )
 
 
-def group_summary(
+def egeria_group_summary(
     group: GroupStatus,
     connections: Mapping[str, ConnectionView | None],
     *,
@@ -191,16 +191,17 @@ def group_summary(
             "integrationGroupName": group.qualified_name,
             "integrationGroupGUID": group.guid,
             "integrationGroupDescription": group.description,
-            "integrationGroupStatus": group_status_name(group, degraded=degraded),
+            "integrationGroupStatus": egeria_group_status(group, degraded=degraded),
             "lastRefreshTime": egeria_time(group.last_refresh_time),
             "integrationConnectorReports": [
-                connector_report(c, connections.get(c.registration_guid)) for c in group.connectors
+                egeria_connector_report(c, connections.get(c.registration_guid))
+                for c in group.connectors
             ],
         }
     )
 
 
-def daemon_status(
+def egeria_daemon_status(
     status: DaemonStatus, connections: Mapping[str, ConnectionView | None]
 ) -> dict[str, Any]:
     """An IntegrationDaemonStatus: every group's summary and every connector's report."""
@@ -208,10 +209,10 @@ def daemon_status(
     return without_empty(
         {
             "integrationGroupSummaries": [
-                group_summary(g, connections, degraded=degraded) for g in status.groups
+                egeria_group_summary(g, connections, degraded=degraded) for g in status.groups
             ],
             "integrationConnectorReports": [
-                connector_report(c, connections.get(c.registration_guid), group_guid=g.guid)
+                egeria_connector_report(c, connections.get(c.registration_guid), group_guid=g.guid)
                 for g in status.groups
                 for c in g.connectors
             ],
@@ -219,7 +220,7 @@ def daemon_status(
     )
 
 
-def connection_bean(view: ConnectionView | None) -> dict[str, Any] | None:
+def egeria_connection_bean(view: ConnectionView | None) -> dict[str, Any] | None:
     """A connection as Egeria's Connection (or VirtualConnection) bean, secrets masked."""
     if view is None:
         return None
@@ -280,12 +281,14 @@ def _embedded_bean(embedded: EmbeddedConnectionView) -> dict[str, Any]:
             "position": embedded.position,
             "displayName": embedded.displayName,
             "arguments": embedded.arguments or None,
-            "embeddedConnection": None if embedded.cycle else connection_bean(embedded.connection),
+            "embeddedConnection": None
+            if embedded.cycle
+            else egeria_connection_bean(embedded.connection),
         }
     )
 
 
-def provider_connector_report(name: str, provider: ConnectorProvider) -> dict[str, Any]:
+def egeria_provider_report(name: str, provider: ConnectorProvider) -> dict[str, Any]:
     """Egeria's ConnectorReport for connector provider ``name`` (validate-connector)."""
     schema = provider.configuration_schema
     recognised = [] if schema is AnyConfiguration else sorted(schema.model_fields)
