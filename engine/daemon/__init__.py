@@ -40,6 +40,17 @@ if TYPE_CHECKING:
         egeria_daemon_settings,
         is_egeria_server_config,
     )
+    from engine.daemon.egeria_wire import (
+        CONNECTOR_STATUS_BY_STATE,
+        INTEGRATION_CONNECTOR_STATUSES,
+        INTEGRATION_GROUP_STATUSES,
+        egeria_connection_bean,
+        egeria_connector_report,
+        egeria_daemon_status,
+        egeria_group_status,
+        egeria_group_summary,
+        egeria_provider_report,
+    )
     from engine.daemon.herder import Herder
     from engine.daemon.process import DaemonProcess, configure_logging
     from engine.daemon.runtime import ConnectorRuntime
@@ -92,11 +103,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "BUILTIN_PROVIDERS",
+    "CONNECTOR_STATUS_BY_STATE",
     "DEFAULT_ALIASES",
     "DEFAULT_PORT",
     "EGERIA_IGNORED_SECTIONS",
     "EGERIA_SERVER_CONFIG_CLASS",
     "ENTRY_POINT_GROUP",
+    "INTEGRATION_CONNECTOR_STATUSES",
+    "INTEGRATION_GROUP_STATUSES",
     "TOKEN_ENV",
     "TRANSITIONS",
     "AnyConfiguration",
@@ -149,7 +163,13 @@ __all__ = [
     "backoff_seconds",
     "configure_logging",
     "create_app",
+    "egeria_connection_bean",
+    "egeria_connector_report",
     "egeria_daemon_settings",
+    "egeria_daemon_status",
+    "egeria_group_status",
+    "egeria_group_summary",
+    "egeria_provider_report",
     "is_egeria_server_config",
     "is_loopback",
     "list_providers",
