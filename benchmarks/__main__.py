@@ -5,7 +5,7 @@
 
 Runs ``apply``, ``resolve``, ``validate``, ``egeria_import``, ``daemon_poll`` (each
 builds its data from the seeded synthetic generators, so two runs measure the same graphs)
-and ``cli_latency`` (the commands as fresh processes against a floor, on examples/)
+``rest`` (the metadata server's REST API beside the engine) and ``cli_latency`` (the commands as fresh processes against a floor, on examples/)
 against two embedded instances it starts once (``bench-suite`` and ``bench-suite-small``,
 wiped by the benchmarks) and stops at the end. Each benchmark's own report is collected;
 the suite prints one table of every figure and ratio and appends it, with the command and
@@ -44,7 +44,15 @@ class Benchmark:
 
 
 def _benchmarks() -> list[Benchmark]:
-    from benchmarks import apply, cli_latency, daemon_poll, egeria_import, resolve, validate
+    from benchmarks import (
+        apply,
+        cli_latency,
+        daemon_poll,
+        egeria_import,
+        resolve,
+        rest,
+        validate,
+    )
 
     return [
         Benchmark(
@@ -88,6 +96,14 @@ def _benchmarks() -> list[Benchmark]:
                 *("--repeats", "2", "--default-window", "30", "--trials", "4"),
             ],
             daemon_poll.main,
+        ),
+        Benchmark(
+            "rest",
+            [
+                *("--groups", "10", "--per-group", "100", "--applies", "2"),
+                *("--iterations", "50", "--instance", INSTANCE),
+            ],
+            rest.main,
         ),
         Benchmark(
             "cli_latency",
