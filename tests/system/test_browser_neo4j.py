@@ -163,3 +163,25 @@ def test_chromium_logs_in_and_runs_a_library_query_from_the_guide(
         assert f'"Switchboard:IntegrationGroup:{group}"' in text
     assert "Started streaming 3 records" in text
     assert screenshot.stat().st_size > 10_000
+
+
+@pytest.mark.timeout(300)
+def test_http_off_starts_the_server_without_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SWITCHBOARD_NEO4J_HTTP", "off")
+    local = LocalNeo4j(
+        instance=instance_name("no-http"), port=free_port(), extra_conf=TEST_SERVER_CONF
+    )
+    try:
+        result = local.start()
+        assert result.browser_url is None
+        status = local.status()
+        assert status.running and status.browser_url is None and status.http_port is None
+        args = ["--instance", local.instance]
+        plain = CliRunner().invoke(cli, ["neo4j", "status", *args], env=cli_env())
+        assert "browser   off" in plain.stdout
+        refused = CliRunner().invoke(cli, ["browser", *args], env=cli_env())
+        assert refused.exit_code == 1
+        assert "without its HTTP connector" in refused.stderr
+        assert "SWITCHBOARD_NEO4J_HTTP=off" in refused.stderr
+    finally:
+        local.stop()
