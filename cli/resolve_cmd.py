@@ -14,6 +14,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from cli._common import console, handle_errors, print_json, store
+from cli.remote import remote_group, remote_rows, server_url
 from engine import UsageError
 from engine.graph import bind, get_query, library, run_library_query
 
@@ -69,7 +70,9 @@ def resolve_cmd(qualified_name: str, fmt: str, as_of: str | None) -> None:
     # resolution brings the resolved views (pydantic): only this command needs them
     from engine.graph import canonical_document, canonical_json, resolve_group
 
-    if as_of is None:
+    if as_of is None and server_url():
+        group = remote_group(qualified_name)
+    elif as_of is None:
         group = resolve_group(store(quiet=fmt != "tree"), qualified_name)
     else:
         from engine.history import parse_time, resolve_group_as_of
@@ -345,7 +348,10 @@ def groups_list(as_json: bool) -> None:
     'Last update' is the latest updateTime of the group, its registrations,
     its connectors and their catalog targets.
     """
-    rows = run_library_query(store(quiet=as_json), "groups", {})
+    if server_url():
+        rows = remote_rows("groups", {})
+    else:
+        rows = run_library_query(store(quiet=as_json), "groups", {})
     if as_json:
         print_json([_jsonable(row) for row in rows])
         return
@@ -437,7 +443,10 @@ def query_cmd(name: str | None, list_: bool, params: tuple[str, ...], fmt: str) 
         return
     query = get_query(name)
     bound = bind(query, _parse_params(params))
-    rows = run_library_query(store(quiet=fmt != "table"), query.name, bound)
+    if server_url():
+        rows = remote_rows(query.name, _parse_params(params))
+    else:
+        rows = run_library_query(store(quiet=fmt != "table"), query.name, bound)
     if fmt == "json":
         print_json([_jsonable(row) for row in rows])
     elif fmt == "csv":
