@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from cli._common import console, handle_errors, print_json, store
+from cli.remote import remote_findings, server_url
 from engine import NotFoundError, UsageError
 from engine.graph import Store, resolve_groups
 from engine.validate import RULES, Finding, load_snapshot, validate_graph, validate_groups
@@ -78,7 +79,10 @@ def validate_cmd(
         _print_rules(fmt)
         return
     _check_scope(qualified_names, all_groups)
-    findings, scope = _findings(store(quiet=fmt == "json"), qualified_names, all_groups, deep)
+    if server_url():
+        findings, scope = remote_findings(qualified_names, all_groups, deep)
+    else:
+        findings, scope = _findings(store(quiet=fmt == "json"), qualified_names, all_groups, deep)
     errors = sum(f.severity == "error" for f in findings)
     warnings = len(findings) - errors
     failed = errors > 0 or (strict and warnings > 0)
