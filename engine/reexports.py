@@ -14,26 +14,26 @@ when the package is first asked for a name it has not loaded yet.
 
 from __future__ import annotations
 
-import ast
 import importlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 
-def _is_type_checking(test: ast.expr) -> bool:
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
-    )
-
-
 def reexported_names(init_file: str | Path) -> dict[str, tuple[str, str]]:
     """Exported name -> (module, name there), from the ``from module import name [as
     exported]`` statements under a top-level ``if TYPE_CHECKING:`` of ``init_file``."""
+    import ast  # only when a package is first asked for a name
+
+    def is_type_checking(test: ast.expr) -> bool:
+        return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+            isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+        )
+
     tree = ast.parse(Path(init_file).read_text(encoding="utf-8"), filename=str(init_file))
     found: dict[str, tuple[str, str]] = {}
     for node in tree.body:
-        if not (isinstance(node, ast.If) and _is_type_checking(node.test)):
+        if not (isinstance(node, ast.If) and is_type_checking(node.test)):
             continue
         for statement in node.body:
             if isinstance(statement, ast.ImportFrom) and statement.module and not statement.level:
