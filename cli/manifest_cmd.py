@@ -15,6 +15,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 from rich.table import Table
 
 from cli._common import console, err_console, handle_errors, print_json, store
+from cli.remote import RemoteApplyReport, remote_apply, remote_element, server_url
 from engine import ManifestError
 from engine.declare.manifest import (
     DEFAULT_PRUNE_THRESHOLD,
@@ -104,7 +105,7 @@ def render_plan(plan: Plan) -> None:
         console.print(table)
 
 
-def render_summary(report: ApplyReport) -> None:
+def render_summary(report: ApplyReport | RemoteApplyReport) -> None:
     """One line: what changed (or would change)."""
     counts = report.counts
     verb = "would change" if report.dry_run else "changed"
@@ -117,7 +118,7 @@ def render_summary(report: ApplyReport) -> None:
     )
 
 
-def render_warnings(report: ApplyReport) -> None:
+def render_warnings(report: ApplyReport | RemoteApplyReport) -> None:
     """The validator's warnings: applied anyway, but worth fixing."""
     if not report.warnings:
         return
@@ -190,6 +191,16 @@ def apply_cmd(
       switchboard apply -f groups/ --prune
     """
     paths = expand_paths(files)
+    if server_url():
+        remote = remote_apply(
+            paths, dry_run=dry_run, prune=prune, force=force, validate=not no_validate
+        )
+        if as_json:
+            print_json(remote.document)
+            return
+        render_summary(remote)
+        render_warnings(remote)
+        return
     st = store(quiet=as_json)
     with apply_progress(not as_json and not dry_run) as progress:
         report = apply(
@@ -274,26 +285,14 @@ def schema_cmd(output: str | None) -> None:
 @handle_errors
 def get_cmd(name: str, by_guid: bool, as_json: bool) -> None:
     """Show one element: properties, audit fields and outgoing relationships."""
-    st = store(quiet=as_json)
-    found = get_element(st, guid=name) if by_guid else get_element(st, name)
-    rels = get_relationships(st, found.qualifiedName)
-    data = {
-        "typeName": found.typeName,
-        "labels": list(found.labels),
-        "guid": found.guid,
-        **found.element.model_dump(mode="json", exclude_none=True),
-        **found.audit.model_dump(mode="json", exclude_none=True),
-        "relationships": [
-            {
-                "type": r.type,
-                "to": r.to,
-                "toTypeName": r.toTypeName,
-                "version": r.audit.version,
-                **r.relationship.model_dump(mode="json", exclude_none=True),
-            }
-            for r in rels
-        ],
-    }
+    if server_url():
+        data = remote_element(name, by_guid)
+    else:
+        from engine.server import element_document
+
+        st = store(quiet=as_json)
+        found = get_element(st, guid=name) if by_guid else get_element(st, name)
+        data = element_document(found, get_relationships(st, found.qualifiedName))
     if as_json:
         print_json(data)
         return

@@ -51,6 +51,7 @@ if TYPE_CHECKING:
         void_response,
     )
     from engine.server.egeria_paths import URL_MARKERS, VIEW_PREFIX
+    from engine.server.elements_io import element_document
     from engine.server.problems import DocumentError, PreconditionFailed
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "UpdateElementRequestBody",
     "create_server_app",
     "egeria_problem",
+    "element_document",
     "element_from_egeria",
     "guid_response",
     "hash_password",
