@@ -227,10 +227,26 @@ def recording(store: Store, tx: ManagedTransaction, change: ChangeInfo) -> Itera
         _ACTIVE.reset(token)
 
 
+_PAUSED: ContextVar[bool] = ContextVar("switchboard_history_paused", default=False)
+
+
+@contextmanager
+def history_paused() -> Iterator[None]:
+    """Writes in this block (this thread or task) record no change sets: for measuring what
+    recording costs, side by side (benchmarks/history.py). Nothing else should use it."""
+    token = _PAUSED.set(True)
+    try:
+        yield
+    finally:
+        _PAUSED.reset(token)
+
+
 def recorded_work(
     store: Store, change: ChangeInfo, work: Callable[[ManagedTransaction], T]
 ) -> Callable[[ManagedTransaction], T]:
-    """``work`` run with a recorder bound to its transaction."""
+    """``work`` run with a recorder bound to its transaction (unless history is paused)."""
+    if _PAUSED.get():
+        return work
 
     def unit(tx: ManagedTransaction) -> T:
         with recording(store, tx, change):

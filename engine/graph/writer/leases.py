@@ -28,7 +28,7 @@ from neo4j import ManagedTransaction
 from engine.errors import LeaseLostError
 from engine.graph.store import Store
 
-LEASE_STATEMENT_TIMEOUT = 5.0
+LEASE_STATEMENT_TIMEOUT = 10.0
 """Default transaction timeout (seconds) of a lease statement."""
 
 DESIRED_STATES = ("RUNNING", "PAUSED", "STOPPED")
