@@ -38,7 +38,7 @@ UPDATES_PER_ROUND = 2
 round's apply), so updates and applies overlap."""
 
 DUPLICATE_GUIDS = """
-MATCH (n) WHERE n.guid IS NOT NULL
+MATCH (n:Referenceable) WHERE n.guid IS NOT NULL
 WITH n.guid AS guid, count(*) AS count WHERE count > 1
 RETURN guid, count
 """
