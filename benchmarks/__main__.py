@@ -3,7 +3,7 @@
     make bench                       # = .venv/bin/python -m benchmarks
     .venv/bin/python -m benchmarks --only apply,resolve --no-record
 
-Runs ``apply``, ``resolve``, ``validate``, ``egeria_import``, ``daemon_poll`` (each
+Runs ``apply``, ``resolve``, ``validate``, ``egeria_import``, ``daemon_poll``, ``history`` (each
 builds its data from the seeded synthetic generators, so two runs measure the same graphs)
 ``rest`` (the metadata server's REST API beside the engine) and ``cli_latency`` (the commands as fresh processes against a floor, on examples/)
 against two embedded instances it starts once (``bench-suite`` and ``bench-suite-small``,
@@ -49,6 +49,7 @@ def _benchmarks() -> list[Benchmark]:
         cli_latency,
         daemon_poll,
         egeria_import,
+        history,
         resolve,
         rest,
         validate,
@@ -104,6 +105,14 @@ def _benchmarks() -> list[Benchmark]:
                 *("--iterations", "50", "--instance", INSTANCE),
             ],
             rest.main,
+        ),
+        Benchmark(
+            "history",
+            [
+                *("--groups", "10", "--per-group", "100", "--big-groups", "100"),
+                *("--revisions", "10", "--iterations", "10", "--instance", INSTANCE),
+            ],
+            history.main,
         ),
         Benchmark(
             "cli_latency",

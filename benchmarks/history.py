@@ -1,0 +1,205 @@
+"""Benchmark: what recording the change history costs, and reading it (issue 17).
+
+Measured side by side in one run on the same server (its own embedded instance, default
+``bench-history``, which it wipes), each with history recording and without it
+(``engine.graph.writer.history_paused``), alternating which goes first:
+
+* ``bulk apply``: ``--groups`` x ``--per-group`` new connectors (the apply benchmark's
+  manifests: each connector with its connection, endpoint, registration and 2 catalog
+  targets) into an empty database, one transaction;
+* ``archive import``: a synthetic Egeria archive of about the same number of entities;
+* ``1% apply``: an apply changing 1% of the connectors (their displayName) of that set;
+* ``as-of resolve``: after ``--revisions`` applies that each change one connector of every
+  group, ``resolve --as-of`` a time before the last revision, against a live resolve of
+  the same group (both over ``--iterations``, medians);
+* ``history of one element`` against a live ``get`` of it.
+
+The issue's limits: bulk apply and import at most 1.5x, 1% apply at most 1.15x, as-of at
+most 3x a live resolve (100-connector group, 100,000-connector graph, ten revisions),
+history at most 2x a live get. Ratios are printed and appended to benchmarks/RESULTS.md.
+
+    .venv/bin/python -m benchmarks.history [--groups 100] [--per-group 100] [--revisions 10]
+        [--iterations 20] [--big-groups 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from benchmarks.egeria_import import connect, wipe
+from engine.declare import manifest as mf
+from engine.declare.egeria import import_archive, parse_archive
+from engine.graph import Store, get_element, init_schema, resolve_group
+from engine.graph.writer import history_paused
+from engine.history import change_history, resolve_group_as_of
+from tests.world.archives import synthetic_archive
+from tests.world.manifests import write_manifest_files
+
+RESULTS = Path(__file__).parent / "RESULTS.md"
+
+
+def timed(run: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    run()
+    return time.perf_counter() - started
+
+
+def side_by_side(
+    store: Store, rounds: int, prepare: Callable[[], None], run: Callable[[], object]
+) -> tuple[float, float]:
+    """Median seconds of ``run`` with history and without, alternating which goes first;
+    ``prepare`` runs (unmeasured) before each."""
+    with_history: list[float] = []
+    without: list[float] = []
+    for n in range(rounds):
+        order = (True, False) if n % 2 == 0 else (False, True)
+        for record in order:
+            prepare()
+            if record:
+                with_history.append(timed(run))
+            else:
+                with history_paused():
+                    without.append(timed(run))
+    return statistics.median(with_history), statistics.median(without)
+
+
+def changed_files(paths: list[Path], folder: Path, share: float, tag: str) -> list[Path]:
+    """Copies of the group files with ``share`` of each group's connectors renamed."""
+    out = [paths[0]]
+    for path in paths[1:]:
+        doc = json.loads(path.read_text())
+        connectors = doc["integrationGroups"][0]["connectors"]
+        for connector in connectors[: max(1, round(len(connectors) * share))]:
+            connector["displayName"] = f"{connector['displayName']} {tag}"
+        target = folder / f"{tag}-{path.name}"
+        target.write_text(json.dumps(doc))
+        out.append(target)
+    return out
+
+
+def bulk_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[str, float]:
+    paths = write_manifest_files(folder, args.groups, args.per_group)
+    figures: dict[str, float] = {}
+
+    def empty() -> None:
+        wipe(store)
+
+    figures["apply_with"], figures["apply_without"] = side_by_side(
+        store, args.rounds, empty, lambda: mf.apply(store, paths)
+    )
+    archive = parse_archive(synthetic_archive(args.groups * args.per_group * 4), source="bench")
+    figures["import_with"], figures["import_without"] = side_by_side(
+        store, args.rounds, empty, lambda: import_archive(store, archive)
+    )
+    wipe(store)
+    mf.apply(store, paths)
+    one = changed_files(paths, folder, 0.01, "a")
+    other = changed_files(paths, folder, 0.01, "b")
+    flip = [one, other]
+
+    def next_change() -> None:
+        flip.reverse()
+
+    figures["change_with"], figures["change_without"] = side_by_side(
+        store, args.rounds * 2, next_change, lambda: mf.apply(store, flip[0])
+    )
+    return figures
+
+
+def reading_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[str, float]:
+    wipe(store)
+    paths = write_manifest_files(folder, args.big_groups, args.per_group)
+    mf.apply(store, paths)
+    at = datetime.now(UTC)
+    for revision in range(args.revisions):
+        time.sleep(0.01)
+        mf.apply(store, changed_files(paths, folder, 1 / args.per_group, f"r{revision}"))
+    group = "bench:group:000"
+    element = "bench:connector:000:000"
+    live = [timed(lambda: resolve_group(store, group)) for _ in range(args.iterations)]
+    as_of = [timed(lambda: resolve_group_as_of(store, group, at)) for _ in range(args.iterations)]
+    get = [timed(lambda: get_element(store, element)) for _ in range(args.iterations)]
+    history = [timed(lambda: change_history(store, element)) for _ in range(args.iterations)]
+    return {
+        "resolve_live": statistics.median(live),
+        "resolve_as_of": statistics.median(as_of),
+        "get_live": statistics.median(get),
+        "history_one": statistics.median(history),
+    }
+
+
+ROWS = (
+    ("bulk apply (new connectors)", "apply_with", "apply_without", 1.5),
+    ("archive import", "import_with", "import_without", 1.5),
+    ("apply changing 1%", "change_with", "change_without", 1.15),
+    ("resolve --as-of vs live resolve", "resolve_as_of", "resolve_live", 3.0),
+    ("history of one element vs get", "history_one", "get_live", 2.0),
+)
+
+
+def report(figures: dict[str, float], args: argparse.Namespace, argv: list[str]) -> str:
+    lines = [
+        f"## history ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
+        "",
+        f"`python -m benchmarks.history {shlex.join(argv)}` on {platform.node()} "
+        f"(load {' '.join(f'{x:.1f}' for x in os.getloadavg())}); "
+        f"{args.groups * args.per_group} connectors for the writes, "
+        f"{args.big_groups * args.per_group} for the reads after {args.revisions} revisions.",
+        "",
+        "| what | measured (s) | baseline (s) | ratio | limit |",
+        "|---|---|---|---|---|",
+    ]
+    for label, measured, baseline, limit in ROWS:
+        ratio = figures[measured] / figures[baseline]
+        verdict = "ok" if ratio <= limit else "over"
+        lines.append(
+            f"| {label} | {figures[measured]:.4f} | {figures[baseline]:.4f} | "
+            f"{ratio:.2f}x | {limit}x ({verdict}) |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.history")
+    parser.add_argument("--groups", type=int, default=100)
+    parser.add_argument("--per-group", type=int, default=100)
+    parser.add_argument("--big-groups", type=int, default=1000)
+    parser.add_argument("--revisions", type=int, default=10)
+    parser.add_argument("--iterations", type=int, default=20)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--instance", default="bench-history")
+    parser.add_argument("--no-record", action="store_true", help="Do not append to RESULTS.md.")
+    args = parser.parse_args(argv)
+    store, local, started = connect(args.instance)
+    try:
+        init_schema(store)
+        with tempfile.TemporaryDirectory() as tmp:
+            figures = bulk_figures(store, args, Path(tmp))
+            figures.update(reading_figures(store, args, Path(tmp)))
+        wipe(store)
+    finally:
+        store.close()
+        if local is not None and started:
+            local.stop()
+    text = report(figures, args, argv)
+    print(text)
+    if not args.no_record:
+        with RESULTS.open("a", encoding="utf-8") as out:
+            out.write("\n" + text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
