@@ -21,6 +21,7 @@ from engine.declare import manifest as mf
 from engine.declare.egeria import import_archive, read_archive
 from engine.graph import Store
 from engine.graph.writer import wipe_database
+from tests.support.history_checks import assert_history_consistent
 from tests.support.reliability_helpers import DedicatedServer, dump
 from tests.world import synthetic_archive
 from tests.world import write_manifest_files as write_files
@@ -117,11 +118,13 @@ def test_apply_killed_mid_transaction_is_all_or_nothing_and_converges(
     store = crash_server.store
     outcome = assert_all_or_nothing(store, full)
     assert outcome == "none"  # killed before the commit: nothing of it is visible
+    assert_history_consistent(store)  # nor of its change set
 
     report = mf.apply(store, paths)
     assert report.changes > 0
     assert canonical(store) == full
     assert mf.apply(store, paths).changes == 0
+    assert_history_consistent(store)
 
 
 def test_import_killed_mid_transaction_is_all_or_nothing_and_converges(
