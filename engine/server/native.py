@@ -87,6 +87,12 @@ def _with_etag(document: dict[str, Any], version: int, status: int = 200) -> JSO
 
 def add_element_routes(router: APIRouter, store: Store) -> None:
     """Get, create, replace, merge-update and delete one element."""
+    add_element_reads_and_creates(router, store)
+    add_element_updates(router, store)
+
+
+def add_element_reads_and_creates(router: APIRouter, store: Store) -> None:
+    """``GET /elements/{key}`` and ``POST /elements``."""
 
     @router.get(f"{API}/elements/{{key:path}}", summary="One element with its relationships")
     def get_one(key: str, by: KeyKind = "qualifiedName") -> JSONResponse:
@@ -102,6 +108,10 @@ def add_element_routes(router: APIRouter, store: Store) -> None:
         result = create_element(store, element_from_body(body), user=user_of(request))
         status = 201 if result.outcome == "created" else 200
         return _with_etag(write_document(result), result.version, status)
+
+
+def add_element_updates(router: APIRouter, store: Store) -> None:
+    """``PUT``, ``PATCH`` and ``DELETE /elements/{key}``, each honouring ``If-Match``."""
 
     def update(
         request: Request,
