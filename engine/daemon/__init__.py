@@ -52,6 +52,16 @@ if TYPE_CHECKING:
         egeria_provider_report,
     )
     from engine.daemon.herder import Herder
+    from engine.daemon.leases import (
+        DaemonInfo,
+        HeldLease,
+        LeaseKeeper,
+        LeaseSettings,
+        LeaseState,
+        free_registrations,
+        lease_states,
+        live_daemons,
+    )
     from engine.daemon.process import DaemonProcess, configure_logging
     from engine.daemon.runtime import ConnectorRuntime
     from engine.daemon.spec import ConnectorSpec, specs_from_groups
@@ -128,18 +138,23 @@ __all__ = [
     "ConnectorStatus",
     "ControlResult",
     "DaemonConfig",
+    "DaemonInfo",
     "DaemonProcess",
     "DaemonStatus",
     "EgeriaDaemonSettings",
     "Event",
     "GroupStatus",
     "HealthStatus",
+    "HeldLease",
     "Herder",
     "IntegrationConnectorBase",
     "IntegrationConnectorConfig",
     "IntegrationGroupConfig",
     "IntegrationServiceConfig",
     "InvalidTransition",
+    "LeaseKeeper",
+    "LeaseSettings",
+    "LeaseState",
     "Link",
     "ManualClock",
     "MetadataWriter",
@@ -170,9 +185,12 @@ __all__ = [
     "egeria_group_status",
     "egeria_group_summary",
     "egeria_provider_report",
+    "free_registrations",
     "is_egeria_server_config",
     "is_loopback",
+    "lease_states",
     "list_providers",
+    "live_daemons",
     "load_connector_provider",
     "load_provider",
     "next_state",

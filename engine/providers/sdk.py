@@ -33,6 +33,7 @@ from engine.errors import ConnectorConfigError, SecretUnavailableError
 from engine.graph.graphmap import encode_properties
 from engine.graph.store import Store
 from engine.graph.writer import (
+    LeaseFence,
     delete_catalogued_elements,
     link_catalogued_elements,
     upsert_catalogued_elements,
@@ -207,13 +208,26 @@ class MetadataWriter:
     Every element written carries ``metadataSourceQualifiedName``; an element
     that exists under another source (or was authored by a person) is never
     overwritten or deleted, and is reported as a conflict instead.
+
+    When the daemon runs the connector under a lease, ``fence`` makes every write check, in
+    its own transaction, that the daemon still holds it; otherwise
+    :class:`~engine.errors.LeaseLostError` is raised and nothing is written.
     """
 
-    def __init__(self, store: Store, *, source: str, user: str, report: ConnectorReport) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        source: str,
+        user: str,
+        report: ConnectorReport,
+        fence: LeaseFence | None = None,
+    ) -> None:
         self.store = store
         self.source = source
         self.user = user
         self.report = report
+        self.fence = fence
 
     def upsert(
         self, elements: Iterable[CataloguedElement], *, source: str | None = None
@@ -235,7 +249,7 @@ class MetadataWriter:
         if not rows:
             return result
         out = upsert_catalogued_elements(
-            self.store, rows, source=source or self.source, user=self.user
+            self.store, rows, source=source or self.source, user=self.user, fence=self.fence
         )
         for row in out:
             action = row["action"]
@@ -275,7 +289,7 @@ class MetadataWriter:
         if not rows:
             return 0
         return link_catalogued_elements(
-            self.store, rows, source=source or self.source, user=self.user
+            self.store, rows, source=source or self.source, user=self.user, fence=self.fence
         )
 
     def delete(self, qualified_names: Iterable[str], *, source: str | None = None) -> list[str]:
@@ -283,7 +297,9 @@ class MetadataWriter:
         names = list(qualified_names)
         if not names:
             return []
-        guids = delete_catalogued_elements(self.store, names, source=source or self.source)
+        guids = delete_catalogued_elements(
+            self.store, names, source=source or self.source, fence=self.fence
+        )
         self.report.deleted.extend(guids)
         self.report.count("elements_deleted", len(guids))
         return guids
