@@ -25,9 +25,23 @@ How it is stored (the conventions every writer shares)
     placeholder with ``isProxy: true`` and the proxy's unique properties (a
     proxy without a qualifiedName gets ``<typeName>::<guid>`` and
     ``qualifiedNameDerived: true``); a later archive that defines it fills it
-    in place. Imported elements keep the archive's instance header
-    (``version``, ``createTime``, ``updateTime``, ``createdBy``,
-    ``updatedBy``), which makes export -> import reproduce the graph exactly.
+    in place. Imported elements, proxies and relationships keep the archive's
+    instance header: the audit fields (``version``, ``createTime``,
+    ``updateTime``, ``createdBy``, ``updatedBy``) and, under Egeria's names,
+    their home (``metadataCollectionId``, ``metadataCollectionName``,
+    ``instanceProvenanceType``), ``maintainedBy``, and the type's
+    ``typeDefGUID``/``typeDefVersion`` where Egeria's type table differs;
+    classifications keep theirs inside the JSON, under ``header``.
+
+What an export writes
+    an archive Egeria's loader accepts: every instance names its type by
+    ``typeDefName``, ``typeDefGUID`` and ``typeDefVersion`` (:mod:`.typedefs`,
+    from Egeria's ``OpenMetadataType``), every property value its ``typeName``
+    and ``typeGUID``; an imported instance is written with the home and
+    provenance it was imported with, one Switchboard created with the export's
+    own collection (``EXPORT_ARCHIVE``); ``dependsOnArchives`` names the
+    archives home to exported proxies. Export -> import -> export gives the
+    same archive.
 
 Guarantees
     one transaction per archive (all or nothing), MERGE on guid backed by the
@@ -36,8 +50,8 @@ Guarantees
     archives are refused with :class:`~engine.errors.ArchiveError` (exit 2)
     before anything is written.
 
-The rooms: :mod:`.archive` (reading and checking an archive), :mod:`.values` (typed
-property values, both ways), :mod:`.selection` (what an import loads), :mod:`.rows`
+The rooms: :mod:`.archive` (reading and checking an archive), :mod:`.typedefs` (Egeria's
+type identities), :mod:`.values` (typed property values, both ways), :mod:`.selection` (what an import loads), :mod:`.rows`
 (the statement rows it becomes), :mod:`.planning` (against the stored graph),
 :mod:`.importing` (plan and write, one transaction per archive, through
 :mod:`engine.graph.writer`) and :mod:`.export` (stored groups to an archive).
@@ -63,23 +77,37 @@ if TYPE_CHECKING:
         DEFAULT_ARCHIVES_DIR,
         sample_archives_dir,
     )
-    from engine.declare.egeria.export import export_archive, write_archive
+    from engine.declare.egeria.export import ORIGINATOR_LICENSE, export_archive, write_archive
     from engine.declare.egeria.importing import import_archive, import_archives, plan_import
     from engine.declare.egeria.report import ImportReport
+    from engine.declare.egeria.typedefs import (
+        COLLECTION_TYPES,
+        ENUM_TYPES,
+        PRIMITIVE_TYPES,
+        EnumType,
+        TypeDef,
+        type_def,
+    )
     from engine.declare.egeria.values import decode_value, encode_value
     from engine.graph.writer import ImportProgress
 
 __all__ = [
     "ARCHIVES_ENV",
+    "COLLECTION_TYPES",
     "DEFAULT_ARCHIVES_DIR",
+    "ENUM_TYPES",
+    "ORIGINATOR_LICENSE",
+    "PRIMITIVE_TYPES",
     "Archive",
     "ArchiveEntity",
     "ArchiveRelationship",
     "Classification",
     "EntityRef",
+    "EnumType",
     "Header",
     "ImportProgress",
     "ImportReport",
+    "TypeDef",
     "decode_value",
     "encode_value",
     "export_archive",
@@ -89,6 +117,7 @@ __all__ = [
     "plan_import",
     "read_archive",
     "sample_archives_dir",
+    "type_def",
     "write_archive",
 ]
 

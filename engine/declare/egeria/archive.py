@@ -26,13 +26,25 @@ from engine.typesystem import LABEL_PATTERN
 
 @dataclass(frozen=True)
 class Header:
-    """The audit part of an Egeria instance header."""
+    """The audit part of an Egeria instance header, with its home and provenance.
+
+    ``metadata_collection_id``/``_name`` name the instance's home metadata collection,
+    ``instance_provenance_type`` the kind of that collection (``CONTENT_PACK``, ...),
+    ``maintained_by`` who maintains it; ``type_guid``/``type_version`` are the archive's
+    ``typeDefGUID``/``typeDefVersion`` of its type.
+    """
 
     version: int | None = None
     create_time: datetime | None = None
     update_time: datetime | None = None
     created_by: str | None = None
     updated_by: str | None = None
+    metadata_collection_id: str | None = None
+    metadata_collection_name: str | None = None
+    instance_provenance_type: str | None = None
+    maintained_by: tuple[str, ...] = ()
+    type_guid: str | None = None
+    type_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,8 +59,13 @@ class EntityRef:
 
 @dataclass(frozen=True)
 class Classification:
+    """A classification of an entity, with its own instance header and origin."""
+
     type_name: str
     properties: dict[str, Any]
+    header: Header = Header()
+    origin: str | None = None
+    origin_guid: str | None = None
 
 
 @dataclass(frozen=True)
@@ -320,6 +337,9 @@ def _parse_entity(raw: Any, where: str) -> ArchiveEntity:
                 decode_instance_properties(
                     c_raw.get("properties"), f"{where} classification {c_type}"
                 ),
+                _header(c_raw),
+                _opt_str(c_raw.get("classificationOrigin")),
+                _opt_str(c_raw.get("classificationOriginGUID")),
             )
         )
     return ArchiveEntity(guid, type_name, properties, tuple(classifications), _header(raw))
@@ -393,10 +413,22 @@ _NO_HEADER = Header()
 
 def _header(raw: Mapping[str, Any]) -> Header:
     version = raw.get("version")
+    maintainers = raw.get("maintainedBy")
+    type_ = raw.get("type")
+    type_ = type_ if isinstance(type_, Mapping) else {}
+    type_version = type_.get("typeDefVersion")
     return Header(
         version=version if type(version) is int else None,
         create_time=parse_time(raw.get("createTime")),
         update_time=parse_time(raw.get("updateTime")),
         created_by=_opt_str(raw.get("createdBy")),
         updated_by=_opt_str(raw.get("updatedBy")),
+        metadata_collection_id=_opt_str(raw.get("metadataCollectionId")),
+        metadata_collection_name=_opt_str(raw.get("metadataCollectionName")),
+        instance_provenance_type=_opt_str(raw.get("instanceProvenanceType")),
+        maintained_by=tuple(m for m in maintainers if isinstance(m, str) and m)
+        if isinstance(maintainers, list)
+        else (),
+        type_guid=_opt_str(type_.get("typeDefGUID")),
+        type_version=type_version if type(type_version) is int else None,
     )

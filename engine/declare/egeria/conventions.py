@@ -17,8 +17,21 @@ ARCHIVES_ENV = "SWITCHBOARD_EGERIA_ARCHIVES"
 DEFAULT_ARCHIVES_DIR = Path("..") / "shared" / "data" / "egeria-archives"
 """Where the sample archives live, relative to the repository root."""
 
+HEADER_PROPERTIES: tuple[str, ...] = (
+    "metadataCollectionId",
+    "metadataCollectionName",
+    "instanceProvenanceType",
+    "maintainedBy",
+    "typeDefGUID",
+    "typeDefVersion",
+)
+"""Instance-header fields an imported element keeps from its archive, under Egeria's names:
+its home metadata collection, provenance and maintainers, and its type's GUID and version
+where Egeria's type table (:mod:`.typedefs`) would not give the same."""
+
 RESERVED_PROPERTIES: frozenset[str] = frozenset(
     {
+        *HEADER_PROPERTIES,
         "guid",
         "typeName",
         "isProxy",

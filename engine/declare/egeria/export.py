@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -13,42 +14,82 @@ from typing import Any
 from engine.declare.egeria.conventions import (
     DERIVED_QN_FLAG,
     EGERIA_NAMES,
+    HEADER_PROPERTIES,
     PROXY_FLAG,
     RESERVED_PROPERTIES,
     now,
 )
+from engine.declare.egeria.typedefs import type_def
 from engine.declare.egeria.values import instance_properties, millis
 from engine.errors import NotFoundError, UsageError
 from engine.graph.graphmap import decode_properties, to_python
 from engine.graph.store import Store
 from engine.typesystem import RELATIONSHIP_TYPES
 
-TYPE_GUIDS: dict[str, str] = {
-    "IntegrationGroup": "4d7c43ec-983b-40e4-af78-6fb66c4f5136",
-    "IntegrationConnector": "759da11b-ebb6-4382-bdc9-72adc7c922db",
-    "Connection": "114e9f8f-5ff3-4c32-bd37-a7eb42712253",
-    "ConnectorType": "954421eb-33a6-462d-a8ca-b5709a1bd0d4",
-    "Endpoint": "dbc20663-d705-4ff0-8424-80c262c6b8e7",
-    "Anchors": "aa44f302-2e43-4669-a1e7-edaae414fc6e",
-    "RegisteredIntegrationConnector": "7528bcd4-ae4c-47d0-a33f-4aeebbaa92c2",
-    "AssetConnection": "c96593a5-9f42-41c8-82a0-16acafc77c44",
-    "ConnectionConnectorType": "e542cfc1-0b4b-42b9-9921-f0a5a88aaf96",
-    "ConnectToEndpoint": "e2b62ebb-7f7d-4d48-be70-b0859416bc95",
-    "CatalogTarget": "bc5a5eb1-881b-4055-aa2c-78f314282ac2",
-}
-"""Egeria typeDefGUIDs seen in its archives, written on export where known."""
+EXPORT_PROVENANCE = "EXPORT_ARCHIVE"
+"""instanceProvenanceType of the instances Switchboard created (their home is the export)."""
+
+ORIGINATOR = "Switchboard"
+ORIGINATOR_LICENSE = "Apache-2.0"
+"""originatorLicense written when the caller names none."""
+
+ARCHIVE_PROVENANCE = frozenset({"CONTENT_PACK", "EXPORT_ARCHIVE"})
+"""Provenance of instances whose home collection is an archive (metadataCollectionId = its
+archiveGUID): a proxy of such an instance makes the export depend on that archive."""
 
 
-def _instance_type(name: str, category: str) -> dict[str, Any]:
-    out: dict[str, Any] = {"class": "InstanceType", "headerVersion": 1, "typeDefCategory": category}
-    if name in TYPE_GUIDS:
-        out["typeDefGUID"] = TYPE_GUIDS[name]
-    out.update({"typeDefName": name, "typeDefVersion": 1})
-    return out
+@dataclass(frozen=True)
+class _Home:
+    """The export's own metadata collection: the home of what Switchboard created."""
+
+    collection_id: str
+    collection_name: str
+
+    def of(self, props: Mapping[str, Any]) -> dict[str, Any]:
+        """An instance's home: the one it was imported with, else the export's."""
+        if isinstance(props.get("metadataCollectionId"), str):
+            home = {k: props[k] for k in HEADER_PROPERTIES[:3] if props.get(k) is not None}
+            home.setdefault("instanceProvenanceType", EXPORT_PROVENANCE)
+        else:
+            home = {
+                "instanceProvenanceType": EXPORT_PROVENANCE,
+                "metadataCollectionId": self.collection_id,
+                "metadataCollectionName": self.collection_name,
+            }
+        maintainers = props.get("maintainedBy")
+        if isinstance(maintainers, list) and maintainers:
+            home["maintainedBy"] = [str(m) for m in maintainers]
+        return home
 
 
-def _export_header(props: Mapping[str, Any], collection: Mapping[str, Any]) -> dict[str, Any]:
-    out: dict[str, Any] = {"instanceProvenanceType": "EXPORT_ARCHIVE", **collection}
+def _instance_type(
+    name: str, category: str, kept: Mapping[str, Any], what: str, guid: str
+) -> dict[str, Any]:
+    """Egeria's InstanceType of ``name``: the GUID and version kept at import, else the
+    table's; raises :class:`UsageError` for a type Egeria's loader would not know."""
+    known = type_def(name)
+    type_guid = kept.get("typeDefGUID") or (known.guid if known else None)
+    version = kept.get("typeDefVersion") or (known.version if known else 1)
+    if not isinstance(type_guid, str):
+        raise UsageError(
+            f"cannot export {what} {guid}: Egeria has no type named {name!r}, so its archive "
+            "loader would refuse the instance",
+            hint="give the element an Egeria type name (engine/declare/egeria/"
+            "open_metadata_types.json lists them) or export a manifest instead",
+        )
+    return {
+        "class": "InstanceType",
+        "headerVersion": 1,
+        "typeDefCategory": category,
+        "typeDefGUID": type_guid,
+        "typeDefName": name,
+        "typeDefVersion": version,
+    }
+
+
+def _audit(props: Mapping[str, Any]) -> dict[str, Any]:
+    """createdBy, updatedBy, createTime, updateTime and version, as Egeria writes them."""
+    out: dict[str, Any] = {}
     for key in ("createdBy", "updatedBy"):
         if isinstance(props.get(key), str):
             out[key] = props[key]
@@ -56,8 +97,28 @@ def _export_header(props: Mapping[str, Any], collection: Mapping[str, Any]) -> d
         moment = props.get(key)
         if isinstance(moment, datetime):
             out[key] = millis(moment)
+        elif isinstance(moment, int):  # a classification's header keeps epoch millis
+            out[key] = moment
     if isinstance(props.get("version"), int):
         out["version"] = props["version"]
+    return out
+
+
+def _header(
+    props: Mapping[str, Any], home: _Home, category: str, what: str, guid: str
+) -> dict[str, Any]:
+    """The instance header of a stored element or relationship (class and type first)."""
+    type_name = str(props["typeName"]) if category != "RELATIONSHIP_DEF" else what
+    home_fields = home.of(props)
+    maintainers = home_fields.pop("maintainedBy", None)
+    out: dict[str, Any] = {
+        "headerVersion": 1,
+        "type": _instance_type(type_name, category, props, what, guid),
+        **home_fields,
+        **_audit(props),
+    }
+    if maintainers:
+        out["maintainedBy"] = maintainers
     return out
 
 
@@ -69,7 +130,11 @@ def _export_properties(decoded: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def export_archive(
-    store: Store, group_names: Sequence[str], *, archive_name: str | None = None
+    store: Store,
+    group_names: Sequence[str],
+    *,
+    archive_name: str | None = None,
+    originator_license: str = ORIGINATOR_LICENSE,
 ) -> dict[str, Any]:
     """An open metadata archive (a JSON-ready dict) of the named groups' subgraphs.
 
@@ -77,8 +142,15 @@ def export_archive(
     embedded connections, connector types and endpoints), their catalog
     targets and the targets' connections. Elements that are only proxies in
     the graph appear only as relationship-end proxies, as Egeria writes them.
-    Importing the result into an empty database reproduces the same graph.
-    Raises :class:`NotFoundError` naming any group that does not exist.
+    Every instance carries the header Egeria's loader checks: its type's
+    ``typeDefGUID``/``typeDefVersion`` (:mod:`.typedefs`), its home collection and
+    provenance as imported (an element Switchboard created gets the export's own
+    collection, ``EXPORT_ARCHIVE``), audit fields and status; classifications carry
+    theirs. ``dependsOnArchives`` names the archives that are home to exported proxies.
+    The archive's date is the latest change among its instances, so exporting
+    unchanged groups again gives the same archive. Importing the result into an empty
+    database reproduces the same graph. Raises :class:`NotFoundError` naming any group
+    that does not exist, :class:`UsageError` for a type Egeria does not have.
     """
     names = list(dict.fromkeys(group_names))
     if not names:
@@ -86,39 +158,73 @@ def export_archive(
     row = _read_groups(store, names)
     archive_guid = str(uuid.uuid5(uuid.NAMESPACE_URL, "switchboard-export:" + "\n".join(names)))
     name = archive_name or "Switchboard export of " + ", ".join(names)
-    collection = {"metadataCollectionId": archive_guid, "metadataCollectionName": name}
+    home = _Home(archive_guid, name)
     nodes: dict[str, dict[str, Any]] = {}
     for node in row["nodes"]:
         props = {k: to_python(v) for k, v in node["properties"].items()}
         nodes[str(props["guid"])] = props
+    rels = [
+        {**r, "properties": {k: to_python(v) for k, v in r["properties"].items()}}
+        for r in row["relationships"]
+    ]
     entities = [
-        _entity_doc(guid, props, collection)
+        _entity_doc(guid, props, home)
         for guid, props in sorted(nodes.items(), key=lambda kv: (str(kv[1].get("typeName")), kv[0]))
         if not props.get(PROXY_FLAG)
     ]
     relationships = [
-        _relationship_doc(rel, nodes, collection)
-        for rel in sorted(
-            row["relationships"], key=lambda r: (r["type"], str(r["properties"]["guid"]))
-        )
+        _relationship_doc(rel, nodes, home)
+        for rel in sorted(rels, key=lambda r: (r["type"], str(r["properties"]["guid"])))
     ]
+    created = _latest_change([*nodes.values(), *(r["properties"] for r in rels)])
+    properties: dict[str, Any] = {
+        "class": "OpenMetadataArchiveProperties",
+        "archiveGUID": archive_guid,
+        "archiveName": name,
+        "archiveDescription": "Integration groups exported by Switchboard: " + ", ".join(names),
+        "archiveType": "METADATA_EXPORT",
+        "archiveVersion": created,
+        "originatorName": ORIGINATOR,
+        "originatorLicense": originator_license,
+        "creationDate": created,
+    }
+    depends = _archives_depended_on(nodes.values(), archive_guid)
+    if depends:
+        properties["dependsOnArchives"] = depends
     return {
         "class": "OpenMetadataArchive",
-        "archiveProperties": {
-            "class": "OpenMetadataArchiveProperties",
-            "archiveGUID": archive_guid,
-            "archiveName": name,
-            "archiveDescription": "Integration groups exported by Switchboard: " + ", ".join(names),
-            "archiveType": "METADATA_EXPORT",
-            "originatorName": "Switchboard",
-            "creationDate": millis(now()),
-        },
+        "archiveProperties": properties,
         "archiveInstanceStore": {
             "class": "OpenMetadataArchiveInstanceStore",
             "entities": entities,
             "relationships": relationships,
         },
     }
+
+
+def _latest_change(instances: Iterable[Mapping[str, Any]]) -> int:
+    """Epoch millis of the latest updateTime (or createTime) among ``instances``; now if none."""
+    times = [
+        millis(moment)
+        for props in instances
+        for moment in (props.get("updateTime"), props.get("createTime"))
+        if isinstance(moment, datetime)
+    ]
+    return max(times) if times else millis(now())
+
+
+def _archives_depended_on(nodes: Iterable[Mapping[str, Any]], own: str) -> list[str]:
+    """The archives (by archiveGUID) that are home to the exported proxies."""
+    return sorted(
+        {
+            str(props["metadataCollectionId"])
+            for props in nodes
+            if props.get(PROXY_FLAG)
+            and props.get("instanceProvenanceType") in ARCHIVE_PROVENANCE
+            and isinstance(props.get("metadataCollectionId"), str)
+            and props["metadataCollectionId"] != own
+        }
+    )
 
 
 def _read_groups(store: Store, names: list[str]) -> dict[str, Any]:
@@ -137,40 +243,55 @@ def _read_groups(store: Store, names: list[str]) -> dict[str, Any]:
     return rows[0]
 
 
-def _entity_doc(
-    guid: str, props: Mapping[str, Any], collection: Mapping[str, Any]
-) -> dict[str, Any]:
+def _entity_doc(guid: str, props: Mapping[str, Any], home: _Home) -> dict[str, Any]:
     """A stored element (not a proxy) as an EntityDetail."""
     decoded = decode_properties(props)
-    classifications = decoded.get("classifications") or []
     entity: dict[str, Any] = {
         "class": "EntityDetail",
-        "headerVersion": 1,
-        "type": _instance_type(str(props["typeName"]), "ENTITY_DEF"),
-        **_export_header(props, collection),
+        **_header(props, home, "ENTITY_DEF", "element", guid),
         "guid": guid,
     }
+    classifications = [c for c in decoded.get("classifications") or [] if isinstance(c, Mapping)]
     if classifications:
         entity["classifications"] = [
-            {
-                "class": "Classification",
-                "headerVersion": 1,
-                "type": _instance_type(str(c.get("typeName")), "CLASSIFICATION_DEF"),
-                "name": c.get("typeName"),
-                "properties": instance_properties(c.get("properties") or {}),
-                "status": "ACTIVE",
-            }
-            for c in classifications
-            if isinstance(c, Mapping)
+            _classification_doc(c, props, home, guid) for c in classifications
         ]
     entity["properties"] = instance_properties(_export_properties(decoded))
     entity["status"] = "ACTIVE"
     return entity
 
 
-def _proxy_doc(
-    props: Mapping[str, Any], guid: str, collection: Mapping[str, Any]
+def _classification_doc(
+    stored: Mapping[str, Any], element: Mapping[str, Any], home: _Home, guid: str
 ) -> dict[str, Any]:
+    """A classification with its own instance header: the one kept at import, else the
+    element's (home, audit)."""
+    kept = stored.get("header")
+    kept = kept if isinstance(kept, Mapping) else {}
+    type_name = str(stored.get("typeName"))
+    home_of = kept if isinstance(kept.get("metadataCollectionId"), str) else element
+    home_fields = home.of(home_of)
+    maintainers = home_fields.pop("maintainedBy", None)
+    out: dict[str, Any] = {
+        "class": "Classification",
+        "headerVersion": 1,
+        "type": _instance_type(type_name, "CLASSIFICATION_DEF", kept, "classification of", guid),
+        **home_fields,
+        **(_audit(kept) if "createdBy" in kept else _audit(element)),
+    }
+    if maintainers:
+        out["maintainedBy"] = maintainers
+    out["classificationOrigin"] = kept.get("classificationOrigin") or "ASSIGNED"
+    if isinstance(kept.get("classificationOriginGUID"), str):
+        out["classificationOriginGUID"] = kept["classificationOriginGUID"]
+    out["name"] = type_name
+    if stored.get("properties"):
+        out["properties"] = instance_properties(stored["properties"])
+    out["status"] = "ACTIVE"
+    return out
+
+
+def _proxy_doc(props: Mapping[str, Any], guid: str, home: _Home) -> dict[str, Any]:
     """A relationship end as an EntityProxy (a proxy keeps its unique properties)."""
     decoded = decode_properties(props)
     if props.get(PROXY_FLAG):
@@ -181,9 +302,7 @@ def _proxy_doc(
         unique = {"qualifiedName": decoded["qualifiedName"]}
     return {
         "class": "EntityProxy",
-        "headerVersion": 1,
-        "type": _instance_type(str(props["typeName"]), "ENTITY_DEF"),
-        **_export_header(props, collection),
+        **_header(props, home, "ENTITY_DEF", "element", guid),
         "guid": guid,
         "uniqueProperties": instance_properties(unique),
         "status": "ACTIVE",
@@ -191,24 +310,23 @@ def _proxy_doc(
 
 
 def _relationship_doc(
-    rel: Mapping[str, Any],
-    nodes: Mapping[str, Mapping[str, Any]],
-    collection: Mapping[str, Any],
+    rel: Mapping[str, Any], nodes: Mapping[str, Mapping[str, Any]], home: _Home
 ) -> dict[str, Any]:
-    props = {k: to_python(v) for k, v in rel["properties"].items()}
+    props = rel["properties"]
     decoded = decode_properties(props)
     egeria_name = EGERIA_NAMES[rel["type"]]
-    return {
+    out: dict[str, Any] = {
         "class": "Relationship",
-        "headerVersion": 1,
-        "type": _instance_type(egeria_name, "RELATIONSHIP_DEF"),
-        **_export_header(props, collection),
+        **_header(props, home, "RELATIONSHIP_DEF", egeria_name, str(props["guid"])),
         "guid": props["guid"],
-        "entityOneProxy": _proxy_doc(nodes[rel["start"]], rel["start"], collection),
-        "entityTwoProxy": _proxy_doc(nodes[rel["end"]], rel["end"], collection),
-        "properties": instance_properties(_export_properties(decoded)),
-        "status": "ACTIVE",
+        "entityOneProxy": _proxy_doc(nodes[rel["start"]], rel["start"], home),
+        "entityTwoProxy": _proxy_doc(nodes[rel["end"]], rel["end"], home),
     }
+    values = _export_properties(decoded)
+    if values:  # Egeria leaves out a relationship's empty properties
+        out["properties"] = instance_properties(values)
+    out["status"] = "ACTIVE"
+    return out
 
 
 def write_archive(archive: Mapping[str, Any], path: str | os.PathLike[str]) -> Path:

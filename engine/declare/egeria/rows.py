@@ -3,6 +3,7 @@ import statements, whatever the database holds (no database needed)."""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 from collections.abc import Iterable, Mapping
@@ -10,7 +11,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.declare.egeria.archive import Archive, ArchiveEntity, EntityRef, Header
+from engine.declare.egeria.archive import (
+    Archive,
+    ArchiveEntity,
+    Classification,
+    EntityRef,
+    Header,
+)
 from engine.declare.egeria.conventions import (
     DERIVED_QN_FLAG,
     EPOCH,
@@ -20,6 +27,8 @@ from engine.declare.egeria.conventions import (
     now,
 )
 from engine.declare.egeria.selection import SelectedRelationship, Selection
+from engine.declare.egeria.typedefs import type_def
+from engine.declare.egeria.values import millis
 from engine.errors import ArchiveError
 from engine.graph.graphmap import AUDIT_PROPERTIES, encode_properties
 from engine.typesystem import labels_for
@@ -74,6 +83,48 @@ def _audit(header: Header, default_user: str) -> dict[str, Any]:
     }
 
 
+def kept_header(type_name: str, header: Header) -> dict[str, Any]:
+    """The instance-header fields an element or relationship keeps from its archive
+    (:data:`~engine.declare.egeria.conventions.HEADER_PROPERTIES`); the type's GUID and
+    version only where :func:`~engine.declare.egeria.typedefs.type_def` differs."""
+    out: dict[str, Any] = {}
+    if header.metadata_collection_id:
+        out["metadataCollectionId"] = header.metadata_collection_id
+    if header.metadata_collection_name:
+        out["metadataCollectionName"] = header.metadata_collection_name
+    if header.instance_provenance_type:
+        out["instanceProvenanceType"] = header.instance_provenance_type
+    if header.maintained_by:
+        out["maintainedBy"] = list(header.maintained_by)
+    known = type_def(type_name)
+    if header.type_guid and (known is None or known.guid != header.type_guid):
+        out["typeDefGUID"] = header.type_guid
+    if header.type_version and (known is None or known.version != header.type_version):
+        out["typeDefVersion"] = header.type_version
+    return out
+
+
+def classification_doc(classification: Classification) -> dict[str, Any]:
+    """A classification as the element stores it (JSON): type, properties and, under
+    ``header``, what its archive said of its home, audit and origin."""
+    c = classification
+    header: dict[str, Any] = kept_header(c.type_name, c.header)
+    audit = {
+        "version": c.header.version,
+        "createTime": millis(c.header.create_time) if c.header.create_time else None,
+        "updateTime": millis(c.header.update_time) if c.header.update_time else None,
+        "createdBy": c.header.created_by,
+        "updatedBy": c.header.updated_by,
+        "classificationOrigin": c.origin,
+        "classificationOriginGUID": c.origin_guid,
+    }
+    header.update((k, v) for k, v in audit.items() if v is not None)
+    doc: dict[str, Any] = {"typeName": c.type_name, "properties": _jsonable(c.properties)}
+    if header:
+        doc["header"] = header
+    return doc
+
+
 @dataclass
 class NodeRow:
     guid: str
@@ -109,11 +160,9 @@ def entity_row(entity: ArchiveEntity, archive: Archive, warnings: list[str]) -> 
         model[key] = _storable(key, value, where, warnings)
     if _set_identity(model, entity.type_name, entity.guid):
         warnings.append(f"{where}: no qualifiedName; using {model['qualifiedName']!r}")
+    model.update(kept_header(entity.type_name, entity.header))
     if entity.classifications:
-        model["classifications"] = [
-            {"typeName": c.type_name, "properties": _jsonable(c.properties)}
-            for c in entity.classifications
-        ]
+        model["classifications"] = [classification_doc(c) for c in entity.classifications]
         anchor = next(
             (
                 c.properties["anchorGUID"]
@@ -157,6 +206,7 @@ def proxy_row(ref: EntityRef, archive: Archive, warnings: list[str]) -> NodeRow:
             continue
         model[key] = _storable(key, value, where, warnings)
     _set_identity(model, type_name, ref.guid)
+    model.update(kept_header(type_name, ref.header))
     model[PROXY_FLAG] = True
     return NodeRow(
         ref.guid,
@@ -247,6 +297,10 @@ def relationship_rows(archive: Archive, sel: Selection) -> RelationshipRows:
                 continue
             model[key] = _storable(key, value, where, warnings)
         model["guid"] = rel.source.guid
+        header = rel.source.header
+        if rel.name != rel.source.type_name:  # read under an old name: its type GUID is not ours
+            header = dataclasses.replace(header, type_guid=None, type_version=None)
+        model.update(kept_header(rel.name, header))
         props = encode_properties(model)
         audit = _audit(rel.source.header, default_user)
         wanted.append((rel, props, audit, write_row({**props, **audit})))

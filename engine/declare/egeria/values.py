@@ -7,46 +7,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from engine.declare.egeria.conventions import EPOCH
+from engine.declare.egeria.typedefs import COLLECTION_TYPES, ENUM_TYPES, PRIMITIVE_TYPES
 from engine.errors import ArchiveError
 
-PRIMITIVES: dict[str, tuple[str, str | None]] = {
-    "string": ("OM_PRIMITIVE_TYPE_STRING", "b34a64b9-554a-42b1-8f8a-7d5c2339f9c4"),
-    "boolean": ("OM_PRIMITIVE_TYPE_BOOLEAN", "3863f010-611c-41fe-aaae-5d4d427f863b"),
-    "int": ("OM_PRIMITIVE_TYPE_INT", "7fc49104-fd3a-46c8-b6bf-f16b6074cd35"),
-    "long": ("OM_PRIMITIVE_TYPE_LONG", "33a91510-92ee-4825-9f49-facd7a6f9db6"),
-    "double": ("OM_PRIMITIVE_TYPE_DOUBLE", None),
-    "date": ("OM_PRIMITIVE_TYPE_DATE", None),
-}
-
 LONG_PROPERTIES: frozenset[str] = frozenset({"refreshTimeInterval"})
-
-ENUMS: dict[str, tuple[str, dict[str, int]]] = {
-    "permittedSynchronization": (
-        "PermittedSynchronization",
-        {"BOTH_DIRECTIONS": 0, "TO_THIRD_PARTY": 1, "FROM_THIRD_PARTY": 2, "OTHER": 99},
-    ),
-    "deleteMethod": (
-        "DeleteMethod",
-        {"ARCHIVE": 0, "SOFT_DELETE": 1, "LOOK_FOR_LINEAGE": 2, "PURGE": 3, "OTHER": 99},
-    ),
-    "activityStatus": (
-        "ActivityStatus",
-        {
-            "REQUESTED": 0,
-            "APPROVED": 1,
-            "WAITING": 2,
-            "ACTIVATING": 3,
-            "IN_PROGRESS": 4,
-            "COMPLETED": 5,
-            "INVALID": 6,
-            "IGNORED": 7,
-            "FAILED": 8,
-            "CANCELLED": 9,
-            "OTHER": 99,
-        },
-    ),
-}
-"""Property name -> (Egeria enum type, symbolic name -> ordinal), used on export."""
+"""Properties Egeria types as ``long`` even when the value would fit an ``int``."""
 
 
 _TIMES: dict[int, datetime] = {}
@@ -150,57 +115,102 @@ def millis(value: datetime) -> int:
 
 
 def _primitive(type_name: str, value: Any) -> dict[str, Any]:
-    category, guid = PRIMITIVES[type_name]
-    out: dict[str, Any] = {
+    category, guid = PRIMITIVE_TYPES[type_name]
+    return {
         "class": "PrimitivePropertyValue",
         "headerVersion": 1,
         "instancePropertyCategory": "PRIMITIVE",
+        "typeGUID": guid,
+        "typeName": type_name,
+        "primitiveDefCategory": category,
+        "primitiveValue": value,
     }
-    if guid:
-        out["typeGUID"] = guid
-    out.update({"typeName": type_name, "primitiveDefCategory": category, "primitiveValue": value})
+
+
+def _primitive_type(name: str, value: Any) -> str | None:
+    """The Egeria primitive type a Python value is written as (None: not a primitive)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        wide = name in LONG_PROPERTIES or not -(2**31) <= value < 2**31
+        return "long" if wide else "int"
+    if isinstance(value, float):
+        return "double"
+    if isinstance(value, datetime):
+        return "date"
+    if isinstance(value, str):
+        return "string"
+    return None
+
+
+def _element_type(items: list[tuple[str, Any]]) -> str:
+    """The one primitive type of a collection's items, or ``object`` when they differ."""
+    kinds = {_primitive_type(name, value) for name, value in items}
+    if kinds == {"int", "long"}:
+        return "long"
+    if len(kinds) == 1 and None not in kinds:
+        return str(kinds.pop())
+    return "object"
+
+
+def _collection(category: str, type_name: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "class": category.title() + "PropertyValue",
+        "headerVersion": 1,
+        "instancePropertyCategory": category,
+    }
+    if type_name in COLLECTION_TYPES:
+        out["typeGUID"] = COLLECTION_TYPES[type_name]
+    out["typeName"] = type_name
     return out
 
 
+def _enum(name: str, value: Any) -> dict[str, Any] | None:
+    enum = ENUM_TYPES.get(name)
+    if enum is None or not isinstance(value, str) or value not in enum.values:
+        return None
+    ordinal, description = enum.values[value]
+    return {
+        "class": "EnumPropertyValue",
+        "headerVersion": 1,
+        "instancePropertyCategory": "ENUM",
+        "typeGUID": enum.guid,
+        "typeName": enum.name,
+        "ordinal": ordinal,
+        "symbolicName": value,
+        "description": description,
+    }
+
+
 def encode_value(name: str, value: Any) -> dict[str, Any]:
-    """A Python value -> Egeria's typed property value (the inverse of :func:`decode_value`)."""
-    enum = ENUMS.get(name)
-    if enum is not None and isinstance(value, str) and value in enum[1]:
-        return {
-            "class": "EnumPropertyValue",
-            "headerVersion": 1,
-            "instancePropertyCategory": "ENUM",
-            "typeName": enum[0],
-            "ordinal": enum[1][value],
-            "symbolicName": value,
-        }
-    if isinstance(value, bool):
-        return _primitive("boolean", value)
-    if isinstance(value, int):
-        wide = name in LONG_PROPERTIES or not -(2**31) <= value < 2**31
-        return _primitive("long" if wide else "int", value)
-    if isinstance(value, float):
-        return _primitive("double", value)
-    if isinstance(value, datetime):
+    """A Python value -> Egeria's typed property value (the inverse of :func:`decode_value`).
+
+    Every value names its type (``typeName``, ``typeGUID``): primitives their
+    PrimitiveDefCategory, maps ``map<string,X>`` by their values' one type (else
+    ``map<string,object>``), arrays ``array<string>`` or ``array<int>``, and the values of
+    :data:`~engine.declare.egeria.typedefs.ENUM_TYPES` their enum, with its description.
+    """
+    enum = _enum(name, value)
+    if enum is not None:
+        return enum
+    primitive = _primitive_type(name, value)
+    if primitive == "date":
         return _primitive("date", millis(value))
+    if primitive is not None:
+        return _primitive(primitive, value)
     if isinstance(value, Mapping):
-        return {
-            "class": "MapPropertyValue",
-            "headerVersion": 1,
-            "instancePropertyCategory": "MAP",
-            "mapValues": instance_properties(value),
-            "mapElementCount": len(value),
-        }
+        items = [(str(k), v) for k, v in value.items() if v is not None]
+        out = _collection("MAP", f"map<string,{_element_type(items) if items else 'string'}>")
+        out.update(mapValues=instance_properties(value), mapElementCount=len(items))
+        return out
     if isinstance(value, list | tuple):
-        return {
-            "class": "ArrayPropertyValue",
-            "headerVersion": 1,
-            "instancePropertyCategory": "ARRAY",
-            "arrayCount": len(value),
-            "arrayValues": instance_properties(
-                {str(i): item for i, item in enumerate(value)}, name
-            ),
-        }
+        kind = _element_type([(name, item) for item in value]) if value else "string"
+        out = _collection("ARRAY", f"array<{kind}>")
+        out.update(
+            arrayCount=len(value),
+            arrayValues=instance_properties({str(i): item for i, item in enumerate(value)}, name),
+        )
+        return out
     return _primitive("string", str(value))
 
 
