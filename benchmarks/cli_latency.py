@@ -11,6 +11,7 @@ command within 1.5x of the floor.
 
     .venv/bin/python -m benchmarks.cli_latency                # embedded instance bench-cli
     .venv/bin/python -m benchmarks.cli_latency --runs 20
+    .venv/bin/python -m benchmarks.cli_latency --baseline ../old-checkout   # old and new side by side
     NEO4J_URI=... SWITCHBOARD_BENCH_ALLOW_WIPE=1 .venv/bin/python -m benchmarks.cli_latency
 """
 
@@ -93,15 +94,23 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, _children_cpu() - cpu_before
 
 
-def measure(env: dict[str, str], runs: int) -> dict[str, Timings]:
-    """``runs`` rounds after one warm-up, the order rotating so no command always goes first."""
-    todo = commands()
+def measure(env: dict[str, str], runs: int, baseline: Path | None) -> dict[str, Timings]:
+    """``runs`` rounds after one warm-up, the order rotating so no command always goes first;
+    with ``baseline`` (another checkout), its commands too, in the same rounds."""
+    todo = {label: (argv, env) for label, argv in commands().items()}
+    if baseline is not None:
+        baseline_env = {**env, "PYTHONPATH": str(baseline)}
+        todo |= {
+            f"baseline: {label}": (argv, baseline_env)
+            for label, argv in commands().items()
+            if label != FLOOR
+        }
     labels = list(todo)
     timings = {label: Timings() for label in labels}
     for round_ in range(runs + 1):
         shift = round_ % len(labels)
         for label in labels[shift:] + labels[:shift]:
-            wall, cpu = run_once(todo[label], env)
+            wall, cpu = run_once(*todo[label])
             if round_ > 0:
                 timings[label].wall.append(wall)
                 timings[label].cpu.append(cpu)
@@ -125,7 +134,8 @@ def report(timings: dict[str, Timings]) -> list[str]:
     over = [
         label
         for label, t in timings.items()
-        if statistics.median(t.wall) > TARGET_RATIO * floor_wall
+        if not label.startswith("baseline")
+        and statistics.median(t.wall) > TARGET_RATIO * floor_wall
     ]
     lines.append("")
     lines.append(
@@ -164,6 +174,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--instance", default="bench-cli", help="embedded instance to use")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     parser.add_argument("--keep-running", action="store_true", help="leave the instance up")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a checkout of another version: its commands run in the same rounds "
+        "(PYTHONPATH=BASELINE) and are reported as 'baseline: ...'",
+    )
     args = parser.parse_args(argv)
     raw = argv if argv is not None else sys.argv[1:]
     command = "python -m benchmarks.cli_latency" + (" " + shlex.join(raw) if raw else "")
@@ -178,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
     load_start = os.getloadavg()[0]
     try:
         prepare(settings, env)
-        timings = measure(env, args.runs)
+        timings = measure(env, args.runs, args.baseline)
     finally:
         if local is not None and started_here and not args.keep_running:
             local.stop()
