@@ -38,6 +38,7 @@ from engine.errors import (
     StoreUnavailableError,
 )
 from engine.graph.store import Store
+from engine.graph.writer import LeaseFence
 from engine.providers.sdk import (
     CataloguedElement,
     ConnectorContext,
@@ -87,6 +88,8 @@ class ConnectorRuntime:
         self.failure = Failure()
         self.backoff = Backoff()
         self.instance = Instance()
+        self.fence: LeaseFence | None = None
+        """Under connector leases: what every write of the connector must prove."""
 
     # ------------------------------------------------------------ identity
     @property
@@ -262,6 +265,7 @@ class ConnectorRuntime:
             resources=inst.resources,
             stop_event=inst.stop_event,
         )
+        context.writer.fence = self.fence
         return choice.provider.create_connector(), context, choice.provider
 
     def _release_secrets(self) -> None:
@@ -349,6 +353,7 @@ class ConnectorRuntime:
             source=context.metadata_source,
             user=context.user_id,
             report=ConnectorReport(),
+            fence=self.fence,
         )
         writer.upsert([CataloguedElement("ConnectorActivityReport", qn, props)])
         report.count("activity_reports")

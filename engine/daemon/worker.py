@@ -24,6 +24,7 @@ from engine.daemon.states import ConnectorState
 from engine.daemon.status import ConnectorStatus
 from engine.errors import NotFoundError
 from engine.graph.store import Store
+from engine.graph.writer import LeaseFence
 
 log = logging.getLogger("switchboard.daemon")
 
@@ -56,6 +57,8 @@ class Worker:
         self.wakeup = threading.Event()
         """Set when there is work to do sooner than the next tick."""
         self._busy = 0
+        self.fence_for: Callable[[str], LeaseFence] | None = None
+        """Under connector leases: the fence of a registration's writes (set by the herder)."""
 
     # ---------------------------------------------------------- state table
     def specs(self) -> dict[str, ConnectorSpec]:
@@ -66,6 +69,8 @@ class Worker:
     def add(self, spec: ConnectorSpec) -> None:
         """A new connector, INITIALIZED (the next tick starts it)."""
         runtime = ConnectorRuntime(spec, store=self.store, config=self.config, clock=self.clock)
+        if self.fence_for is not None:
+            runtime.fence = self.fence_for(spec.identity)
         with self.lock:
             self.runtimes[spec.identity] = runtime
 
