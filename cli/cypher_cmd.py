@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from cli._common import console, handle_errors, store
-from cli.cypher_view import FORMATS, print_error, show_result
+from cli.cypher_view import FORMATS, literal, print_error, show_result
 from engine import SwitchboardError, UsageError, switchboard_home
 from engine.graph import Store, evaluate_parameter, parse_parameter_value, run_cypher
 
@@ -181,8 +181,6 @@ class Session:
         self.params.update(value)
 
     def _show_params(self) -> None:
-        from cli.cypher_view import literal
-
         if not self.params:
             click.echo("no parameters")
         for key, value in sorted(self.params.items()):
