@@ -17,6 +17,7 @@ may also be an Egeria integration daemon's ``OMAGServerConfig``
     # egeriaServerConfig: integration-daemon.config   (instead of serverName and groups)
     api: {host: 127.0.0.1, port: 7447, token: env:SWITCHBOARD_DAEMON_TOKEN}
     # beyond loopback without a token: a generated one, or insecureNoToken: true
+    # leases: {leaseSeconds: 10, renewSeconds: 3}   # share the groups with other daemons
 """
 
 from __future__ import annotations
@@ -51,6 +52,15 @@ class ApiConfig(BaseModel):
     enabled: bool = True
 
 
+class LeaseConfig(BaseModel):
+    """Running under connector leases, shared with other daemons naming the same groups."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    lease_seconds: float = Field(10.0, alias="leaseSeconds", gt=0)
+    renew_seconds: float = Field(3.0, alias="renewSeconds", gt=0)
+
+
 class DaemonConfig(BaseModel):
     """Everything the supervisor needs besides the graph."""
 
@@ -76,6 +86,10 @@ class DaemonConfig(BaseModel):
     """An Egeria ``OMAGServerConfig`` file (relative to this one) whose localServerName and
     integration groups this daemon runs, with this file's aliases and other settings."""
     api: ApiConfig = Field(default_factory=lambda: ApiConfig())
+    leases: LeaseConfig | None = None
+    """When set, the daemon runs only the connectors whose lease it holds, and spreads the
+    connectors of its groups over every live daemon that names them
+    (:mod:`engine.daemon.assignment`)."""
 
     @classmethod
     def from_file(cls, path: Path) -> DaemonConfig:
