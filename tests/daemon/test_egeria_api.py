@@ -397,3 +397,63 @@ def test_open_lineage_events_reach_the_connectors_that_consume_them(
     assert reports["lineage"]["statistics"]["openLineageEvents"] == 1
     assert reports["lineage"]["statistics"]["openLineageEventFailures"] == 1
     assert "openLineageEvents" not in reports["healthy"]["statistics"]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "message_id"),
+    [
+        ("integration-connectors/refresh", {"name": 7}, "SWITCHBOARD-DAEMON-400-002"),
+        (
+            "integration-connectors/configuration-properties",
+            {"connectorName": "healthy", "configurationProperties": ["a"]},
+            "SWITCHBOARD-DAEMON-400-002",
+        ),
+        (
+            "integration-connectors/configuration-properties",
+            {"connectorName": "healthy", "mergeUpdate": "yes", "configurationProperties": {}},
+            "SWITCHBOARD-DAEMON-400-002",
+        ),
+        (
+            "integration-connectors/healthy/endpoint-network-address",
+            {"string": 42},
+            "SWITCHBOARD-DAEMON-400-002",
+        ),
+        (
+            "integration-connectors/healthy/connection",
+            {"class": "Connection", "displayName": {"not": "text"}},
+            "SWITCHBOARD-DAEMON-400-004",
+        ),
+        (
+            "integration-connectors/healthy/connection",
+            {"qualifiedName": 12},
+            "SWITCHBOARD-DAEMON-400-004",
+        ),
+    ],
+)
+def test_requests_that_do_not_fit_change_nothing(
+    store: Store,
+    daemon: tuple[Supervisor, TestClient],
+    path: str,
+    body: dict[str, Any],
+    message_id: str,
+) -> None:
+    _, client = daemon
+    before = get_element(store, "egeria:connection:healthy").audit.version
+    response = client.post(f"{BASE}/{path}", json=body)
+    assert response.status_code == 200
+    check_error(response.json(), "VoidResponse", http_code=400, message_id=message_id)
+    assert get_element(store, "egeria:connection:healthy").audit.version == before
+
+
+def test_nested_configuration_values_are_stored_as_given(
+    store: Store, daemon: tuple[Supervisor, TestClient]
+) -> None:
+    _, client = daemon
+    nested = {"key": "egeria-healthy", "tables": {"include": ["a", "b"], "depth": 2}}
+    response = client.post(
+        f"{BASE}/integration-connectors/configuration-properties",
+        json={"connectorName": "healthy", "configurationProperties": nested},
+    ).json()
+    assert response == {"class": "VoidResponse", "relatedHTTPCode": 200}
+    read = client.get(f"{BASE}/integration-connectors/healthy/configuration-properties").json()
+    assert read["properties"] == nested
