@@ -17,7 +17,9 @@ from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from cli.main import cli
 from engine import UsageError
 from engine.declare import manifest as mf
 from engine.declare.egeria import (
@@ -279,7 +281,9 @@ def test_switchboard_elements_get_the_exports_home(store: Store) -> None:
         assert "maintainedBy" not in instance
 
 
-def test_a_type_egeria_does_not_have_is_refused(store: Store, tmp_path: Path) -> None:
+def test_a_type_egeria_does_not_have_is_refused(
+    store: Store, cli_env: dict[str, str], tmp_path: Path
+) -> None:
     manifest = yaml.safe_load((ROOT / "examples" / "files-group.yaml").read_text())
     manifest["elements"][0]["typeName"] = "NotAnEgeriaType"
     path = tmp_path / "odd.yaml"
@@ -288,3 +292,10 @@ def test_a_type_egeria_does_not_have_is_refused(store: Store, tmp_path: Path) ->
     with pytest.raises(UsageError) as caught:
         export_archive(store, ["Switchboard:IntegrationGroup:files"])
     assert "'NotAnEgeriaType'" in caught.value.message
+    out = tmp_path / "odd.omarchive"
+    result = CliRunner().invoke(
+        cli, ["export-archive", "Switchboard:IntegrationGroup:files", "-o", str(out)], env=cli_env
+    )
+    assert result.exit_code == 2, result.output
+    assert "NotAnEgeriaType" in result.output
+    assert not out.exists()
