@@ -90,7 +90,8 @@ def add_error_handlers(app: FastAPI) -> None:
     def answer(request: Request, exc: SwitchboardError) -> JSONResponse:
         status = status_for(exc)
         if is_egeria_path(request.url.path):
-            return JSONResponse(egeria_problem(exc, status), status_code=status)
+            # Egeria answers HTTP 200 and carries the failure in the envelope
+            return JSONResponse(egeria_problem(exc, status))
         return JSONResponse(native_problem(exc), status_code=status)
 
     @app.exception_handler(SwitchboardError)

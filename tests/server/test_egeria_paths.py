@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from cli.main import cli
-from engine.graph import Store, find_element, get_element
+from engine.graph import Store, find_element, get_element, group_fingerprints
 from engine.graph.writer import wipe_database
 from tests.server.conftest import SERVER_NAME
 from tests.server.worked_example import (
@@ -233,3 +233,23 @@ def test_another_server_name_or_view_service_is_not_found(client: TestClient) ->
         document = client.post(f"{base}/endpoints", json=body).json()
         assert document["relatedHTTPCode"] == 404
         assert "no view service" in document["exceptionErrorMessage"]
+
+
+def test_a_malformed_egeria_request_is_refused_in_the_envelope(client: TestClient) -> None:
+    response = client.post(f"{CONNECTION_MAKER}/connections", json=["not", "a", "body"])
+    assert response.status_code == 200
+    document = response.json()
+    assert set(document) <= ENVELOPE_ERROR_FIELDS
+    assert document["relatedHTTPCode"] == 422
+
+
+def test_changes_over_rest_change_what_a_daemon_polls(client: TestClient, store: Store) -> None:
+    build_through_egeria(poster(client))
+    before = group_fingerprints(store, [GROUP])
+    connection = get_element(store, "Example:Connection:secrets-store").guid
+    post = poster(client)
+    post(
+        f"/connections/{connection}/update",
+        {"properties": {"configurationProperties": {"secretsCollectionName": "other"}}},
+    )
+    assert group_fingerprints(store, [GROUP]) != before
