@@ -193,7 +193,12 @@ def apply_cmd(
     paths = expand_paths(files)
     if server_url():
         remote = remote_apply(
-            paths, dry_run=dry_run, prune=prune, force=force, validate=not no_validate
+            paths,
+            dry_run=dry_run,
+            prune=prune,
+            force=force,
+            prune_threshold=prune_threshold,
+            validate=not no_validate,
         )
         if as_json:
             print_json(remote.document)

@@ -125,7 +125,13 @@ class RemoteApplyReport:
 
 
 def remote_apply(
-    paths: Sequence[Path], *, dry_run: bool, prune: bool, force: bool, validate: bool
+    paths: Sequence[Path],
+    *,
+    dry_run: bool,
+    prune: bool,
+    force: bool,
+    prune_threshold: float,
+    validate: bool,
 ) -> RemoteApplyReport:
     """Check the files here (errors name them), then apply them on the server as one
     manifest (YAML documents), all or nothing."""
@@ -140,6 +146,7 @@ def remote_apply(
         "dryRun": str(dry_run).lower(),
         "prune": str(prune).lower(),
         "force": str(force).lower(),
+        "pruneThreshold": str(prune_threshold),
         "validate": str(validate).lower(),
     }
     response = _request(

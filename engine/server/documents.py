@@ -12,6 +12,7 @@ from typing import Any
 
 from engine.declare.egeria import export_archive, import_archive, parse_archive
 from engine.declare.manifest import (
+    DEFAULT_PRUNE_THRESHOLD,
     apply_documents,
     documents_from_text,
     dump_document,
@@ -32,6 +33,7 @@ def apply_text(
     dry_run: bool = False,
     prune: bool = False,
     force: bool = False,
+    prune_threshold: float = DEFAULT_PRUNE_THRESHOLD,
     validate: bool = True,
     user: str | None = None,
 ) -> dict[str, Any]:
@@ -52,6 +54,7 @@ def apply_text(
         dry_run=dry_run,
         prune=prune,
         force=force,
+        prune_threshold=prune_threshold,
         validator=validate_in_transaction if validate else None,
         user=user,
     )

@@ -17,6 +17,7 @@ from fastapi import APIRouter, Body, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
+from engine.declare.manifest import DEFAULT_PRUNE_THRESHOLD
 from engine.errors import ConflictError, NotFoundError, UsageError
 from engine.graph.elements import (
     create_element,
@@ -349,6 +350,9 @@ def add_document_routes(router: APIRouter, store: Store) -> None:
         dry_run: Annotated[bool, Query(alias="dryRun")] = False,
         prune: bool = False,
         force: bool = False,
+        prune_threshold: Annotated[
+            float, Query(alias="pruneThreshold", ge=0.0, le=1.0)
+        ] = DEFAULT_PRUNE_THRESHOLD,
         validate: bool = True,
     ) -> JSONResponse:
         from engine.server.documents import apply_text
@@ -363,6 +367,7 @@ def add_document_routes(router: APIRouter, store: Store) -> None:
             dry_run=dry_run,
             prune=prune,
             force=force,
+            prune_threshold=prune_threshold,
             validate=validate,
             user=user_of(request),
         )
