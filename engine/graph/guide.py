@@ -2,10 +2,11 @@
 
 One source: the guide lists :func:`engine.graph.querylib.library`, the same queries
 ``switchboard query --list`` lists, each with its description, parameters and result
-columns and one runnable block: the query, preceded by ``:params {...};`` with example
-values when it has parameters (Browser runs the two statements one after the other).
-A click on the block puts it in the editor, to edit the values; its play icon runs it.
-The embedded default serves the page next to Browser (:mod:`engine.local.browser`).
+columns, a ``:params`` block with example values (when it has parameters) and the
+query itself. Browser marks both blocks runnable: a click puts one in the editor, its
+play icon runs it. (One block of both statements would run in one click, but Browser
+shows a multi-statement run as a status per statement, without the rows.) The embedded default serves the page next to Browser
+(:mod:`engine.local.browser`).
 """
 
 from __future__ import annotations
@@ -44,9 +45,9 @@ def guide_html(queries: Sequence[LibraryQuery]) -> str:
         '<article class="guide switchboard-library">\n'
         f"<h3>{escape(GUIDE_TITLE)}</h3>\n"
         "<p>The queries of <code>switchboard query --list</code>, generated from the files in "
-        "<code>cypher/library/</code>. The play icon of a block runs it, its "
-        "<code>:params</code> first; a click on its text copies it into the editor to "
-        "change the example values.</p>\n"
+        "<code>cypher/library/</code>. The play icon of a block runs it; a click on its "
+        "text copies it into the editor. A query with parameters has a "
+        "<code>:params</code> block to run first, with example values to edit.</p>\n"
         f'<ul class="library-index">{index}</ul>\n'
         f"{sections}"
         "</article>\n"
@@ -76,11 +77,11 @@ def _section(query: LibraryQuery) -> str:
         )
         parameters = (
             f"<table><tr><th>parameter</th><th>type</th><th>meaning</th></tr>{rows}</table>"
+            f'<pre class="runnable library-params">{escape(params_command(query.parameters))}'
+            "</pre>"
         )
-        statement = f"{params_command(query.parameters)};\n{query_body(query)}"
     else:
         parameters = "<p>Parameters: none</p>"
-        statement = query_body(query)
     return (
         f'<section class="library-query" id="query-{escape(query.name)}" '
         f'data-query-name="{escape(query.name)}">\n'
@@ -88,7 +89,7 @@ def _section(query: LibraryQuery) -> str:
         f"<p>{escape(query.description)}</p>\n"
         f"{parameters}\n"
         f"<p>Returns: {escape(query.returns)}</p>\n"
-        f'<pre mode="cypher" class="runnable library-statement">{escape(statement)}</pre>\n'
+        f'<pre mode="cypher" class="runnable library-statement">{escape(query_body(query))}</pre>\n'
         "</section>\n"
     )
 
