@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from engine.server.egeria_bodies import (
         EGERIA_REQUEST_BODIES,
         PROPERTIES_CLASS_TYPES,
+        RELATED_FIELDS,
         FilterRequestBody,
         NewElementRequestBody,
         NewRelationshipRequestBody,
@@ -59,6 +60,7 @@ __all__ = [
     "DEFAULT_SERVER_PORT",
     "EGERIA_REQUEST_BODIES",
     "PROPERTIES_CLASS_TYPES",
+    "RELATED_FIELDS",
     "TOKEN_LIFETIME",
     "URL_MARKERS",
     "VIEW_PREFIX",

@@ -25,7 +25,7 @@ from engine.egeria_rest import (
     ffdc_envelope,
 )
 from engine.errors import SwitchboardError
-from engine.graph.records import StoredElement, StoredRelationship
+from engine.graph.records import EGERIA_NAME_BY_REL_TYPE, StoredElement, StoredRelationship
 from engine.model import ELEMENT_MODELS, Referenceable, Relationship
 from engine.server.elements_io import element_from_body, relationship_from_body
 from engine.server.problems import DocumentError
@@ -174,26 +174,84 @@ def _versions(audit: Any) -> dict[str, Any]:
     }
 
 
-def root_element(found: StoredElement) -> dict[str, Any]:
-    """Egeria's OpenMetadataRootElement for a stored element: its header and properties."""
+RELATED_FIELDS: dict[str, tuple[str, bool]] = {
+    "AssetConnection": ("connections", True),
+    "ConnectionConnectorType": ("connectorType", False),
+    "ConnectToEndpoint": ("endpoint", False),
+    "EmbeddedConnection": ("embeddedConnections", True),
+}
+"""An outgoing relationship of this model -> the field of Egeria's OpenMetadataRootElement
+(AttributedMetadataElement) that lists it, and whether that field is a list."""
+
+
+def _header(guid: str, type_name: str, audit: Any) -> dict[str, Any]:
+    return {
+        "class": "ElementHeader",
+        "guid": guid,
+        "status": "ACTIVE",
+        "type": {
+            "typeName": type_name,
+            "superTypeNames": [t for t in _supertypes(type_name) if t != type_name],
+        },
+        "versions": _versions(audit),
+    }
+
+
+def related_summary(relationship: StoredRelationship, target: StoredElement) -> dict[str, Any]:
+    """Egeria's RelatedMetadataElementSummary: an outgoing relationship and its end 2."""
+    type_name = EGERIA_NAME_BY_REL_TYPE[relationship.type]
+    names = {
+        k: str(v)
+        for k, v in (
+            ("qualifiedName", target.qualifiedName),
+            ("displayName", target.element.displayName),
+        )
+        if v is not None
+    }
+    return {
+        "class": "RelatedMetadataElementSummary",
+        "relationshipHeader": _header(relationship.guid, type_name, relationship.audit),
+        "relationshipProperties": {
+            "class": f"{type_name}Properties",
+            "typeName": type_name,
+            **relationship.relationship.model_dump(
+                mode="json", exclude_none=True, exclude={"guid"}
+            ),
+        },
+        "relatedElement": {
+            "class": "MetadataElementSummary",
+            **_header(target.guid, target.typeName, target.audit),
+            "properties": names,
+        },
+        "relatedElementAtEnd1": False,
+    }
+
+
+def root_element(
+    found: StoredElement,
+    related: list[tuple[StoredRelationship, StoredElement]] | None = None,
+) -> dict[str, Any]:
+    """Egeria's OpenMetadataRootElement for a stored element: its header and properties, and
+    the outgoing relationships of this model (``related``: each with its end 2) in the
+    fields Egeria lists them in (:data:`RELATED_FIELDS`)."""
     properties = found.element.model_dump(mode="json", exclude_none=True)
     properties.pop("guid", None)
     extended = properties.pop("properties", None)
     properties.pop("typeName", None)
     bean = {v: k for k, v in PROPERTIES_CLASS_TYPES.items()}.get(found.typeName)
-    header = {
-        "class": "ElementHeader",
-        "guid": found.guid,
-        "status": "ACTIVE",
-        "type": {
-            "typeName": found.typeName,
-            "superTypeNames": [t for t in _supertypes(found.typeName) if t != found.typeName],
-        },
-        "versions": _versions(found.audit),
-    }
+    links: dict[str, Any] = {}
+    for relationship, target in related or []:
+        where = RELATED_FIELDS.get(EGERIA_NAME_BY_REL_TYPE[relationship.type])
+        if where is not None:
+            summary = related_summary(relationship, target)
+            if where[1]:
+                links.setdefault(where[0], []).append(summary)
+            else:
+                links[where[0]] = summary
     return {
         "class": "OpenMetadataRootElement",
-        "elementHeader": header,
+        "elementHeader": _header(found.guid, found.typeName, found.audit),
+        **links,
         "properties": {
             "class": bean or "ReferenceableProperties",
             "typeName": found.typeName,
@@ -210,9 +268,12 @@ def _supertypes(type_name: str) -> list[str]:
         return []
 
 
-def root_element_response(found: StoredElement) -> dict[str, Any]:
-    """Egeria's OpenMetadataRootElementResponse."""
-    return ffdc_envelope("OpenMetadataRootElementResponse", element=root_element(found))
+def root_element_response(
+    found: StoredElement,
+    related: list[tuple[StoredRelationship, StoredElement]] | None = None,
+) -> dict[str, Any]:
+    """Egeria's OpenMetadataRootElementResponse (with ``related``, see :func:`root_element`)."""
+    return ffdc_envelope("OpenMetadataRootElementResponse", element=root_element(found, related))
 
 
 def root_elements_response(found: list[StoredElement]) -> dict[str, Any]:
@@ -226,8 +287,6 @@ def relationship_response(
     relationship: StoredRelationship, end1_guid: str, end2_guid: str
 ) -> dict[str, Any]:
     """Egeria's OpenMetadataRelationshipResponse for one relationship (a catalog target)."""
-    from engine.graph.records import EGERIA_NAME_BY_REL_TYPE
-
     element = {
         "relationshipGUID": relationship.guid,
         "relationshipType": {"typeName": EGERIA_NAME_BY_REL_TYPE[relationship.type]},

@@ -45,11 +45,17 @@ from engine.graph.elements import (
     update_element,
 )
 from engine.graph.querylib import run_library_query
-from engine.graph.records import ElementRow, RelationshipRow, StoredElement
+from engine.graph.records import (
+    EGERIA_NAME_BY_REL_TYPE,
+    ElementRow,
+    RelationshipRow,
+    StoredElement,
+)
 from engine.graph.store import Store
 from engine.graph.writer import write_elements_tx, write_relationships_tx
 from engine.model import CatalogTarget, Referenceable, Relationship
 from engine.server.egeria_bodies import (
+    RELATED_FIELDS,
     FilterRequestBody,
     NewElementRequestBody,
     NewRelationshipRequestBody,
@@ -189,7 +195,7 @@ class EgeriaViews:
                 urlMarker,
                 "OpenMetadataRootElementResponse",
                 "retrieve",
-                lambda: root_element_response(self.element(guid)),
+                lambda: self.retrieve(guid),
             )
 
         @router.post(f"{base}/update", summary=f"Egeria: update one of {collection}")
@@ -226,6 +232,16 @@ class EgeriaViews:
                 return void_response()
 
             return self.answer(serverName, urlMarker, "VoidResponse", "delete", work)
+
+    def retrieve(self, guid: str) -> dict[str, Any]:
+        """One element with its outgoing relationships of this model and their ends."""
+        found = self.element(guid)
+        related = [
+            (r, get_element(self.store, r.to))
+            for r in get_relationships(self.store, found.qualifiedName)
+            if EGERIA_NAME_BY_REL_TYPE[r.type] in RELATED_FIELDS
+        ]
+        return root_element_response(found, related)
 
     def create(self, element: Referenceable, body: NewElementRequestBody, user: str | None) -> str:
         """Create ``element``, with its link to ``parentGUID`` in the same transaction."""

@@ -81,7 +81,17 @@ def test_retrieve_by_name_and_search_return_root_elements(client: TestClient, st
     guid = element["elementHeader"]["guid"]
     one = post(f"/connections/{guid}/retrieve", {})
     assert one["class"] == "OpenMetadataRootElementResponse"
-    assert one["element"] == element
+    assert one["element"]["properties"] == element["properties"]
+    retrieved = one["element"]
+    assert retrieved["connectorType"]["relatedElement"]["properties"]["qualifiedName"] == (
+        "Example:ConnectorType:SqlDatabaseCataloguer"
+    )
+    assert retrieved["endpoint"]["relatedElement"]["properties"]["qualifiedName"] == (
+        "Example:Endpoint:warehouse-db"
+    )
+    [embedded] = retrieved["embeddedConnections"]
+    assert embedded["relationshipProperties"]["position"] == 1
+    assert embedded["relationshipProperties"]["displayName"] == "warehouse-secrets"
     searched = post(
         "/connector-types/by-search-string",
         {"class": "SearchStringRequestBody", "searchString": "Secrets"},

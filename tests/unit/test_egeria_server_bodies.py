@@ -14,10 +14,19 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from engine import Audit, CatalogTarget, Connection, Element, NotFoundError
+from engine import (
+    Audit,
+    CatalogTarget,
+    Connection,
+    ConnectionConnectorType,
+    ConnectorType,
+    Element,
+    NotFoundError,
+)
 from engine.graph import StoredElement, StoredRelationship
 from engine.server import (
     EGERIA_REQUEST_BODIES,
+    RELATED_FIELDS,
     DocumentError,
     NewElementRequestBody,
     UpdateElementRequestBody,
@@ -142,6 +151,18 @@ OPEN_METADATA_RELATIONSHIP = ELEMENT_HEADER - {"guid"} | {
     "elementGUIDAtEnd2",
     "elementAtEnd2",
 }
+
+# metadataelements.RelatedMetadataElementSummary
+RELATED_METADATA_ELEMENT_SUMMARY = TYPE_PROPERTY | {
+    "relationshipHeader",
+    "relationshipProperties",
+    "effectiveFromTime",
+    "effectiveToTime",
+    "relatedElement",
+    "relatedElementAtEnd1",
+}
+# metadataelements.MetadataElementSummary extends ElementHeader (properties: Map<String, String>)
+METADATA_ELEMENT_SUMMARY = ELEMENT_HEADER | {"properties"}
 
 WHEN = datetime(2026, 1, 31, 9, 15, tzinfo=UTC)
 AUDIT = Audit(version=3, createTime=WHEN, updateTime=WHEN, createdBy="ann", updatedBy="bob")
@@ -285,3 +306,31 @@ def test_extended_properties_of_a_modelled_type_are_its_own_properties() -> None
     assert element.model_dump()["usesBlockingCalls"] is True
     with pytest.raises(DocumentError, match="typeName: required"):
         element_from_egeria({"qualifiedName": "q"}, default_type=None)
+
+
+def test_a_connections_relationships_are_egerias_related_element_summaries() -> None:
+    connection = stored(Connection(qualifiedName="c"), "Connection")
+    connector_type = StoredElement(
+        ConnectorType(qualifiedName="t", displayName="T"),
+        AUDIT,
+        ("Referenceable", "ConnectorType"),
+        "guid-t",
+        "ConnectorType",
+    )
+    link = StoredRelationship(
+        "CONNECTION_CONNECTOR_TYPE",
+        "c",
+        "t",
+        "ConnectorType",
+        ConnectionConnectorType(guid="r1"),
+        AUDIT,
+    )
+    element = root_element_response(connection, [(link, connector_type)])["element"]
+    check_root_element(element)
+    summary = element["connectorType"]
+    assert set(summary) <= RELATED_METADATA_ELEMENT_SUMMARY
+    assert set(summary["relationshipHeader"]) <= ELEMENT_HEADER
+    assert set(summary["relatedElement"]) <= METADATA_ELEMENT_SUMMARY
+    assert summary["relatedElement"]["properties"] == {"qualifiedName": "t", "displayName": "T"}
+    assert summary["relationshipHeader"]["type"]["typeName"] == "ConnectionConnectorType"
+    assert {name for name, _ in RELATED_FIELDS.values()} <= OPEN_METADATA_ROOT_ELEMENT
