@@ -168,6 +168,17 @@ def prepare(settings: Neo4jSettings, env: dict[str, str]) -> None:
     run_once([switchboard_script(), "apply", "-f", str(EXAMPLES)], env)
 
 
+def commit_of(checkout: Path) -> str:
+    """The short commit id a checkout holds (``unknown`` when git cannot tell)."""
+    done = subprocess.run(
+        ["git", "-C", str(checkout), "rev-parse", "--short", "HEAD"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip() or "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.cli_latency", description=__doc__)
     parser.add_argument("--runs", type=int, default=10, help="timed rounds (after one warm-up)")
@@ -183,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     raw = argv if argv is not None else sys.argv[1:]
     command = "python -m benchmarks.cli_latency" + (" " + shlex.join(raw) if raw else "")
+    if args.baseline is not None:  # recorded as the commit it holds, not a local path
+        command = command.replace(str(args.baseline), f"<checkout of {commit_of(args.baseline)}>")
     settings, local, started_here = server(args.instance)
     env = {
         **os.environ,
