@@ -12,7 +12,7 @@ Under ``/servers/{serverName}/api/open-metadata/{urlMarker}``, answering for the
     POST /connections/{guid}/endpoints/{guid}/attach|detach
     POST /connections/{guid}/embedded-connections/{guid}/attach|detach
     POST /assets/{guid}/connections/{guid}/attach|detach
-    POST /integration-groups/{guid}/integration-connectors/{guid}        register (…/delete)
+    POST /integration-groups/{guid}/integration-connectors/{guid}        register (…/delete)  VoidResponse
     GET  /integration-connectors/{guid}/integration-groups               the groups of a connector
     POST /integration-connectors/{guid}/catalog-targets/{elementGUID}    add      GUIDResponse
     POST /catalog-targets/{relationshipGUID}/update | /remove
@@ -329,12 +329,10 @@ class EgeriaViews:
                 )
                 group = self.element(groupGUID).qualifiedName
                 connector = self.element(connectorGUID).qualifiedName
-                result = save_relationship(
-                    self.store, registration, group, connector, user=user_of(request)
-                )
-                return guid_response(result.guid)
+                save_relationship(self.store, registration, group, connector, user=user_of(request))
+                return void_response()
 
-            return self.answer(serverName, urlMarker, "GUIDResponse", "register", work)
+            return self.answer(serverName, urlMarker, "VoidResponse", "register", work)
 
         @router.post(f"{base}/delete", summary="Egeria: unregister a connector from a group")
         def unregister(

@@ -263,3 +263,14 @@ def test_changes_over_rest_change_what_a_daemon_polls(client: TestClient, store:
         {"properties": {"configurationProperties": {"secretsCollectionName": "other"}}},
     )
     assert group_fingerprints(store, [GROUP]) != before
+
+
+def test_a_connector_is_unregistered_from_its_group(client: TestClient, store: Store) -> None:
+    build_through_egeria(poster(client))
+    post = poster(client, ASSET_MAKER)
+    group, connector = get_element(store, GROUP).guid, get_element(store, CONNECTOR).guid
+    path = f"/integration-groups/{group}/integration-connectors/{connector}/delete"
+    assert post(path, {}) == {"class": "VoidResponse", "relatedHTTPCode": 200}
+    assert [g["connectors"] for g in client.get("/api/v1/groups").json()] == [0]
+    assert find_element(store, CONNECTOR) is not None
+    assert post(path, {})["relatedHTTPCode"] == 404

@@ -210,7 +210,7 @@ def build_through_egeria(post: Post) -> None:
             "refreshTimeInterval": 30,
         },
     }
-    _guid(post(f"/integration-groups/{group}/integration-connectors/{connector}", registration))
+    _void(post(f"/integration-groups/{group}/integration-connectors/{connector}", registration))
     target = {
         "class": "NewRelationshipRequestBody",
         "properties": {"class": "CatalogTargetProperties", "catalogTargetName": "warehouse"},
