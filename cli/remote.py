@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from engine import SwitchboardError, UsageError
 
@@ -75,13 +76,14 @@ def remote_group(qualified_name: str) -> ResolvedGroup:
     """A group resolved by the server (its canonical JSON, read back into the views)."""
     from engine import ResolvedGroup
 
-    response = _request("GET", f"/api/v1/groups/{qualified_name}")
+    response = _request("GET", f"/api/v1/groups/{quote(qualified_name, safe='')}")
     return ResolvedGroup.model_validate_json(response.content)
 
 
 def remote_rows(query: str, params: dict[str, str]) -> list[dict[str, Any]]:
     """The rows of library query ``query`` run by the server (times as ISO text)."""
-    response = _request("POST", f"/api/v1/queries/{query}", json={"parameters": params})
+    path = f"/api/v1/queries/{quote(query, safe='')}"
+    response = _request("POST", path, json={"parameters": params})
     rows: list[dict[str, Any]] = response.json()
     return rows
 
@@ -89,7 +91,8 @@ def remote_rows(query: str, params: dict[str, str]) -> list[dict[str, Any]]:
 def remote_element(name: str, by_guid: bool) -> dict[str, Any]:
     """One element as ``switchboard get --json`` prints it."""
     params = {"by": "guid"} if by_guid else {}
-    document: dict[str, Any] = _request("GET", f"/api/v1/elements/{name}", params=params).json()
+    path = f"/api/v1/elements/{quote(name, safe='')}"
+    document: dict[str, Any] = _request("GET", path, params=params).json()
     return document
 
 

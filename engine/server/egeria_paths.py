@@ -32,7 +32,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
 
-from engine.errors import NotFoundError, SwitchboardError
+from engine.errors import ConflictError, NotFoundError, SwitchboardError
 from engine.graph.elements import (
     add_catalog_target,
     create_element,
@@ -45,6 +45,7 @@ from engine.graph.elements import (
     update_element,
 )
 from engine.graph.querylib import run_library_query
+from engine.graph.reader import read_elements_tx
 from engine.graph.records import (
     EGERIA_NAME_BY_REL_TYPE,
     ElementRow,
@@ -272,6 +273,11 @@ class EgeriaViews:
         link_row = RelationshipRow.of(relationship, ends[0], ends[1])
 
         def work(tx: Any) -> str:
+            if read_elements_tx(self.store, tx, [element.qualifiedName], timestamps=False):
+                raise ConflictError(
+                    f"{element.qualifiedName} already exists",
+                    hint="update it (.../update), or create the new element under another name",
+                )
             written = write_elements_tx(self.store, tx, [element_row], user=user)[0]
             write_relationships_tx(self.store, tx, [link_row], user=user)
             return written.guid

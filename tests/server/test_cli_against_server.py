@@ -78,3 +78,18 @@ def test_an_unreachable_server_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = run(env, "groups", "list")
     assert code == 1
     assert "cannot reach the metadata server" in err
+
+
+def test_names_that_need_escaping_reach_the_server_intact(
+    remote_env: dict[str, str | None], live_url: str
+) -> None:
+    import httpx
+
+    name = "odd name/with #hash?and%percent"
+    created = httpx.post(
+        f"{live_url}/api/v1/elements", json={"typeName": "Endpoint", "qualifiedName": name}
+    )
+    assert created.status_code == 201
+    code, out, err = run(remote_env, "get", name, "--json")
+    assert code == 0, err
+    assert json.loads(out)["qualifiedName"] == name

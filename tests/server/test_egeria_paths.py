@@ -274,3 +274,22 @@ def test_a_connector_is_unregistered_from_its_group(client: TestClient, store: S
     assert [g["connectors"] for g in client.get("/api/v1/groups").json()] == [0]
     assert find_element(store, CONNECTOR) is not None
     assert post(path, {})["relatedHTTPCode"] == 404
+
+
+def test_creating_a_linked_element_under_a_taken_name_is_a_conflict(
+    client: TestClient, store: Store
+) -> None:
+    build_through_egeria(poster(client))
+    connector = get_element(store, CONNECTOR).guid
+    before = get_element(store, "Example:Connection:secrets-store")
+    refused = poster(client)(
+        "/connections",
+        {
+            "properties": {"class": "ConnectionProperties", "qualifiedName": before.qualifiedName},
+            "parentGUID": connector,
+            "parentRelationshipTypeName": "AssetConnection",
+        },
+    )
+    assert refused["relatedHTTPCode"] == 409
+    after = get_element(store, before.qualifiedName)
+    assert (after.version, after.element) == (before.version, before.element)
