@@ -27,8 +27,15 @@ if TYPE_CHECKING:
         is_loopback,
         stored_api_token,
     )
+    from engine.daemon.assignment import (
+        FENCE_WATCH_SECONDS,
+        LeaseCoordinator,
+        RoundResult,
+        Share,
+        fair_share,
+    )
     from engine.daemon.clock import Clock, ManualClock, SystemClock
-    from engine.daemon.config import DEFAULT_PORT, ApiConfig, DaemonConfig
+    from engine.daemon.config import DEFAULT_PORT, ApiConfig, DaemonConfig, LeaseConfig
     from engine.daemon.egeria_config import (
         EGERIA_IGNORED_SECTIONS,
         EGERIA_SERVER_CONFIG_CLASS,
@@ -119,6 +126,7 @@ __all__ = [
     "EGERIA_IGNORED_SECTIONS",
     "EGERIA_SERVER_CONFIG_CLASS",
     "ENTRY_POINT_GROUP",
+    "FENCE_WATCH_SECONDS",
     "INTEGRATION_CONNECTOR_STATUSES",
     "INTEGRATION_GROUP_STATUSES",
     "TOKEN_ENV",
@@ -152,6 +160,8 @@ __all__ = [
     "IntegrationGroupConfig",
     "IntegrationServiceConfig",
     "InvalidTransition",
+    "LeaseConfig",
+    "LeaseCoordinator",
     "LeaseKeeper",
     "LeaseSettings",
     "LeaseState",
@@ -165,9 +175,11 @@ __all__ = [
     "ResolvedConnection",
     "ResolvedEmbedded",
     "ResolvedEndpoint",
+    "RoundResult",
     "RunOnceReport",
     "SecretsStore",
     "SecretsStoreProvider",
+    "Share",
     "Supervisor",
     "SystemClock",
     "TokenSource",
@@ -185,6 +197,7 @@ __all__ = [
     "egeria_group_status",
     "egeria_group_summary",
     "egeria_provider_report",
+    "fair_share",
     "free_registrations",
     "is_egeria_server_config",
     "is_loopback",

@@ -20,19 +20,22 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from engine.daemon.assignment import LeaseCoordinator
 from engine.daemon.clock import Clock
 from engine.daemon.config import DaemonConfig
+from engine.daemon.leases import LeaseKeeper
 from engine.daemon.spec import ConnectorSpec, blocking_errors, group_specs, specs_from_groups
 from engine.daemon.status import GroupStatus
 from engine.daemon.worker import SpecChange, Worker
 from engine.errors import NotFoundError, StoreError
 from engine.graph.resolve import group_fingerprints, resolve_existing_groups, resolve_groups
 from engine.graph.store import Store
+from engine.graph.writer import set_desired_state
 from engine.resolved import ResolvedGroup
 
 log = logging.getLogger("switchboard.daemon")
@@ -169,6 +172,10 @@ class Herder:
         self._group_specs: dict[str, tuple[Any, list[ConnectorSpec]]] = {}
         """group qualifiedName -> (fingerprint and blocking errors, its specs)."""
         self._reload_lock = threading.RLock()
+        self.leases: LeaseCoordinator | None = None
+        """Set by :meth:`use_leases`: only the connectors whose lease this daemon holds run."""
+        self._eligible: list[ConnectorSpec] = []
+        """Under leases: every connector of the configured groups (held or not)."""
 
     # --------------------------------------------------------------- loading
     def load(self) -> bool:
@@ -276,8 +283,77 @@ class Herder:
         """One hash of every configured group's fingerprint, read now."""
         return combined_fingerprint(self.read_fingerprints())
 
+    # ---------------------------------------------------------------- leases
+    def use_leases(self, keeper: LeaseKeeper) -> LeaseCoordinator:
+        """Run only the connectors whose lease ``keeper`` holds, sharing the configured groups
+        with other daemons (:mod:`engine.daemon.assignment`); the coordinator, not started."""
+        self.leases = LeaseCoordinator(
+            keeper, stop=self._stop_connectors, changed=self._held_changed
+        )
+        self.worker.fence_for = keeper.fence
+        return self.leases
+
+    def _held_specs(self) -> list[ConnectorSpec]:
+        """The connectors of the configured groups whose lease this daemon holds, unless the
+        operator stopped them."""
+        assert self.leases is not None
+        keeper = self.leases.keeper
+        held = []
+        for spec in self._eligible:
+            grant = keeper.holds(spec.identity)
+            if grant is not None and grant.desired_state != "STOPPED":
+                held.append(spec)
+        return held
+
+    def _stop_connectors(self, registrations: Collection[str]) -> None:
+        """Stop and forget the connectors of ``registrations`` now (leases lost or given up)."""
+        for registration in registrations:
+            self.worker.remove(registration, "its lease is no longer this daemon's")
+
+    def _held_changed(self) -> None:
+        with self._reload_lock:
+            self._reconcile(self._held_specs())
+            self._follow_desired_states()
+
+    def _follow_desired_states(self) -> None:
+        """Pause or resume each running connector as its lease's desiredState says."""
+        assert self.leases is not None
+        keeper = self.leases.keeper
+        for runtime in self.worker.all():
+            grant = keeper.holds(runtime.identity)
+            paused = grant is not None and grant.desired_state == "PAUSED"
+            if runtime.schedule.paused != paused:
+                (self.worker.pause if paused else self.worker.resume)(runtime.identity)
+
+    def set_desired_state(self, name: str | None, state: str) -> list[str]:
+        """Record ``state`` with the lease of connector ``name`` (every connector of the
+        groups when None), wherever it runs; the connectors named. Raises NotFoundError."""
+        specs = [s for s in self._eligible if name is None or name in (s.name, s.identity)]
+        if not specs:
+            raise NotFoundError(
+                f"no connector named '{name}' in this daemon's groups",
+                hint="'switchboard daemon status' lists the connectors",
+            )
+        set_desired_state(self.store, [s.identity for s in specs], state)
+        if self.leases is not None:
+            self.leases.run_round()
+        return [s.name for s in specs]
+
     def reconcile(self, specs: Sequence[ConnectorSpec]) -> dict[str, list[str]]:
-        """Bring the worker's connectors in line with ``specs``; returns what was done."""
+        """Bring the worker's connectors in line with ``specs`` (under leases: those of them
+        whose lease this daemon holds); returns what was done."""
+        if self.leases is None:
+            return self._reconcile(specs)
+        first = not self._eligible and not self.leases.eligible
+        self._eligible = list(specs)
+        self.leases.set_eligible(spec.identity for spec in specs)
+        if first:
+            self.leases.run_round()
+        done = self._reconcile(self._held_specs())
+        self._follow_desired_states()
+        return done
+
+    def _reconcile(self, specs: Sequence[ConnectorSpec]) -> dict[str, list[str]]:
         done: dict[str, list[str]] = {
             "started": [],
             "restarted": [],

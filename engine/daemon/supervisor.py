@@ -37,6 +37,7 @@ from engine.daemon.herder import (
     Validator,
     default_validator,
 )
+from engine.daemon.leases import LeaseKeeper, LeaseSettings
 from engine.daemon.runtime import ConnectorRuntime
 from engine.daemon.status import DaemonStatus, HealthStatus, RunOnceReport
 from engine.daemon.worker import Worker
@@ -75,6 +76,8 @@ class Supervisor:
             resolution=resolution,
             validator=validator or default_validator,
         )
+        if config.leases is not None:
+            self.herder.use_leases(lease_keeper(store, config))
         self.tick_seconds = tick_seconds
         self.started_at = self.clock.now()
         self._stop = threading.Event()
@@ -106,6 +109,8 @@ class Supervisor:
                 break
             self._stop.wait(min(5.0, self.config.poll_interval))
         herder.next_poll_mono = self.clock.monotonic() + self.config.poll_interval
+        if herder.leases is not None:
+            herder.leases.start()
         poller: threading.Thread | None = None
         while not stop_event.is_set() and not self._stop.is_set():
             self.tick()
@@ -130,8 +135,11 @@ class Supervisor:
         self.worker.wakeup.set()
 
     def shutdown(self) -> None:
-        """Disconnect every connector (in parallel, each within the disconnect timeout)."""
+        """Disconnect every connector (in parallel, each within the disconnect timeout), then
+        give up their leases."""
         self.worker.shutdown()
+        if self.herder.leases is not None:
+            self.herder.leases.shutdown()
 
     def run_once(self, *, timeout: float | None = None) -> RunOnceReport:
         """Start every connector, refresh each once, disconnect; the report.
@@ -174,11 +182,15 @@ class Supervisor:
         return self.worker.restart(name, only_failed=only_failed)
 
     def pause(self, name: str | None = None) -> list[str]:
-        """See :meth:`Worker.pause`."""
+        """See :meth:`Worker.pause`; under leases, kept with the lease (whoever holds it)."""
+        if self.herder.leases is not None:
+            return self.herder.set_desired_state(name, "PAUSED")
         return self.worker.pause(name)
 
     def resume(self, name: str | None = None) -> list[str]:
-        """See :meth:`Worker.resume`."""
+        """See :meth:`Worker.resume`; under leases, kept with the lease (whoever holds it)."""
+        if self.herder.leases is not None:
+            return self.herder.set_desired_state(name, "RUNNING")
         return self.worker.resume(name)
 
     def publish_open_lineage_event(self, event: str) -> list[str]:
@@ -272,3 +284,20 @@ class Supervisor:
             reloads=herder.reloads,
             groups=herder.group_statuses(),
         )
+
+
+def lease_keeper(store: Store, config: DaemonConfig) -> LeaseKeeper:
+    """This process's lease keeper for ``config`` (which has ``leases``)."""
+    assert config.leases is not None
+    api = config.api
+    return LeaseKeeper(
+        store,
+        name=config.server_name,
+        api_url=f"http://{api.host}:{api.port}" if api.enabled else None,
+        groups=tuple(config.groups),
+        settings=LeaseSettings(
+            lease_seconds=config.leases.lease_seconds,
+            renew_seconds=config.leases.renew_seconds,
+            statement_timeout=min(3.0, config.leases.renew_seconds),
+        ),
+    )

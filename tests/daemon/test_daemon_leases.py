@@ -1,0 +1,107 @@
+"""Two daemons sharing one group under connector leases, in-process, against the server.
+
+Rounds are run by hand (``run_round``) instead of on the coordinator's timer, so each step
+is decided by the test; leases, heartbeats and the clock of expiry are the server's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from engine.daemon import LeaseCoordinator, Share, Supervisor, fair_share, lease_states
+from engine.graph import Store
+from tests.support import daemon_fakes
+from tests.support.daemon_helpers import Holder, connector, group, make_supervisor, wait_for
+
+pytestmark = pytest.mark.timeout(120)
+
+NAMES = [f"c{i}" for i in range(6)]
+
+
+@pytest.fixture(autouse=True)
+def _reset_fakes() -> Iterator[None]:
+    daemon_fakes.reset()
+    yield
+    daemon_fakes.reset()
+
+
+def leased(store: Store, holder: Holder, name: str) -> Supervisor:
+    return make_supervisor(store, holder, serverName=name, leases={}, api={"enabled": False})
+
+
+def coordinator(sup: Supervisor) -> LeaseCoordinator:
+    assert sup.herder.leases is not None
+    return sup.herder.leases
+
+
+def running(sup: Supervisor) -> set[str]:
+    return {rt.name for rt in sup.worker.all()}
+
+
+def test_fair_share_claims_up_to_the_ceiling_and_releases_only_for_a_starving_daemon() -> None:
+    assert fair_share(300, 0, []) == Share(claim=300, release=0)
+    joined = [fair_share(300, 100, [100, 100, 0]) for _ in range(3)]
+    assert {(s.claim, s.release) for s in joined} == {(0, 25)}
+    newcomer = fair_share(300, 0, [100, 100, 100])
+    assert (newcomer.claim, newcomer.release) == (75, 0)
+    # 301 over four: one above the floor keeps its extra connector unless someone starves
+    assert fair_share(301, 76, [75, 75, 75]) == Share(claim=0, release=0)
+    assert fair_share(301, 76, [76, 76, 73]).release == 1
+    assert fair_share(301, 73, [76, 76, 76]).claim == 3
+    assert fair_share(301, 75, [75, 75, 73]).claim == 0  # someone starves: only up to floor
+
+
+def test_two_daemons_share_a_group_and_a_pause_follows_the_connector(store: Store) -> None:
+    holder = Holder(group("shared", *(connector(n) for n in NAMES)))
+    a = leased(store, holder, "daemon-a")
+    b = leased(store, holder, "daemon-b")
+    try:
+        assert a.load()
+        assert running(a) == set(NAMES)  # alone: it takes every lease
+        assert b.load()
+        assert running(b) == set()  # all leases held and unexpired
+        coordinator(a).run_round()  # b is live with none: a gives up its surplus
+        assert len(running(a)) == 3
+        coordinator(b).run_round()
+        assert running(b) == set(NAMES) - running(a)
+        regs = {rt.name: rt.identity for rt in [*a.worker.all(), *b.worker.all()]}
+        states = lease_states(store, regs.values())
+        ids = {coordinator(s).keeper.daemon_id: s for s in (a, b)}
+        for name, reg in regs.items():
+            holder_sup = ids[states[reg].holder or ""]
+            assert name in running(holder_sup)
+            assert states[reg].epoch == (2 if holder_sup is b else 1)
+
+        moved = sorted(running(b))[0]
+        assert a.pause(moved) == [moved]  # asked of the daemon that does not run it
+        coordinator(b).run_round()
+        wait_for(lambda: b.find(moved)[0].schedule.paused, b)
+
+        a.shutdown()  # releases its leases
+        coordinator(b).run_round()
+        assert running(b) == set(NAMES)
+        assert b.find(moved)[0].schedule.paused
+        assert not b.find(sorted(set(NAMES) - {moved})[0])[0].schedule.paused
+    finally:
+        a.shutdown()
+        b.shutdown()
+
+
+def test_a_daemon_that_cannot_renew_stops_its_connectors(store: Store) -> None:
+    holder = Holder(group("shared", *(connector(n) for n in NAMES[:2])))
+    a = leased(store, holder, "daemon-a")
+    try:
+        assert a.load()
+        keeper = coordinator(a).keeper
+        assert running(a) == set(NAMES[:2])
+        regs = keeper.held_registrations()
+        assert len(regs) == 2
+        for held in keeper.held.values():
+            held.deadline = 0.0  # as if the last renewal were a lease ago
+        assert set(coordinator(a).fence_check()) == regs
+        assert running(a) == set()
+        assert keeper.held_registrations() == set()
+    finally:
+        a.shutdown()
