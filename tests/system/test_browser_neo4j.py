@@ -28,6 +28,8 @@ from tests.support.browser import chromium_page
 from tests.support.reliability_helpers import TEST_SERVER_CONF, instance_name
 
 if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
     from tests.conftest import TestServer as SessionServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -159,10 +161,29 @@ def test_chromium_logs_in_and_runs_a_library_query_from_the_guide(
         text = result.inner_text()
         screenshot = tmp_path / "neo4j-browser-library-query.png"
         page.screenshot(path=str(screenshot))
+        changed = run_with_parameters(page, "elements_changed_since", "datetime($since)")
+        page.screenshot(path=str(tmp_path / "neo4j-browser-parameterised-query.png"))
     for group in ("files", "mixed", "sql-databases"):
         assert f'"Switchboard:IntegrationGroup:{group}"' in text
     assert "Started streaming 3 records" in text
     assert screenshot.stat().st_size > 10_000
+    # the example value (2026-01-31) precedes every element the examples just created
+    assert '"Switchboard:IntegrationGroup:mixed"' in changed
+    assert '"relationship"' in changed
+
+
+def run_with_parameters(page: Page, query: str, statement_text: str) -> str:
+    """Run a library query's :params block, then the query, from the guide; the result's
+    text once its rows are shown."""
+    section = page.locator(f"[data-query-name={query}]")
+    section.locator("pre.library-params i.fa-play-circle-o").click()
+    page.get_by_test_id("frameCommand").filter(has_text=":params {").first.wait_for()
+    section.locator("pre.library-statement i.fa-play-circle-o").click()
+    frames = page.get_by_test_id("frame").filter(has=page.get_by_test_id("frameStatusbar"))
+    result = frames.filter(has=page.get_by_test_id("frameCommand").filter(has_text=statement_text))
+    result = result.filter(has_text="Started streaming")
+    result.wait_for()
+    return result.inner_text()
 
 
 @pytest.mark.timeout(300)
