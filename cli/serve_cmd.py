@@ -72,11 +72,9 @@ def serve_cmd(
         password = click.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
         click.echo(make_hash(password))
         return
-    import uvicorn
-
-    from engine.server import ServerOptions, create_server_app, server_auth
+    from engine.server import ServerOptions, create_server_app, serve, server_auth
 
     auth = server_auth(host, users_file, insecure_no_token=insecure_no_token)
     app = create_server_app(store(), ServerOptions(auth=auth, server_name=server_name))
     err_console.print(f"serving on http://{host}:{port} (OpenAPI at /docs); {auth.notice}")
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    serve(app, host, port)

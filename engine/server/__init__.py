@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         MetadataServer,
         ServerOptions,
         create_server_app,
+        serve,
     )
     from engine.server.auth import (
         TOKEN_LIFETIME,
@@ -85,6 +86,7 @@ __all__ = [
     "relationship_response",
     "root_element_response",
     "root_elements_response",
+    "serve",
     "server_auth",
     "verify_password",
     "void_response",

@@ -10,6 +10,7 @@ needs ``Authorization: Bearer TOKEN``.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 from collections.abc import Awaitable, Callable
@@ -143,6 +144,20 @@ def add_token_routes(app: FastAPI, issuer: TokenIssuer) -> None:
             )
         request.state.user = user
         return await call_next(request)
+
+
+def serve(app: FastAPI, host: str, port: int) -> None:
+    """Serve ``app`` in the foreground until SIGTERM or Ctrl-C, then return (a clean stop).
+
+    uvicorn stops gracefully on those signals and then raises them again for the handler
+    that was in place before it; that handler is a no-op here, so the process ends normally
+    (exit 0, as the daemon does) instead of being killed by the signal it asked for.
+    """
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, lambda *_: None)
+    uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False)
+    ).run()
 
 
 class MetadataServer:
