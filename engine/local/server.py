@@ -9,11 +9,13 @@ that folder and need no network.
 Each *instance* (``default`` for users, others for tests) has its own folder
 ``$SWITCHBOARD_HOME/instances/<name>`` with ``conf/neo4j.conf``, ``data/``,
 ``logs/``, a ``password`` file readable only by the user and ``instance.json``
-(pid, Bolt port, version). The server runs as
-``java <flags> -cp lib/* org.neo4j.server.CommunityEntryPoint --home-dir ...
---config-dir ... --console-mode``; heap size and the flags the official
+(pid, Bolt port, HTTP port, version). The server runs as
+``java <flags> -cp lib/*:<instance>/browser/* org.neo4j.server.CommunityEntryPoint
+--home-dir ... --config-dir ... --console-mode``; heap size and the flags the official
 ``bin/neo4j`` launcher would add are passed here because this entry point does
-not read them from ``neo4j.conf``.
+not read them from ``neo4j.conf``. With HTTP on (the default) the class path also
+holds the instance's Neo4j Browser jar with the library guide
+(:mod:`engine.local.browser`), served on an HTTP connector on 127.0.0.1.
 """
 
 from __future__ import annotations
