@@ -9,7 +9,10 @@ embedded instance ``<test instance>-browser`` with HTTP on is started instead.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 import urllib.request
 from collections.abc import Iterator
 from html import unescape
@@ -116,6 +119,23 @@ def test_browser_command_prints_address_and_user_and_opens_nothing_without_a_dis
     assert f"Neo4j Browser  {status.browser_url}" in plain.stdout
     assert "user           neo4j" in plain.stdout
     assert browser_instance.password() not in plain.stdout
+
+
+def test_browser_command_opens_the_web_browser_named_by_browser(
+    browser_instance: LocalNeo4j, tmp_path: Path
+) -> None:
+    opened = tmp_path / "opened.txt"
+    record = f"import sys; open({str(opened)!r}, 'w').write(sys.argv[1])"
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("NEO4J_URI", "DISPLAY", "WAYLAND_DISPLAY")
+    }
+    env["BROWSER"] = f'{sys.executable} -c "{record}" %s'
+    switchboard = str(Path(sys.executable).with_name("switchboard"))
+    args = [switchboard, "browser", "--instance", browser_instance.instance, "--json"]
+    done = subprocess.run(args, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["opened"] is True
+    assert opened.read_text() == browser_instance.status().browser_url
 
 
 def test_browser_command_refuses_an_external_server() -> None:
