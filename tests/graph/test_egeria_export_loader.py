@@ -32,7 +32,7 @@ from engine.declare.egeria import (
 )
 from engine.graph import Store
 from engine.graph.writer import wipe_database
-from tests.support.egeria_helpers import ARCHIVES, HOME_FIELDS, sample
+from tests.support.egeria_helpers import ARCHIVES, HOME_FIELDS, guid, sample
 
 ROOT = Path(__file__).parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -299,3 +299,35 @@ def test_a_type_egeria_does_not_have_is_refused(
     assert result.exit_code == 2, result.output
     assert "NotAnEgeriaType" in result.output
     assert not out.exists()
+
+
+def test_a_type_the_table_lacks_keeps_the_identity_it_was_imported_with(store: Store) -> None:
+    doc = json.loads((ARCHIVES / "virtual_connection.omarchive").read_text(encoding="utf-8"))
+    future = {"typeDefGUID": "0f0e0d0c-0b0a-4098-8765-43210fedcba9", "typeDefVersion": 3}
+    newer_version = {"typeDefGUID": type_guid("IntegrationGroup"), "typeDefVersion": 2}
+    for entity in doc["archiveInstanceStore"]["entities"]:
+        if entity["guid"] == guid(7):  # the catalog target, a FileFolder
+            entity["type"].update(typeDefName="FutureEgeriaType", **future)
+        if entity["guid"] == guid(1):  # the group, at a newer version of its type
+            entity["type"].update(newer_version)
+    for rel in doc["archiveInstanceStore"]["relationships"]:
+        for end in (rel["entityOneProxy"], rel["entityTwoProxy"]):
+            if end["guid"] == guid(7):
+                end["type"].update(typeDefName="FutureEgeriaType", **future)
+    import_archive(store, parse_archive(json.dumps(doc), source="future"))
+    archive = export_archive(store, ["test:group:files"])
+    types = {
+        i["guid"]: i["type"] for i in archive["archiveInstanceStore"]["entities"] if "guid" in i
+    }
+    assert {k: types[guid(7)][k] for k in future} == future
+    assert types[guid(7)]["typeDefName"] == "FutureEgeriaType"
+    assert {k: types[guid(1)][k] for k in newer_version} == newer_version
+    # the rest is written with the table's identity
+    assert types[guid(2)]["typeDefGUID"] == type_guid("IntegrationConnector")
+    assert types[guid(2)]["typeDefVersion"] == 1
+
+
+def type_guid(name: str) -> str:
+    known = type_def(name)
+    assert known is not None, name
+    return known.guid

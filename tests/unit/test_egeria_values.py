@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from engine import ELEMENT_SUPERTYPES, RELATIONSHIP_TYPES
 from engine.declare.egeria import (
     COLLECTION_TYPES,
     ENUM_TYPES,
@@ -22,7 +23,6 @@ from engine.declare.egeria import (
     encode_value,
     type_def,
 )
-from engine.typesystem import ELEMENT_SUPERTYPES, RELATIONSHIP_TYPES
 
 # InstancePropertyValue (repository-services-apis ... properties.instances): the fields every
 # typed value has (with InstanceElementHeader's headerVersion and Jackson's "class"), then each

@@ -17,10 +17,15 @@ ARCHIVES_ENV = "SWITCHBOARD_EGERIA_ARCHIVES"
 DEFAULT_ARCHIVES_DIR = Path("..") / "shared" / "data" / "egeria-archives"
 """Where the sample archives live, relative to the repository root."""
 
-HEADER_PROPERTIES: tuple[str, ...] = (
+HOME_PROPERTIES: tuple[str, ...] = (
     "metadataCollectionId",
     "metadataCollectionName",
     "instanceProvenanceType",
+)
+"""The instance-header fields naming an instance's home metadata collection and its kind."""
+
+HEADER_PROPERTIES: tuple[str, ...] = (
+    *HOME_PROPERTIES,
     "maintainedBy",
     "typeDefGUID",
     "typeDefVersion",

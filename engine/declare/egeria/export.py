@@ -14,7 +14,7 @@ from typing import Any
 from engine.declare.egeria.conventions import (
     DERIVED_QN_FLAG,
     EGERIA_NAMES,
-    HEADER_PROPERTIES,
+    HOME_PROPERTIES,
     PROXY_FLAG,
     RESERVED_PROPERTIES,
     now,
@@ -48,7 +48,7 @@ class _Home:
     def of(self, props: Mapping[str, Any]) -> dict[str, Any]:
         """An instance's home: the one it was imported with, else the export's."""
         if isinstance(props.get("metadataCollectionId"), str):
-            home = {k: props[k] for k in HEADER_PROPERTIES[:3] if props.get(k) is not None}
+            home = {k: props[k] for k in HOME_PROPERTIES if props.get(k) is not None}
             home.setdefault("instanceProvenanceType", EXPORT_PROVENANCE)
         else:
             home = {
@@ -62,17 +62,16 @@ class _Home:
         return home
 
 
-def _instance_type(
-    name: str, category: str, kept: Mapping[str, Any], what: str, guid: str
-) -> dict[str, Any]:
-    """Egeria's InstanceType of ``name``: the GUID and version kept at import, else the
-    table's; raises :class:`UsageError` for a type Egeria's loader would not know."""
+def _instance_type(name: str, category: str, kept: Mapping[str, Any], what: str) -> dict[str, Any]:
+    """Egeria's InstanceType of ``name``: the GUID from the table (for a type it lacks, the
+    one kept at import), the version kept at import else the table's; raises
+    :class:`UsageError` for a type Egeria's loader would not know."""
     known = type_def(name)
-    type_guid = kept.get("typeDefGUID") or (known.guid if known else None)
+    type_guid = known.guid if known else kept.get("typeDefGUID")
     version = kept.get("typeDefVersion") or (known.version if known else 1)
     if not isinstance(type_guid, str):
         raise UsageError(
-            f"cannot export {what} {guid}: Egeria has no type named {name!r}, so its archive "
+            f"cannot export {what}: Egeria has no type named {name!r}, so its archive "
             "loader would refuse the instance",
             hint="give the element an Egeria type name (engine/declare/egeria/"
             "open_metadata_types.json lists them) or export a manifest instead",
@@ -105,15 +104,15 @@ def _audit(props: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _header(
-    props: Mapping[str, Any], home: _Home, category: str, what: str, guid: str
+    props: Mapping[str, Any], home: _Home, type_name: str, category: str, what: str
 ) -> dict[str, Any]:
-    """The instance header of a stored element or relationship (class and type first)."""
-    type_name = str(props["typeName"]) if category != "RELATIONSHIP_DEF" else what
+    """The instance header of a stored element or relationship: ``headerVersion``, its
+    type, home, audit fields and ``maintainedBy``; ``what`` names it in errors."""
     home_fields = home.of(props)
     maintainers = home_fields.pop("maintainedBy", None)
     out: dict[str, Any] = {
         "headerVersion": 1,
-        "type": _instance_type(type_name, category, props, what, guid),
+        "type": _instance_type(type_name, category, props, what),
         **home_fields,
         **_audit(props),
     }
@@ -176,18 +175,8 @@ def export_archive(
         _relationship_doc(rel, nodes, home)
         for rel in sorted(rels, key=lambda r: (r["type"], str(r["properties"]["guid"])))
     ]
-    created = _latest_change([*nodes.values(), *(r["properties"] for r in rels)])
-    properties: dict[str, Any] = {
-        "class": "OpenMetadataArchiveProperties",
-        "archiveGUID": archive_guid,
-        "archiveName": name,
-        "archiveDescription": "Integration groups exported by Switchboard: " + ", ".join(names),
-        "archiveType": "METADATA_EXPORT",
-        "archiveVersion": created,
-        "originatorName": ORIGINATOR,
-        "originatorLicense": originator_license,
-        "creationDate": created,
-    }
+    instances = [*nodes.values(), *(r["properties"] for r in rels)]
+    properties = _archive_properties(home, names, originator_license, instances)
     depends = _archives_depended_on(nodes.values(), archive_guid)
     if depends:
         properties["dependsOnArchives"] = depends
@@ -199,6 +188,25 @@ def export_archive(
             "entities": entities,
             "relationships": relationships,
         },
+    }
+
+
+def _archive_properties(
+    home: _Home, names: Sequence[str], license_: str, instances: Iterable[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """OpenMetadataArchiveProperties of an export; its date and version are the latest
+    change among its instances."""
+    created = _latest_change(instances)
+    return {
+        "class": "OpenMetadataArchiveProperties",
+        "archiveGUID": home.collection_id,
+        "archiveName": home.collection_name,
+        "archiveDescription": "Integration groups exported by Switchboard: " + ", ".join(names),
+        "archiveType": "METADATA_EXPORT",
+        "archiveVersion": created,
+        "originatorName": ORIGINATOR,
+        "originatorLicense": license_,
+        "creationDate": created,
     }
 
 
@@ -248,7 +256,7 @@ def _entity_doc(guid: str, props: Mapping[str, Any], home: _Home) -> dict[str, A
     decoded = decode_properties(props)
     entity: dict[str, Any] = {
         "class": "EntityDetail",
-        **_header(props, home, "ENTITY_DEF", "element", guid),
+        **_header(props, home, str(props["typeName"]), "ENTITY_DEF", f"element {guid}"),
         "guid": guid,
     }
     classifications = [c for c in decoded.get("classifications") or [] if isinstance(c, Mapping)]
@@ -275,7 +283,9 @@ def _classification_doc(
     out: dict[str, Any] = {
         "class": "Classification",
         "headerVersion": 1,
-        "type": _instance_type(type_name, "CLASSIFICATION_DEF", kept, "classification of", guid),
+        "type": _instance_type(
+            type_name, "CLASSIFICATION_DEF", kept, f"a classification of element {guid}"
+        ),
         **home_fields,
         **(_audit(kept) if "createdBy" in kept else _audit(element)),
     }
@@ -302,7 +312,7 @@ def _proxy_doc(props: Mapping[str, Any], guid: str, home: _Home) -> dict[str, An
         unique = {"qualifiedName": decoded["qualifiedName"]}
     return {
         "class": "EntityProxy",
-        **_header(props, home, "ENTITY_DEF", "element", guid),
+        **_header(props, home, str(props["typeName"]), "ENTITY_DEF", f"element {guid}"),
         "guid": guid,
         "uniqueProperties": instance_properties(unique),
         "status": "ACTIVE",
@@ -317,7 +327,7 @@ def _relationship_doc(
     egeria_name = EGERIA_NAMES[rel["type"]]
     out: dict[str, Any] = {
         "class": "Relationship",
-        **_header(props, home, "RELATIONSHIP_DEF", egeria_name, str(props["guid"])),
+        **_header(props, home, egeria_name, "RELATIONSHIP_DEF", f"relationship {props['guid']}"),
         "guid": props["guid"],
         "entityOneProxy": _proxy_doc(nodes[rel["start"]], rel["start"], home),
         "entityTwoProxy": _proxy_doc(nodes[rel["end"]], rel["end"], home),
