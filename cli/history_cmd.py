@@ -62,7 +62,13 @@ def _render(change_sets: list[ChangeSet]) -> None:
 @click.option("--group", "-g", metavar="GROUP", help="Changes to anything that was in GROUP.")
 @click.option("--since", metavar="TIME", help=f"Only change sets from TIME on: {TIME_HELP}.")
 @click.option("--until", metavar="TIME", help="Only change sets up to TIME.")
-@click.option("--limit", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(min=1),
+    default=100,
+    show_default=True,
+    help="Show at most this many change sets (the newest).",
+)
 @click.option(
     "--check",
     is_flag=True,
