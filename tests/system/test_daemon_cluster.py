@@ -1,0 +1,242 @@
+"""Several ``switchboard daemon run`` processes sharing one group under connector leases.
+
+Every connector is a blocking one that appends a record (connector, epoch, seq, daemon)
+through the daemon's fenced writer every second or two. The test starts three daemons,
+checks the even split, pauses a connector through a daemon that does not run it,
+``kill -9``s its holder, ``SIGSTOP``s another past its leases and lets it go on, and lets a
+fourth daemon join; then it checks, over every record written, that no connector ever had
+two holders at once. The suite runs a short form (``SWITCHBOARD_CLUSTER_CONNECTORS``
+connectors, default 30); ``make soak`` runs it with 300.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import signal
+import socket
+import time
+import urllib.request
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from engine.declare import manifest as mf
+from engine.graph import Store
+from tests import conftest
+from tests.support.daemon_process import DaemonRun
+from tests.support.lease_connectors import RECORD_PREFIX, parse_record
+
+CONNECTORS = int(os.environ.get("SWITCHBOARD_CLUSTER_CONNECTORS", "30"))
+LEASE_SECONDS = 6.0
+RENEW_SECONDS = 2.0
+GROUP = "cluster.group"
+PROVIDER = "tests.support.lease_connectors:RecordingProvider"
+WAIT = 120.0
+"""Generous upper bound of every wait (a hung test fails; no timing is asserted)."""
+
+pytestmark = pytest.mark.timeout(900)
+
+
+def manifest() -> dict[str, Any]:
+    return {
+        "connectorTypes": [
+            {"qualifiedName": "cluster.type", "connectorProviderClassName": PROVIDER}
+        ],
+        "integrationGroups": [
+            {
+                "qualifiedName": GROUP,
+                "connectors": [
+                    {
+                        "qualifiedName": f"cluster.connector.{i:03d}",
+                        "registration": {"connectorName": f"c{i:03d}"},
+                        "connection": {
+                            "qualifiedName": f"cluster.connection.{i:03d}",
+                            "connectorType": "cluster.type",
+                            "configurationProperties": {"key": f"c{i:03d}", "every": 2},
+                        },
+                    }
+                    for i in range(CONNECTORS)
+                ],
+            }
+        ],
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Cluster:
+    """The daemon processes, by name, and what the graph says about their leases."""
+
+    def __init__(self, store: Store, env: dict[str, str], folder: Path) -> None:
+        self.store = store
+        self.env = env
+        self.folder = folder
+        self.daemons: dict[str, DaemonRun] = {}
+        self.urls: dict[str, str] = {}
+
+    def start(self, name: str) -> None:
+        config = {
+            "serverName": name,
+            "groups": [GROUP],
+            "pollInterval": 5,
+            "workers": 8,
+            "disconnectTimeout": 5,
+            "leases": {"leaseSeconds": LEASE_SECONDS, "renewSeconds": RENEW_SECONDS},
+            "api": {"port": free_port()},
+        }
+        path = self.folder / f"{name}.json"
+        path.write_text(json.dumps(config), encoding="utf-8")
+        run = DaemonRun(["--config", str(path)], self.env, self.folder / f"{name}.log")
+        self.daemons[name] = run
+        self.urls[name] = run.wait_ready()
+
+    def leases(self) -> list[dict[str, Any]]:
+        records, _, _ = self.store.driver.execute_query(
+            "MATCH (l:ConnectorLease) OPTIONAL MATCH (d:Daemon {id: l.holder}) "
+            "RETURN l.registration AS registration, l.epoch AS epoch, d.name AS holder, "
+            "l.expiresAt > datetime.realtime() AS live, l.desiredState AS desiredState"
+        )
+        return [r.data() for r in records]
+
+    def held_by(self) -> Counter[str]:
+        """Unexpired leases per daemon name."""
+        return Counter(row["holder"] for row in self.leases() if row["live"] and row["holder"])
+
+    def call(self, name: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(
+            self.urls[name].rstrip("/") + path,
+            data=data,
+            headers={"Content-Type": "application/json"},
+            method="POST" if data is not None else "GET",
+        )
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return json.loads(response.read())
+
+    def connector_status(self, name: str, connector: str) -> dict[str, Any] | None:
+        for group in self.call(name, "/status")["groups"]:
+            for status in group["connectors"]:
+                if status["connectorName"] == connector:
+                    return dict(status)
+        return None
+
+    def records(self) -> list[tuple[str, int, int, str, Any]]:
+        found, _, _ = self.store.driver.execute_query(
+            "MATCH (n:Referenceable) WHERE n.qualifiedName STARTS WITH $prefix "
+            "RETURN n.qualifiedName AS qn, n.createTime AS created",
+            prefix=RECORD_PREFIX,
+        )
+        return [(*parse_record(r["qn"]), r["created"]) for r in found]
+
+    def stop_all(self) -> None:
+        for run in self.daemons.values():
+            if run.proc.poll() is None:
+                run.proc.send_signal(signal.SIGCONT)
+                run.stop()
+
+
+def until(what: str, predicate: Callable[[], bool]) -> float:
+    """Seconds until ``predicate`` holds (fails after :data:`WAIT`)."""
+    began = time.monotonic()
+    while time.monotonic() - began < WAIT:
+        if predicate():
+            return time.monotonic() - began
+        time.sleep(0.5)
+    raise AssertionError(f"not reached within {WAIT:.0f} s: {what}")
+
+
+def evenly(held: Counter[str], names: list[str]) -> bool:
+    share = CONNECTORS / len(names)
+    return sum(held.values()) == CONNECTORS and all(
+        math.floor(share) - 1 <= held[n] <= math.ceil(share) + 1 for n in names
+    )
+
+
+@pytest.fixture
+def cluster(store: Store, neo4j_server: conftest.TestServer, tmp_path: Path) -> Iterator[Cluster]:
+    doc = mf.Document("cluster", mf.Manifest.model_validate(manifest()))
+    mf.apply_documents(store, [doc], force=True)
+    running = Cluster(store, neo4j_server.env(), tmp_path)
+    try:
+        yield running
+    finally:
+        running.stop_all()
+
+
+def test_daemons_share_fail_over_fence_and_rebalance(cluster: Cluster) -> None:
+    names = ["d1", "d2", "d3"]
+    for name in names:
+        cluster.start(name)
+    took = until("three daemons share every connector", lambda: evenly(cluster.held_by(), names))
+    print(f"all {CONNECTORS} connectors held, evenly, {took:.1f} s after the third daemon")
+
+    # pause a connector of d1 through d2, then kill d1
+    leases = cluster.leases()
+    by_reg = {row["registration"]: row for row in leases}
+    d1_regs = [reg for reg, row in by_reg.items() if row["holder"] == "d1"]
+    status = cluster.call("d1", "/status")
+    d1_names = [c["connectorName"] for g in status["groups"] for c in g["connectors"]]
+    assert len(d1_names) == len(d1_regs)
+    paused = sorted(d1_names)[0]
+    assert cluster.call("d2", "/pause", {"connector": paused})["connectors"] == [paused]
+    until("d1 pauses it", lambda: (cluster.connector_status("d1", paused) or {}).get("paused"))
+
+    cluster.daemons["d1"].proc.kill()
+    moved = until(
+        "d1's connectors run elsewhere",
+        lambda: evenly(cluster.held_by(), ["d2", "d3"]),
+    )
+    print(f"kill -9: connectors moved in {moved:.1f} s (lease {LEASE_SECONDS:g} s)")
+    holder = next(n for n in ("d2", "d3") if cluster.connector_status(n, paused))
+    assert (cluster.connector_status(holder, paused) or {})["paused"] is True
+
+    # SIGSTOP d2 past its leases, then let it go on
+    d2 = cluster.daemons["d2"]
+    d2.proc.send_signal(signal.SIGSTOP)
+    until("d3 runs everything", lambda: cluster.held_by() == Counter({"d3": CONNECTORS}))
+    d2.proc.send_signal(signal.SIGCONT)
+    until(
+        "d2 runs no connector whose lease it lost",
+        lambda: (
+            len(cluster.call("d2", "/status")["groups"][0]["connectors"]) <= cluster.held_by()["d2"]
+        ),
+    )
+
+    until("d2 and d3 share evenly again", lambda: evenly(cluster.held_by(), ["d2", "d3"]))
+
+    # a fourth daemon joins: at most ceil(N/3) connectors move
+    before = {row["registration"]: row["holder"] for row in cluster.leases()}
+    cluster.start("d4")
+    until("d2, d3 and d4 share evenly", lambda: evenly(cluster.held_by(), ["d2", "d3", "d4"]))
+    after = {row["registration"]: row["holder"] for row in cluster.leases()}
+    moved_on_join = sum(1 for reg, h in after.items() if before.get(reg) != h)
+    assert moved_on_join <= math.ceil(CONNECTORS / 3) + 1
+
+    time.sleep(RENEW_SECONDS * 2)  # the last writes of every holder
+    cluster.stop_all()
+    check_one_holder_at_a_time(cluster.records())
+
+
+def check_one_holder_at_a_time(records: list[tuple[str, int, int, str, Any]]) -> None:
+    """Per connector: each epoch belongs to one daemon, and in write order the epochs never
+    go down (no record of an old epoch follows a newer one)."""
+    assert records
+    daemons_of: dict[tuple[str, int], set[str]] = defaultdict(set)
+    by_connector: dict[str, list[tuple[Any, int, int]]] = defaultdict(list)
+    for key, epoch, seq, daemon, created in records:
+        daemons_of[(key, epoch)].add(daemon)
+        by_connector[key].append((created, epoch, seq))
+    assert {k for k, ds in daemons_of.items() if len(ds) > 1} == set()
+    assert len(by_connector) == CONNECTORS
+    for key, rows in by_connector.items():
+        epochs = [epoch for _, epoch, _ in sorted(rows)]
+        assert epochs == sorted(epochs), (key, epochs)
