@@ -39,9 +39,11 @@ chromium:
 	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || echo "chromium not installed (needs root and apt-get): the browser tests will skip"
 
-## soak: the full ten-minute daemon endurance run (tests/system/test_endurance.py)
+## soak: the full ten-minute daemon endurance run (tests/system/test_endurance.py) and the
+## daemon cluster scenarios with 300 connectors (tests/system/test_daemon_cluster.py)
 soak: $(STAMP)
 	SWITCHBOARD_ENDURANCE_SECONDS=600 $(BIN)/pytest tests/system/test_endurance.py
+	SWITCHBOARD_CLUSTER_CONNECTORS=300 $(BIN)/pytest tests/system/test_daemon_cluster.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
