@@ -43,7 +43,7 @@ chromium:
 ## daemon cluster scenarios with 300 connectors (tests/system/test_daemon_cluster.py)
 soak: $(STAMP)
 	SWITCHBOARD_ENDURANCE_SECONDS=600 $(BIN)/pytest tests/system/test_endurance.py
-	SWITCHBOARD_CLUSTER_CONNECTORS=300 $(BIN)/pytest tests/system/test_daemon_cluster.py
+	SWITCHBOARD_CLUSTER_CONNECTORS=300 SWITCHBOARD_CLUSTER_OUTAGE_SECONDS=30 $(BIN)/pytest tests/system/test_daemon_cluster.py
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -27,11 +27,15 @@ import pytest
 
 from engine.declare import manifest as mf
 from engine.graph import Store
+from engine.graph.writer import wipe_database
 from tests import conftest
 from tests.support.daemon_process import DaemonRun
 from tests.support.lease_connectors import RECORD_PREFIX, parse_record
+from tests.support.reliability_helpers import DedicatedServer
 
 CONNECTORS = int(os.environ.get("SWITCHBOARD_CLUSTER_CONNECTORS", "30"))
+OUTAGE_SECONDS = float(os.environ.get("SWITCHBOARD_CLUSTER_OUTAGE_SECONDS", "15"))
+"""How long Neo4j stays stopped in the outage scenario (``make soak``: 30)."""
 LEASE_SECONDS = 6.0
 RENEW_SECONDS = 2.0
 GROUP = "cluster.group"
@@ -76,8 +80,8 @@ def free_port() -> int:
 class Cluster:
     """The daemon processes, by name, and what the graph says about their leases."""
 
-    def __init__(self, store: Store, env: dict[str, str], folder: Path) -> None:
-        self.store = store
+    def __init__(self, store: Callable[[], Store], env: dict[str, str], folder: Path) -> None:
+        self.store_of = store
         self.env = env
         self.folder = folder
         self.daemons: dict[str, DaemonRun] = {}
@@ -100,7 +104,7 @@ class Cluster:
         self.urls[name] = run.wait_ready()
 
     def leases(self) -> list[dict[str, Any]]:
-        records, _, _ = self.store.driver.execute_query(
+        records, _, _ = self.store_of().driver.execute_query(
             "MATCH (l:ConnectorLease) OPTIONAL MATCH (d:Daemon {id: l.holder}) "
             "RETURN l.registration AS registration, l.epoch AS epoch, d.name AS holder, "
             "l.expiresAt > datetime.realtime() AS live, l.desiredState AS desiredState"
@@ -130,7 +134,7 @@ class Cluster:
         return None
 
     def records(self) -> list[tuple[str, int, int, str, Any]]:
-        found, _, _ = self.store.driver.execute_query(
+        found, _, _ = self.store_of().driver.execute_query(
             "MATCH (n:Referenceable) WHERE n.qualifiedName STARTS WITH $prefix "
             "RETURN n.qualifiedName AS qn, n.createTime AS created",
             prefix=RECORD_PREFIX,
@@ -165,7 +169,7 @@ def evenly(held: Counter[str], names: list[str]) -> bool:
 def cluster(store: Store, neo4j_server: conftest.TestServer, tmp_path: Path) -> Iterator[Cluster]:
     doc = mf.Document("cluster", mf.Manifest.model_validate(manifest()))
     mf.apply_documents(store, [doc], force=True)
-    running = Cluster(store, neo4j_server.env(), tmp_path)
+    running = Cluster(lambda: store, neo4j_server.env(), tmp_path)
     try:
         yield running
     finally:
@@ -240,3 +244,32 @@ def check_one_holder_at_a_time(records: list[tuple[str, int, int, str, Any]]) ->
     for key, rows in by_connector.items():
         epochs = [epoch for _, epoch, _ in sorted(rows)]
         assert epochs == sorted(epochs), (key, epochs)
+
+
+def test_daemons_ride_out_a_neo4j_outage(
+    restartable_server: DedicatedServer, tmp_path: Path
+) -> None:
+    """Neo4j stopped past every lease and started again: the daemons stay up, fence
+    themselves meanwhile, and share the connectors again, still one holder at a time."""
+    store = restartable_server.store
+    wipe_database(store)
+    doc = mf.Document("cluster", mf.Manifest.model_validate(manifest()))
+    mf.apply_documents(store, [doc], force=True)
+    cluster = Cluster(lambda: restartable_server.store, restartable_server.env(), tmp_path)
+    try:
+        for name in ("d1", "d2"):
+            cluster.start(name)
+        until("two daemons share every connector", lambda: evenly(cluster.held_by(), ["d1", "d2"]))
+        restartable_server.stop()
+        time.sleep(OUTAGE_SECONDS)
+        restartable_server.start()
+        for run in cluster.daemons.values():
+            assert run.proc.poll() is None, run.log()
+        resumed = until("the connectors run again", lambda: evenly(cluster.held_by(), ["d1", "d2"]))
+        print(f"Neo4j back after {OUTAGE_SECONDS:g} s: connectors held again in {resumed:.1f} s")
+        time.sleep(RENEW_SECONDS * 2)
+        cluster.stop_all()
+        check_one_holder_at_a_time(cluster.records())
+    finally:
+        cluster.stop_all()
+        wipe_database(restartable_server.store)
