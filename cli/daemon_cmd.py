@@ -273,6 +273,47 @@ daemon_group.add_command(_control("pause", "Stop scheduled refreshes of CONNECTO
 daemon_group.add_command(_control("resume", "Resume scheduled refreshes of CONNECTOR (or all)."))
 
 
+@daemon_group.command("list")
+@_client_options
+@click.option("--json", "as_json", is_flag=True, help="Print the document of GET /daemons.")
+@handle_errors
+def daemons_list_cmd(url: str, token: str | None, as_json: bool) -> None:
+    """Show the live daemons that share groups under connector leases, and which daemon
+    holds each connector (UNASSIGNED when none does).
+
+    Any daemon of the set answers the same: it reads the graph. Daemons run under leases
+    when their configuration has 'leases' (see 'switchboard daemon run --help').
+
+    \b
+      switchboard daemon list
+      switchboard daemon list --url http://other-host:7447 --json
+    """
+    doc = call(url, token, "GET", "/daemons")
+    if as_json:
+        print_json(doc)
+        return
+    daemons = Table(title="live daemons", title_justify="left")
+    for col in ("name", "id", "control API", "connectors held", "heartbeat"):
+        daemons.add_column(col, overflow="fold")
+    for d in doc["daemons"]:
+        daemons.add_row(d["name"], d["id"], d["apiUrl"] or "-", str(d["held"]), d["heartbeatAt"])
+    console.print(daemons)
+    connectors = Table(title="connectors", title_justify="left")
+    for col in ("group", "connector", "holder", "epoch", "lease expires", "desired"):
+        connectors.add_column(col, overflow="fold")
+    for c in doc["connectors"]:
+        holder = c["holder"] if c["holderId"] else f"[red]{c['holder']}[/]"
+        connectors.add_row(
+            c["group"],
+            c["connectorName"],
+            holder,
+            str(c["epoch"]),
+            c["leaseExpires"] or "-",
+            c["desiredState"] or "-",
+        )
+    console.print(connectors)
+
+
 @daemon_group.command("token")
 @click.option("--json", "as_json", is_flag=True, help='Print {"token": ..., "file": ...}.')
 @handle_errors

@@ -35,6 +35,13 @@ if TYPE_CHECKING:
         fair_share,
     )
     from engine.daemon.clock import Clock, ManualClock, SystemClock
+    from engine.daemon.cluster import (
+        UNASSIGNED,
+        ClusterStatus,
+        ConnectorHolder,
+        DaemonEntry,
+        cluster_status,
+    )
     from engine.daemon.config import DEFAULT_PORT, ApiConfig, DaemonConfig, LeaseConfig
     from engine.daemon.egeria_config import (
         EGERIA_IGNORED_SECTIONS,
@@ -131,13 +138,16 @@ __all__ = [
     "INTEGRATION_GROUP_STATUSES",
     "TOKEN_ENV",
     "TRANSITIONS",
+    "UNASSIGNED",
     "AnyConfiguration",
     "ApiAuth",
     "ApiConfig",
     "ApiServer",
     "CataloguedElement",
     "Clock",
+    "ClusterStatus",
     "ConnectorContext",
+    "ConnectorHolder",
     "ConnectorProvider",
     "ConnectorReport",
     "ConnectorRuntime",
@@ -146,6 +156,7 @@ __all__ = [
     "ConnectorStatus",
     "ControlResult",
     "DaemonConfig",
+    "DaemonEntry",
     "DaemonInfo",
     "DaemonProcess",
     "DaemonStatus",
@@ -188,6 +199,7 @@ __all__ = [
     "api_auth",
     "api_token_file",
     "backoff_seconds",
+    "cluster_status",
     "configure_logging",
     "create_app",
     "egeria_connection_bean",

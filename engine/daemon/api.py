@@ -33,7 +33,7 @@ from engine.daemon.safe_json import safe
 from engine.daemon.states import ConnectorState
 from engine.daemon.status import ControlResult
 from engine.daemon.supervisor import Supervisor
-from engine.errors import NotFoundError
+from engine.errors import NotFoundError, StoreError
 
 
 class ControlRequest(BaseModel):
@@ -173,6 +173,13 @@ def add_native_routes(app: FastAPI, guarded: APIRouter, sup: Supervisor) -> None
     @guarded.get("/status", summary="Per group and connector status")
     def status() -> JSONResponse:
         return safe(sup.status())
+
+    @guarded.get("/daemons", summary="Live daemons and the holder of each connector")
+    def daemons() -> JSONResponse:
+        try:
+            return safe(sup.cluster())
+        except StoreError as exc:
+            return safe({"error": exc.message, "hint": exc.hint}, 503)
 
     @guarded.post("/refresh", summary="Refresh one connector, or all")
     def refresh(body: Annotated[ControlRequest | None, Body()] = None) -> JSONResponse:

@@ -325,6 +325,12 @@ class Herder:
             if runtime.schedule.paused != paused:
                 (self.worker.pause if paused else self.worker.resume)(runtime.identity)
 
+    def eligible_specs(self) -> list[ConnectorSpec]:
+        """Every connector of the configured groups (under leases, held or not)."""
+        if self.leases is None:
+            return list(self.worker.specs().values())
+        return list(self._eligible)
+
     def set_desired_state(self, name: str | None, state: str) -> list[str]:
         """Record ``state`` with the lease of connector ``name`` (every connector of the
         groups when None), wherever it runs; the connectors named. Raises NotFoundError."""

@@ -226,7 +226,13 @@ class LeaseKeeper:
                 holder=None,
                 epoch=None,
             )
-        return LeaseFence(registration, self.daemon_id, grant.epoch, on_lost=self._fenced_out)
+        return LeaseFence(
+            registration,
+            self.daemon_id,
+            grant.epoch,
+            timeout=self.settings.lease_seconds / 2,
+            on_lost=self._fenced_out,
+        )
 
     def _fenced_out(self, error: LeaseLostError) -> None:
         with self._lock:

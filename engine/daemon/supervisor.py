@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine.daemon.clock import Clock, SystemClock
+from engine.daemon.cluster import ClusterStatus, cluster_status
 from engine.daemon.config import DaemonConfig
 from engine.daemon.connection_updates import (
     write_configuration_properties,
@@ -260,6 +261,13 @@ class Supervisor:
     def connections(self) -> dict[str, ConnectionView | None]:
         """The connection each connector runs with, by registration guid."""
         return {identity: spec.view.connection for identity, spec in self.worker.specs().items()}
+
+    def cluster(self) -> ClusterStatus:
+        """The live daemons and the holder of each connector of this daemon's groups, as
+        the graph shows them (:mod:`engine.daemon.cluster`)."""
+        leases = self.herder.leases
+        live = leases.keeper.settings.live_seconds if leases else LeaseSettings().live_seconds
+        return cluster_status(self.worker.store, self.herder.eligible_specs(), live_seconds=live)
 
     def health(self) -> HealthStatus:
         outage = self.herder.outage

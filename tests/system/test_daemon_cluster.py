@@ -16,6 +16,8 @@ import math
 import os
 import signal
 import socket
+import subprocess
+import sys
 import time
 import urllib.request
 from collections import Counter, defaultdict
@@ -182,6 +184,7 @@ def test_daemons_share_fail_over_fence_and_rebalance(cluster: Cluster) -> None:
         cluster.start(name)
     took = until("three daemons share every connector", lambda: evenly(cluster.held_by(), names))
     print(f"all {CONNECTORS} connectors held, evenly, {took:.1f} s after the third daemon")
+    check_daemon_list(cluster, names)
 
     # pause a connector of d1 through d2, then kill d1
     leases = cluster.leases()
@@ -228,6 +231,27 @@ def test_daemons_share_fail_over_fence_and_rebalance(cluster: Cluster) -> None:
     time.sleep(RENEW_SECONDS * 2)  # the last writes of every holder
     cluster.stop_all()
     check_one_holder_at_a_time(cluster.records())
+
+
+def check_daemon_list(cluster: Cluster, names: list[str]) -> None:
+    """Any daemon shows every live daemon and the holder of every connector, as the leases
+    are; so does 'switchboard daemon list --json' pointed at another one."""
+    held = cluster.held_by()
+    doc = cluster.call(names[1], "/daemons")
+    assert sorted(d["name"] for d in doc["daemons"]) == names
+    assert {d["name"]: d["held"] for d in doc["daemons"]} == dict(held)
+    assert Counter(c["holder"] for c in doc["connectors"]) == held
+    assert all(c["epoch"] >= 1 and c["leaseExpires"] for c in doc["connectors"])
+    switchboard = Path(sys.executable).with_name("switchboard")
+    out = subprocess.run(
+        [str(switchboard), "daemon", "list", "--json", "--url", cluster.urls[names[2]]],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=cluster.env,
+    )
+    listed = json.loads(out.stdout)
+    assert Counter(c["holder"] for c in listed["connectors"]) == held
 
 
 def check_one_holder_at_a_time(records: list[tuple[str, int, int, str, Any]]) -> None:

@@ -55,6 +55,9 @@ class LeaseFence:
     registration: str
     daemon_id: str
     epoch: int
+    timeout: float = LEASE_STATEMENT_TIMEOUT
+    """Transaction timeout of a fenced write: the write holds the lease's lock, so a stopped
+    process keeps others from taking the lease at most this long."""
     on_lost: Callable[[LeaseLostError], None] | None = field(default=None, compare=False)
     """Told (before the error is raised) when a write finds the lease lost."""
 
@@ -222,4 +225,4 @@ def fenced_write(
         check_lease_tx(store, tx, checked)
         return store.run(tx, name, params)
 
-    return store.write_tx(f"fenced:{name}", work)
+    return store.write_tx(f"fenced:{name}", work, timeout=checked.timeout)
