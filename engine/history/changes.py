@@ -149,15 +149,18 @@ def change_history(
 ) -> list[ChangeSet]:
     """Change sets, newest first, with their per-element changes: of the element (or
     relationship guid) ``name``, of everything that was ever part of ``group``, or all."""
-    keys: list[str] | None = None
-    if name is not None:
-        keys = [str(r["key"]) for r in store.read("history_keys_by_name", {"qualifiedName": name})]
-        keys.append(name)  # a guid works too
-    if group is not None:
-        keys = [*(keys or []), *group_history_keys(store, group)]
-    params = {"since": since, "until": until, "keys": keys, "limit": limit}
+    params: dict[str, Any] = {"since": since, "until": until, "limit": limit}
+    if name is None and group is None:
+        query = "history_change_sets"
+        params["keys"] = None
+    else:
+        keys: list[str] = [] if name is None else [name]  # a guid works too
+        if group is not None:
+            keys.extend(group_history_keys(store, group))
+        query = "history_change_sets_of"
+        params.update(keys=keys, name=name)
     found: list[ChangeSet] = []
-    for row in store.read("history_change_sets", params):
+    for row in store.read(query, params):
         c = row["changeSet"]
         found.append(
             ChangeSet(
