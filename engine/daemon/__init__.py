@@ -65,6 +65,7 @@ if TYPE_CHECKING:
         egeria_group_summary,
         egeria_provider_report,
     )
+    from engine.daemon.forward import FORWARD_TIMEOUT, forward_control
     from engine.daemon.herder import Herder
     from engine.daemon.leases import (
         DaemonInfo,
@@ -134,6 +135,7 @@ __all__ = [
     "EGERIA_SERVER_CONFIG_CLASS",
     "ENTRY_POINT_GROUP",
     "FENCE_WATCH_SECONDS",
+    "FORWARD_TIMEOUT",
     "INTEGRATION_CONNECTOR_STATUSES",
     "INTEGRATION_GROUP_STATUSES",
     "TOKEN_ENV",
@@ -210,6 +212,7 @@ __all__ = [
     "egeria_group_summary",
     "egeria_provider_report",
     "fair_share",
+    "forward_control",
     "free_registrations",
     "is_egeria_server_config",
     "is_loopback",

@@ -33,7 +33,7 @@ from engine.daemon.safe_json import safe
 from engine.daemon.states import ConnectorState
 from engine.daemon.status import ControlResult
 from engine.daemon.supervisor import Supervisor
-from engine.errors import NotFoundError, StoreError
+from engine.errors import DaemonUnreachableError, NotFoundError, StoreError
 
 
 class ControlRequest(BaseModel):
@@ -158,6 +158,8 @@ def native_control(sup: Supervisor, op: str, body: ControlRequest) -> JSONRespon
             names = sup.resume(body.connector)
     except NotFoundError as exc:
         return safe({"error": exc.message, "hint": exc.hint}, 404)
+    except DaemonUnreachableError as exc:  # forwarded to the daemon that holds it
+        return safe({"error": exc.message, "hint": exc.hint}, 502)
     return safe(ControlResult(operation=op, connectors=names))
 
 

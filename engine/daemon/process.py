@@ -79,6 +79,7 @@ class DaemonProcess:
         self.supervisor.load()  # a missing group is an error now, not an idle daemon
         if auth is not None:
             self.server = self._serve_api(auth)
+            self.supervisor.serving(self.api_url(self.server), auth.token)
         signal.signal(signal.SIGTERM, self._on_signal)
         signal.signal(signal.SIGINT, self._on_signal)
         self._runner = threading.Thread(target=self.supervisor.run, name="supervisor", daemon=True)

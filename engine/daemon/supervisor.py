@@ -22,13 +22,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from engine.daemon.clock import Clock, SystemClock
-from engine.daemon.cluster import ClusterStatus, cluster_status
+from engine.daemon.cluster import ClusterStatus, ConnectorHolder, cluster_status
 from engine.daemon.config import DaemonConfig
 from engine.daemon.connection_updates import (
     write_configuration_properties,
     write_connection,
     write_endpoint_address,
 )
+from engine.daemon.forward import forward_control
 from engine.daemon.herder import (
     CallableResolution,
     GroupResolution,
@@ -80,6 +81,8 @@ class Supervisor:
         if config.leases is not None:
             self.herder.use_leases(lease_keeper(store, config))
         self.tick_seconds = tick_seconds
+        self.api_token: str | None = None
+        """The bearer token requests forwarded to another daemon carry (its API's own)."""
         self.started_at = self.clock.now()
         self._stop = threading.Event()
 
@@ -175,12 +178,37 @@ class Supervisor:
         return self.worker.find(name)
 
     def request_refresh(self, name: str | None = None) -> list[str]:
-        """See :meth:`Worker.request_refresh`."""
+        """See :meth:`Worker.request_refresh`; under leases, a connector another daemon
+        holds is refreshed there (:mod:`engine.daemon.forward`)."""
+        holder = self._held_elsewhere(name)
+        if holder is not None:
+            return forward_control(holder, "refresh", {"connector": name}, token=self.api_token)
         return self.worker.request_refresh(name)
 
     def restart(self, name: str | None = None, *, only_failed: bool = False) -> list[str]:
-        """See :meth:`Worker.restart`."""
+        """See :meth:`Worker.restart`; under leases, a connector another daemon holds is
+        restarted there."""
+        holder = self._held_elsewhere(name)
+        if holder is not None:
+            body = {"connector": name, "onlyFailed": only_failed}
+            return forward_control(holder, "restart", body, token=self.api_token)
         return self.worker.restart(name, only_failed=only_failed)
+
+    def serving(self, api_url: str | None, token: str | None) -> None:
+        """The control API serves at ``api_url`` with ``token``: other daemons forward
+        requests there (under leases the address is published with the heartbeat)."""
+        self.api_token = token
+        if self.herder.leases is not None and api_url is not None:
+            self.herder.leases.keeper.api_url = api_url.rstrip("/")
+
+    def _held_elsewhere(self, name: str | None) -> ConnectorHolder | None:
+        """Under leases, the holder of connector ``name`` when this daemon does not run it."""
+        if self.herder.leases is None or name is None:
+            return None
+        if any(name in (rt.name, rt.identity) for rt in self.worker.all()):
+            return None
+        connectors = self.cluster().connectors
+        return next((c for c in connectors if name in (c.connector_name, c.registration)), None)
 
     def pause(self, name: str | None = None) -> list[str]:
         """See :meth:`Worker.pause`; under leases, kept with the lease (whoever holds it)."""

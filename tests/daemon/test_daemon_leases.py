@@ -10,7 +10,14 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine.daemon import LeaseCoordinator, Share, Supervisor, fair_share, lease_states
+from engine.daemon import (
+    UNASSIGNED,
+    LeaseCoordinator,
+    Share,
+    Supervisor,
+    fair_share,
+    lease_states,
+)
 from engine.graph import Store
 from tests.support import daemon_fakes
 from tests.support.daemon_helpers import Holder, connector, group, make_supervisor, wait_for
@@ -80,6 +87,11 @@ def test_two_daemons_share_a_group_and_a_pause_follows_the_connector(store: Stor
         wait_for(lambda: b.find(moved)[0].schedule.paused, b)
 
         a.shutdown()  # releases its leases
+        cluster = b.cluster()
+        assert [d.name for d in cluster.daemons] == ["daemon-b"]
+        holders = {c.connector_name: c.holder for c in cluster.connectors}
+        assert holders == {n: "daemon-b" if n in running(b) else UNASSIGNED for n in NAMES}
+        assert all(c.holder_id is None for c in cluster.connectors if c.holder == UNASSIGNED)
         coordinator(b).run_round()
         assert running(b) == set(NAMES)
         assert b.find(moved)[0].schedule.paused

@@ -252,6 +252,12 @@ def check_daemon_list(cluster: Cluster, names: list[str]) -> None:
     )
     listed = json.loads(out.stdout)
     assert Counter(c["holder"] for c in listed["connectors"]) == held
+    # a refresh or restart sent to a daemon that does not run the connector reaches its holder
+    elsewhere = next(c for c in doc["connectors"] if c["holder"] == names[2])
+    name = elsewhere["connectorName"]
+    # (a blocking connector has no refresh to run: the holder answers that none was)
+    assert cluster.call(names[1], "/refresh", {"connector": name})["connectors"] == []
+    assert cluster.call(names[1], "/restart", {"connector": name})["connectors"] == [name]
 
 
 def check_one_holder_at_a_time(records: list[tuple[str, int, int, str, Any]]) -> None:
