@@ -56,31 +56,33 @@ class _AsOf:
         self.followed: list[State] = []
         """The relationship states of the group's own subgraph (not the incoming ones)."""
 
-    def _states(self, query: str, keys: Iterable[str], **params: Any) -> list[State]:
-        keys = sorted(set(keys))
-        if not keys:
-            return []
-        rows = self.store.run(self.tx, query, {"keys": keys, "at": self.at, **params})
-        return [row["state"] for row in rows]
-
-    def load(self, guids: Iterable[str]) -> None:
-        """Read the states of the elements ``guids`` not read yet."""
-        wanted = [g for g in guids if g not in self.elements]
-        for state in self._states("history_as_of_states", wanted):
+    def level(
+        self,
+        load: Iterable[str] = (),
+        out: tuple[Iterable[str], Sequence[str]] = ((), ()),
+        incoming: tuple[Iterable[str], Sequence[str]] = ((), ()),
+    ) -> tuple[list[State], list[State]]:
+        """One round trip: read the states of the elements ``load`` not read yet, and of the
+        relationships of the given types going out of / coming into the given elements;
+        returns (outgoing, incoming)."""
+        params = {
+            "load": sorted({g for g in load if g not in self.elements}),
+            "from": sorted(set(out[0])),
+            "types": list(out[1]),
+            "to": sorted(set(incoming[0])),
+            "inTypes": list(incoming[1]),
+            "at": self.at,
+        }
+        if not (params["load"] or params["from"] or params["to"]):
+            return [], []
+        found: dict[str, list[State]] = {"state": [], "out": [], "in": []}
+        for part, state in self.store.run_values(self.tx, "history_as_of_level", params):
+            found[part].append(state)
+        for state in found["state"]:
             self.elements[state["_hKey"]] = state
-
-    def outgoing(self, guids: Iterable[str], *types: str) -> list[State]:
-        states = self._related("history_as_of_outgoing", guids, types)
-        self.followed.extend(states)
-        return states
-
-    def incoming(self, guids: Iterable[str], *types: str) -> list[State]:
-        return self._related("history_as_of_incoming", guids, types)
-
-    def _related(self, query: str, guids: Iterable[str], types: Sequence[str]) -> list[State]:
-        states = self._states(query, guids, types=list(types))
-        self.relationships.update(s["_hKey"] for s in states)
-        return states
+        self.relationships.update(s["_hKey"] for s in (*found["out"], *found["in"]))
+        self.followed.extend(found["out"])
+        return found["out"], found["in"]
 
     def props(self, guid: str) -> dict[str, Any]:
         return stored_properties(self.elements[guid])
@@ -98,20 +100,23 @@ def _by_from(states: Iterable[State]) -> dict[str, list[State]]:
 
 def _reachable(view: _AsOf, roots: set[str]) -> tuple[list[str], dict[str, list[State]]]:
     """Every connection reachable from ``roots`` through embedding (cycles included), and
-    the connection-level relationships going out of each."""
+    the connection-level relationships going out of each: one round trip per level."""
     reachable: list[str] = []
     out: dict[str, list[State]] = {}
     frontier = set(roots)
     while frontier:
-        view.load(frontier)
+        types = (CONNECTION_CONNECTOR_TYPE, CONNECT_TO_ENDPOINT, EMBEDDED_CONNECTION)
+        rels, _ = view.level(load=frontier, out=(frontier, types))
         frontier = {g for g in frontier if g in view.elements}
         reachable.extend(frontier)
-        rels = view.outgoing(
-            frontier, CONNECTION_CONNECTOR_TYPE, CONNECT_TO_ENDPOINT, EMBEDDED_CONNECTION
-        )
         for guid, states in _by_from(rels).items():
-            out.setdefault(guid, []).extend(states)
-        children = {s["_hTo"] for s in rels if s["_hType"] == EMBEDDED_CONNECTION}
+            if guid in frontier:
+                out.setdefault(guid, []).extend(states)
+        children = {
+            s["_hTo"]
+            for s in rels
+            if s["_hType"] == EMBEDDED_CONNECTION and s["_hFrom"] in frontier
+        }
         frontier = children - set(reachable)
     return sorted(reachable), out
 
@@ -161,11 +166,9 @@ def _connector_entry(view: _AsOf, registration: State, out: Sequence[State]) -> 
     }
 
 
-def _element_entries(view: _AsOf, guids: set[str]) -> list[dict[str, Any]]:
-    view.load(guids)
-    present = sorted(g for g in guids if g in view.elements)
-    own = view.outgoing(present, ASSET_CONNECTION)
-    view.load(s["_hTo"] for s in own)
+def _element_entries(view: _AsOf, present: Iterable[str], own: Sequence[State]) -> list[Any]:
+    """The ``elements`` entries: each element's state and the names of its own connections
+    (``own``: the ASSET_CONNECTION states going out of them, their ends loaded)."""
     names: dict[str, set[str]] = {}
     for s in own:
         target = view.elements.get(s["_hTo"])
@@ -180,17 +183,16 @@ def _element_entries(view: _AsOf, guids: set[str]) -> list[dict[str, Any]]:
 
 
 def _group_row(view: _AsOf, group: State) -> dict[str, Any]:
-    group_guid = group["_hKey"]
-    registrations = [
-        s for s in view.outgoing([group_guid], REGISTERED_INTEGRATION_CONNECTOR) if s["_hTo"]
-    ]
-    view.load(s["_hTo"] for s in registrations)
+    """The row ``resolve_groups.cypher`` would have returned for ``group``, from the states."""
+    registrations, _ = view.level(out=([group["_hKey"]], [REGISTERED_INTEGRATION_CONNECTOR]))
+    connector_guids = {s["_hTo"] for s in registrations if s["_hTo"]}
+    out, _ = view.level(
+        load=connector_guids, out=(connector_guids, (ASSET_CONNECTION, CATALOG_TARGET))
+    )
+    connector_out = _by_from(s for s in out if s["_hFrom"] in view.elements)
     registrations = [s for s in registrations if s["_hTo"] in view.elements]
     registrations.sort(
         key=lambda s: _order(s.get("connectorName"), view.name(s["_hTo"]), s.get("guid"))
-    )
-    connector_out = _by_from(
-        view.outgoing({s["_hTo"] for s in registrations}, ASSET_CONNECTION, CATALOG_TARGET)
     )
     roots = {
         s["_hTo"]
@@ -199,21 +201,27 @@ def _group_row(view: _AsOf, group: State) -> dict[str, Any]:
         if s["_hType"] == ASSET_CONNECTION
     }
     reachable, connection_out = _reachable(view, roots)
-    assets = _by_from_to(view.incoming(reachable, ASSET_CONNECTION))
-    view.load(s["_hFrom"] for states in assets.values() for s in states)
     referenced = {
         s["_hTo"]
         for states in connection_out.values()
         for s in states
         if s["_hType"] in (CONNECTION_CONNECTOR_TYPE, CONNECT_TO_ENDPOINT)
-    }
-    referenced |= {
+    } | {
         s["_hTo"]
         for states in connector_out.values()
         for s in states
         if s["_hType"] == CATALOG_TARGET
     }
-    elements = _element_entries(view, referenced)  # loads them for the entries below
+    own, incoming = view.level(
+        load=referenced,
+        out=(referenced, [ASSET_CONNECTION]),
+        incoming=(reachable, [ASSET_CONNECTION]),
+    )
+    present = {g for g in referenced if g in view.elements}
+    own = [s for s in own if s["_hFrom"] in present]
+    assets = _by_from_to(incoming)
+    view.level(load=[*(s["_hTo"] for s in own), *(s["_hFrom"] for s in incoming)])
+    elements = _element_entries(view, present, own)
     connectors = [
         _connector_entry(view, s, connector_out.get(s["_hTo"], [])) for s in registrations
     ]

@@ -1,0 +1,29 @@
+// History: one level of a group's traversal as of a time, in one round trip: the recorded
+// states of the elements $load, of the relationships of types $types going out of $from,
+// and of the relationships of types $inTypes coming into $to, valid at $at.
+// Parameters: $load, $from, $to (guids), $types, $inTypes (relationship types), $at
+// (DateTime; null: every state ever recorded, deletions included).
+// Returns: part ('state' | 'out' | 'in'), state (properties as the resolve queries give
+// them, plus the _h* bookkeeping keys).
+CALL () {
+  UNWIND $load AS key
+  MATCH (s:HistoryState {_hKey: key})
+  WHERE $at IS NULL
+     OR (s._hTime <= $at AND (s._hUntil IS NULL OR s._hUntil > $at) AND NOT s._hDeleted)
+  RETURN 'state' AS part, s
+  UNION ALL
+  UNWIND $from AS key
+  MATCH (s:HistoryState {_hFrom: key})
+  WHERE s._hType IN $types
+    AND ($at IS NULL
+         OR (s._hTime <= $at AND (s._hUntil IS NULL OR s._hUntil > $at) AND NOT s._hDeleted))
+  RETURN 'out' AS part, s
+  UNION ALL
+  UNWIND $to AS key
+  MATCH (s:HistoryState {_hTo: key})
+  WHERE s._hType IN $inTypes
+    AND ($at IS NULL
+         OR (s._hTime <= $at AND (s._hUntil IS NULL OR s._hUntil > $at) AND NOT s._hDeleted))
+  RETURN 'in' AS part, s
+}
+RETURN part, s {.*, createTime: toString(s.createTime), updateTime: toString(s.updateTime)} AS state
