@@ -362,6 +362,16 @@ class Store:
         if pending is not None:
             handle(pending[0](), pending[1])
 
+    def _session(self, **config: Any) -> neo4j.Session:
+        """A session on this store's database, causally chained to every other operation of
+        the process: it shares ``execute_query``'s bookmark manager, so against a cluster
+        (``neo4j://``) a read sees the writes this process made before, wherever it is routed."""
+        return self.driver.session(
+            database=self.database,
+            bookmark_manager=self.driver.execute_query_bookmark_manager,
+            **config,
+        )
+
     def _tx(
         self,
         operation: str,
@@ -379,7 +389,7 @@ class Store:
         )
         with (
             translate_errors(operation),
-            self.driver.session(database=self.database, **config) as session,
+            self._session(**config) as session,
         ):
             if write:
                 return session.execute_write(unit)
@@ -433,7 +443,7 @@ class Store:
         mode = neo4j.WRITE_ACCESS if write else neo4j.READ_ACCESS
         with (
             translate_errors(operation),
-            self.driver.session(database=self.database, default_access_mode=mode) as session,
+            self._session(default_access_mode=mode) as session,
         ):
             result = session.run(self._query(operation, text, timeout), dict(params or {}))
             columns = tuple(result.keys())
@@ -448,7 +458,7 @@ class Store:
         """Run ``cypher/<name>.cypher`` as an auto-commit statement (one that commits in
         batches itself, ``CALL ... IN TRANSACTIONS``), discarding its rows."""
         query = self._query(name, timeout=timeout)
-        with translate_errors(name), self.driver.session(database=self.database) as session:
+        with translate_errors(name), self._session() as session:
             session.run(query, dict(params or {})).consume()
 
     def run_ddl(self, operation: str, statement: str) -> None:
@@ -456,7 +466,7 @@ class Store:
 
         Only :mod:`engine.graph.schema` calls this, with text built from code.
         """
-        with translate_errors(operation), self.driver.session(database=self.database) as session:
+        with translate_errors(operation), self._session() as session:
             session.run(self._query(operation, text=statement)).consume()
 
 
