@@ -16,7 +16,7 @@ from rich.table import Table
 from cli._common import console, err_console, handle_errors, print_json
 from cli.daemon_view import run_daemon, status_table
 from engine import DaemonUnreachableError, UsageError
-from engine.daemon import DEFAULT_PORT, TOKEN_ENV, DaemonConfig, DaemonStatus
+from engine.daemon import DEFAULT_PORT, TOKEN_ENV, DaemonConfig, DaemonStatus, LeaseConfig
 
 URL_ENV = "SWITCHBOARD_DAEMON_URL"
 
@@ -65,6 +65,18 @@ def daemon_group() -> None:
 @click.option("--host", help="Control API address (default 127.0.0.1).")
 @click.option("--no-api", is_flag=True, help="Do not serve the control API.")
 @click.option(
+    "--shared",
+    is_flag=True,
+    help="Share the groups with other daemons under connector leases (as 'leases:' in the "
+    "configuration): each runs its share, and takes over those of a daemon that dies.",
+)
+@click.option(
+    "--all-groups",
+    is_flag=True,
+    help="Run every integration group in the graph, following groups as they come and go "
+    "(implies --shared).",
+)
+@click.option(
     "--insecure-no-token",
     is_flag=True,
     help="Serve the control API beyond loopback without a bearer token (warned at every "
@@ -91,6 +103,8 @@ def run_cmd(
     port: int | None,
     host: str | None,
     no_api: bool,
+    shared: bool,
+    all_groups: bool,
     insecure_no_token: bool,
     poll_interval: float | None,
     watch: bool,
@@ -116,9 +130,10 @@ def run_cmd(
     serves without one.
     """
 
-    if bool(groups) == bool(config_file):
+    sources = bool(groups) + bool(config_file) + all_groups
+    if sources != 1 and not (sources == 2 and config_file and all_groups):
         raise UsageError(
-            "give either --group QN (one or more) or --config FILE",
+            "give either --group QN (one or more), --all-groups or --config FILE",
             hint="e.g. 'switchboard daemon run --group demo.group'",
         )
     if config_file is not None:
@@ -128,6 +143,10 @@ def run_cmd(
     else:
         config = DaemonConfig.model_validate({"groups": list(groups)})
     updates: dict[str, Any] = {}
+    if all_groups:
+        updates["all_groups"] = True
+    if (shared or all_groups) and config.leases is None:
+        updates["leases"] = LeaseConfig.model_validate({})
     if server_name is not None:
         if not server_name.strip():
             raise UsageError("--server-name must not be empty")

@@ -86,6 +86,9 @@ class DaemonConfig(BaseModel):
     """An Egeria ``OMAGServerConfig`` file (relative to this one) whose localServerName and
     integration groups this daemon runs, with this file's aliases and other settings."""
     api: ApiConfig = Field(default_factory=lambda: ApiConfig())
+    all_groups: bool = Field(False, alias="allGroups")
+    """Run every integration group in the graph (followed as groups come and go) instead
+    of ``groups``; meant for daemons sharing the work under ``leases``."""
     leases: LeaseConfig | None = None
     """When set, the daemon runs only the connectors whose lease it holds, and spreads the
     connectors of its groups over every live daemon that names them
@@ -122,8 +125,11 @@ class DaemonConfig(BaseModel):
             raise UsageError(
                 f"{path}: {problems}", hint="see 'switchboard daemon run --help'"
             ) from None
-        if not config.groups:
-            raise UsageError(f"{path}: 'groups' lists no integration group qualifiedNames")
+        if not config.groups and not config.all_groups:
+            raise UsageError(
+                f"{path}: 'groups' lists no integration group qualifiedNames",
+                hint="name the groups, or set 'allGroups: true' to run every group",
+            )
         return config, notes
 
 

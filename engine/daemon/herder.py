@@ -193,6 +193,7 @@ class Herder:
             # the fingerprints first: a change landing between the two queries is then seen
             # again by the next poll instead of being taken as already loaded
             if fingerprints is None:
+                self._follow_all_groups()
                 fingerprints = self.read_fingerprints()
             groups = self.resolution.resolve(self.store, self.config.groups, fingerprints)
         except NotFoundError:
@@ -275,6 +276,17 @@ class Herder:
         self.resolution.forget()
         self.reconcile(specs_from_groups(groups, findings))
 
+    def _follow_all_groups(self) -> None:
+        """With ``allGroups``: the groups in the graph become the configured ones (a new
+        group is loaded like a changed one; a deleted one is forgotten)."""
+        if not self.config.all_groups:
+            return
+        names = [row["qualifiedName"] for row in self.store.read("integration_group_names")]
+        if names == self.config.groups:
+            return
+        self.config = self.config.model_copy(update={"groups": names})
+        self.groups = {name: self.groups.get(name) or GroupInfo(name) for name in names}
+
     def read_fingerprints(self) -> dict[str, str]:
         """Per configured group found, the hash of its subgraph as resolution sees it."""
         return group_fingerprints(self.store, self.config.groups)
@@ -350,10 +362,10 @@ class Herder:
         whose lease this daemon holds); returns what was done."""
         if self.leases is None:
             return self._reconcile(specs)
-        first = not self._eligible and not self.leases.eligible
+        added = {spec.identity for spec in specs} - self.leases.eligible
         self._eligible = list(specs)
         self.leases.set_eligible(spec.identity for spec in specs)
-        if first:
+        if added:  # claim new connectors now rather than at the next round
             self.leases.run_round()
         done = self._reconcile(self._held_specs())
         self._follow_desired_states()
@@ -405,6 +417,7 @@ class Herder:
         self.polls += 1
         began = self.clock.monotonic()
         try:
+            self._follow_all_groups()
             fingerprints = self.read_fingerprints()
         except StoreError as exc:
             self._outage(exc)

@@ -331,6 +331,7 @@ def lease_keeper(store: Store, config: DaemonConfig) -> LeaseKeeper:
         name=config.server_name,
         api_url=f"http://{api.host}:{api.port}" if api.enabled else None,
         groups=tuple(config.groups),
+        all_groups=config.all_groups,
         settings=LeaseSettings(
             lease_seconds=config.leases.lease_seconds,
             renew_seconds=config.leases.renew_seconds,

@@ -12,15 +12,24 @@ import pytest
 
 from engine.daemon import (
     UNASSIGNED,
+    DaemonConfig,
     LeaseCoordinator,
     Share,
     Supervisor,
     fair_share,
     lease_states,
 )
+from engine.declare import manifest as mf
 from engine.graph import Store
 from tests.support import daemon_fakes
-from tests.support.daemon_helpers import Holder, connector, group, make_supervisor, wait_for
+from tests.support.daemon_helpers import (
+    FAKE,
+    Holder,
+    connector,
+    group,
+    make_supervisor,
+    wait_for,
+)
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -117,3 +126,49 @@ def test_a_daemon_that_cannot_renew_stops_its_connectors(store: Store) -> None:
         assert keeper.held_registrations() == set()
     finally:
         a.shutdown()
+
+
+def group_manifest(*groups: str) -> mf.Document:
+    return mf.Document(
+        "all-groups",
+        mf.Manifest.model_validate(
+            {
+                "connectorTypes": [{"qualifiedName": "t", "connectorProviderClassName": FAKE}],
+                "integrationGroups": [
+                    {
+                        "qualifiedName": g,
+                        "connectors": [
+                            {
+                                "qualifiedName": f"{g}.connector",
+                                "registration": {"connectorName": f"{g}-c"},
+                                "connection": {
+                                    "qualifiedName": f"{g}.connection",
+                                    "connectorType": "t",
+                                },
+                            }
+                        ],
+                    }
+                    for g in groups
+                ],
+            }
+        ),
+    )
+
+
+def test_all_groups_follows_the_groups_in_the_graph(store: Store) -> None:
+    mf.apply_documents(store, [group_manifest("g1", "g2")], force=True)
+    config = DaemonConfig.model_validate(
+        {"allGroups": True, "leases": {}, "api": {"enabled": False}, "disconnectTimeout": 5}
+    )
+    sup = Supervisor(store, config)
+    try:
+        assert sup.load()
+        assert running(sup) == {"g1-c", "g2-c"}
+        assert coordinator(sup).keeper.all_groups
+        mf.apply_documents(store, [group_manifest("g1", "g2", "g3")], force=True)
+        assert sup.poll_changes()
+        assert running(sup) == {"g1-c", "g2-c", "g3-c"}
+        assert sup.config.groups == ["g1", "g2", "g3"]
+        assert [g.qualified_name for g in sup.status().groups] == ["g1", "g2", "g3"]
+    finally:
+        sup.shutdown()
