@@ -3,17 +3,20 @@
 // and of the relationships of types $inTypes coming into $to, valid at $at.
 // Parameters: $load, $from, $to (guids), $types, $inTypes (relationship types), $at
 // (DateTime; null: every state ever recorded, deletions included).
+// Index hints keep each branch on its index whatever the statistics say.
 // Returns: part ('state' | 'out' | 'in'), state (properties as the resolve queries give
 // them, plus the _h* bookkeeping keys).
 CALL () {
   UNWIND $load AS key
   MATCH (s:HistoryState {_hKey: key})
+  USING INDEX s:HistoryState(_hKey)
   WHERE $at IS NULL
      OR (s._hTime <= $at AND (s._hUntil IS NULL OR s._hUntil > $at) AND NOT s._hDeleted)
   RETURN 'state' AS part, s
   UNION ALL
   UNWIND $from AS key
   MATCH (s:HistoryState {_hFrom: key})
+  USING INDEX s:HistoryState(_hFrom)
   WHERE s._hType IN $types
     AND ($at IS NULL
          OR (s._hTime <= $at AND (s._hUntil IS NULL OR s._hUntil > $at) AND NOT s._hDeleted))
@@ -21,6 +24,7 @@ CALL () {
   UNION ALL
   UNWIND $to AS key
   MATCH (s:HistoryState {_hTo: key})
+  USING INDEX s:HistoryState(_hTo)
   WHERE s._hType IN $inTypes
     AND ($at IS NULL
          OR (s._hTime <= $at AND (s._hUntil IS NULL OR s._hUntil > $at) AND NOT s._hDeleted))
