@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
@@ -31,6 +31,9 @@ from engine.declare.manifest import (
     ApplyProgress as ProgressFn,
 )
 from engine.graph import delete_element, get_element, get_relationships
+
+if TYPE_CHECKING:
+    from engine.daemon import RestartImpact
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_PLAN_ROWS = 200
@@ -219,13 +222,35 @@ def apply_cmd(
             progress=progress,
             on_plan=None if as_json else render_plan,
         )
+    restarts: list[RestartImpact] = []
+    if dry_run:
+        from engine.daemon import restart_impact  # the daemon package only for a dry run
+
+        restarts = restart_impact(st, report.plan)
     if as_json:
-        print_json(report.as_dict())
+        document = report.as_dict()
+        if dry_run:
+            document["restarts"] = [r.as_dict() for r in restarts]
+        print_json(document)
         return
     if dry_run:
         render_plan(report.plan)
+        render_restarts(restarts)
     render_summary(report)
     render_warnings(report)
+
+
+def render_restarts(restarts: list[RestartImpact]) -> None:
+    """The connectors running daemons would restart, with the daemon holding each."""
+    if not restarts:
+        return
+    console.print(f"running daemons would restart {len(restarts)} connector(s):")
+    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    for col in ("group", "connector", "held by"):
+        table.add_column(col, overflow="fold")
+    for r in restarts:
+        table.add_row(r.group, r.connector_name, r.holder or "-")
+    console.print(table)
 
 
 @click.command("export")

@@ -67,6 +67,7 @@ if TYPE_CHECKING:
     )
     from engine.daemon.forward import FORWARD_TIMEOUT, forward_control
     from engine.daemon.herder import Herder
+    from engine.daemon.impact import RestartImpact, connector_names, restart_impact, touched_names
     from engine.daemon.leases import (
         DaemonInfo,
         HeldLease,
@@ -188,6 +189,7 @@ __all__ = [
     "ResolvedConnection",
     "ResolvedEmbedded",
     "ResolvedEndpoint",
+    "RestartImpact",
     "RoundResult",
     "RunOnceReport",
     "SecretsStore",
@@ -203,6 +205,7 @@ __all__ = [
     "backoff_seconds",
     "cluster_status",
     "configure_logging",
+    "connector_names",
     "create_app",
     "egeria_connection_bean",
     "egeria_connector_report",
@@ -223,8 +226,10 @@ __all__ = [
     "load_provider",
     "next_state",
     "redact",
+    "restart_impact",
     "specs_from_groups",
     "stored_api_token",
+    "touched_names",
 ]
 
 __getattr__, __dir__ = lazy_reexports(__name__, __file__)
