@@ -241,6 +241,12 @@ def status_cmd(url: str, token: str | None, watch: bool, as_json: bool) -> None:
     status = DaemonStatus.model_validate(doc)
     if not watch:
         console.print(status_table(status))
+        try:
+            cluster = call(url, token, "GET", "/daemons")
+        except (DaemonUnreachableError, UsageError):
+            return  # a daemon without the graph at hand: its own status is what there is
+        if cluster.get("daemons"):  # under connector leases: who holds what
+            render_cluster(cluster)
         return
     with Live(status_table(status), console=console, refresh_per_second=1) as live:
         try:
@@ -311,6 +317,11 @@ def daemons_list_cmd(url: str, token: str | None, as_json: bool) -> None:
     if as_json:
         print_json(doc)
         return
+    render_cluster(doc)
+
+
+def render_cluster(doc: dict[str, Any]) -> None:
+    """The live daemons and each connector's holder (the document of GET /daemons)."""
     daemons = Table(title="live daemons", title_justify="left")
     for col in ("name", "id", "control API", "connectors held", "heartbeat"):
         daemons.add_column(col, overflow="fold")

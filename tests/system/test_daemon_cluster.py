@@ -252,6 +252,15 @@ def check_daemon_list(cluster: Cluster, names: list[str]) -> None:
     )
     listed = json.loads(out.stdout)
     assert Counter(c["holder"] for c in listed["connectors"]) == held
+    status = subprocess.run(
+        [str(switchboard), "daemon", "status", "--url", cluster.urls[names[0]]],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**cluster.env, "COLUMNS": "200"},
+    )
+    assert "live daemons" in status.stdout
+    assert all(name in status.stdout for name in names)
     # a refresh or restart sent to a daemon that does not run the connector reaches its holder
     elsewhere = next(c for c in doc["connectors"] if c["holder"] == names[2])
     name = elsewhere["connectorName"]
