@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +34,7 @@ from engine.graph import delete_element, get_element, get_relationships
 
 if TYPE_CHECKING:
     from engine.daemon import RestartImpact
+    from engine.graph import Store
 
 MANIFEST_SUFFIXES = (".yaml", ".yml", ".json")
 MAX_PLAN_ROWS = 200
@@ -220,7 +221,7 @@ def apply_cmd(
             prune_threshold=prune_threshold,
             validator=None if no_validate else validate_in_transaction,
             progress=progress,
-            on_plan=None if as_json else render_plan,
+            on_plan=None if as_json else render_plan if dry_run else plan_and_restarts(st),
         )
     restarts: list[RestartImpact] = []
     if dry_run:
@@ -240,11 +241,25 @@ def apply_cmd(
     render_warnings(report)
 
 
-def render_restarts(restarts: list[RestartImpact]) -> None:
-    """The connectors running daemons would restart, with the daemon holding each."""
+def plan_and_restarts(st: Store) -> Callable[[Plan], None]:
+    """Show a plan before it is applied with the connectors running daemons will restart."""
+
+    def show(plan: Plan) -> None:
+        from engine.daemon import restart_impact  # the daemon package only for this
+
+        render_plan(plan)
+        render_restarts(restart_impact(st, plan), applying=True)
+
+    return show
+
+
+def render_restarts(restarts: list[RestartImpact], *, applying: bool = False) -> None:
+    """The connectors running daemons would (or, ``applying``, will) restart, with the
+    daemon holding each."""
     if not restarts:
         return
-    console.print(f"running daemons would restart {len(restarts)} connector(s):")
+    verb = "will" if applying else "would"
+    console.print(f"running daemons {verb} restart {len(restarts)} connector(s):")
     table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for col in ("group", "connector", "held by"):
         table.add_column(col, overflow="fold")

@@ -76,3 +76,25 @@ def test_dry_run_names_the_connectors_daemons_would_restart(
     changed = next(c for c in after.connectors if c.connector_name == "changed")
     assert changed.connection is not None
     assert changed.connection.configuration_properties == {"timeout": 1}
+
+
+def test_apply_shows_the_restarts_before_it_writes(
+    store: Store, cli_env: dict[str, str], tmp_path: Path
+) -> None:
+    mf.apply_documents(store, [mf.Document("impact", mf.Manifest.model_validate(manifest(1)))])
+    [group] = resolve_groups(store, ["impact.group"])
+    keeper = LeaseKeeper(store, name="daemon-b")
+    keeper.heartbeat()
+    keeper.acquire([c.registration.guid for c in group.connectors])
+    path = tmp_path / "impact.yaml"
+    path.write_text(yaml.safe_dump(manifest(3)), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["apply", "--no-validate", "-f", str(path)], env={**cli_env, "COLUMNS": "200"}
+    )
+    assert result.exit_code == 0, result.output
+    assert "running daemons will restart 2 connector(s)" in result.output
+    assert result.output.count("daemon-b") == 2
+    [after] = resolve_groups(store, ["impact.group"])
+    changed = next(c for c in after.connectors if c.connector_name == "changed")
+    assert changed.connection is not None
+    assert changed.connection.configuration_properties == {"timeout": 3}
