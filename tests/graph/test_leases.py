@@ -198,7 +198,7 @@ def test_an_expired_but_untaken_lease_refuses_writes(store: Store) -> None:
 
 
 RACERS = 4
-ROUNDS = 15
+ROUNDS = 10
 
 
 def test_processes_racing_for_expired_leases_get_each_epoch_once(

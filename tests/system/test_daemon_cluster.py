@@ -36,7 +36,7 @@ from tests.support.lease_connectors import RECORD_PREFIX, parse_record
 from tests.support.reliability_helpers import DedicatedServer
 
 CONNECTORS = int(os.environ.get("SWITCHBOARD_CLUSTER_CONNECTORS", "30"))
-OUTAGE_SECONDS = float(os.environ.get("SWITCHBOARD_CLUSTER_OUTAGE_SECONDS", "15"))
+OUTAGE_SECONDS = float(os.environ.get("SWITCHBOARD_CLUSTER_OUTAGE_SECONDS", "8"))
 """How long Neo4j stays stopped in the outage scenario (``make soak``: 30)."""
 LEASE_SECONDS = 6.0
 RENEW_SECONDS = 2.0
