@@ -323,9 +323,16 @@ class Herder:
             self.worker.remove(registration, "its lease is no longer this daemon's")
 
     def _held_changed(self) -> None:
-        with self._reload_lock:
+        """Run what this daemon holds now. While a reload runs, leave it to that reload
+        (it reconciles with the leases held when it ends): a lease round never waits for
+        Neo4j on another thread's behalf, or its next renewal would come late."""
+        if not self._reload_lock.acquire(blocking=False):
+            return
+        try:
             self._reconcile(self._held_specs())
             self._follow_desired_states()
+        finally:
+            self._reload_lock.release()
 
     def _follow_desired_states(self) -> None:
         """Pause or resume each running connector as its lease's desiredState says."""
