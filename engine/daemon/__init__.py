@@ -69,6 +69,7 @@ if TYPE_CHECKING:
     from engine.daemon.herder import Herder
     from engine.daemon.impact import RestartImpact, connector_names, restart_impact, touched_names
     from engine.daemon.leases import (
+        ACQUIRE_BATCH,
         DaemonInfo,
         HeldLease,
         LeaseKeeper,
@@ -128,6 +129,7 @@ if TYPE_CHECKING:
     from engine.providers.secrets import SecretsStore, redact
 
 __all__ = [
+    "ACQUIRE_BATCH",
     "BUILTIN_PROVIDERS",
     "CONNECTOR_STATUS_BY_STATE",
     "DEFAULT_ALIASES",

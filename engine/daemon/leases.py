@@ -39,6 +39,10 @@ from engine.graph.writer import (
 log = logging.getLogger("switchboard.daemon.leases")
 
 
+ACQUIRE_BATCH = 100
+"""Most leases one acquire statement takes."""
+
+
 @dataclass(frozen=True)
 class LeaseSettings:
     """How long a lease lasts and how often it is renewed (seconds)."""
@@ -133,20 +137,27 @@ class LeaseKeeper:
 
     # ------------------------------------------------------------ the leases
     def acquire(self, registrations: Iterable[str]) -> list[LeaseGrant]:
-        """Take those of ``registrations`` that are free or expired; the leases taken."""
-        sent = self.monotonic()
-        grants = acquire_leases(
-            self.store,
-            registrations,
-            daemon_id=self.daemon_id,
-            lease_seconds=self.settings.lease_seconds,
-            timeout=self.settings.statement_timeout,
-        )
-        with self._lock:
-            for grant in grants:
-                self.held[grant.registration] = HeldLease(grant, self._deadline(sent))
-                self._lost.discard(grant.registration)
-        return grants
+        """Take those of ``registrations`` that are free or expired; the leases taken.
+
+        At most :data:`ACQUIRE_BATCH` per statement, so each statement stays well inside
+        the short transaction timeout even on a server that has just started."""
+        regs = sorted(set(registrations))
+        taken: list[LeaseGrant] = []
+        for start in range(0, len(regs), ACQUIRE_BATCH):
+            sent = self.monotonic()
+            grants = acquire_leases(
+                self.store,
+                regs[start : start + ACQUIRE_BATCH],
+                daemon_id=self.daemon_id,
+                lease_seconds=self.settings.lease_seconds,
+                timeout=self.settings.statement_timeout,
+            )
+            with self._lock:
+                for grant in grants:
+                    self.held[grant.registration] = HeldLease(grant, self._deadline(sent))
+                    self._lost.discard(grant.registration)
+            taken.extend(grants)
+        return taken
 
     def renew(self) -> list[str]:
         """Extend every lease held, in one statement; the registrations found lost (another
