@@ -1,20 +1,28 @@
 // History: bring the recorded state of relationships of the integration-group model up to
-// their stored state (see history_sync_elements.cypher); relationships are found by guid
-// through each type's guid index.
-// Parameters: $guids (list of relationship guid strings), $changeSet, $time.
+// their stored state (see history_sync_elements.cypher). Each relationship is found by
+// guid through its own type's guid index when the writer said its type, else through
+// every model type's index.
+// Parameters: $rels (list of {guid, type}: type may be null), $changeSet, $time.
 // Returns: changed (number of new states).
-UNWIND $guids AS guid
-CALL (guid) {
+UNWIND $rels AS rel
+WITH rel.guid AS guid, rel.type AS t
+CALL (guid, t) {
+  WITH guid, t WHERE t IS NULL OR t = 'REGISTERED_INTEGRATION_CONNECTOR'
   MATCH ()-[r:REGISTERED_INTEGRATION_CONNECTOR {guid: guid}]->() RETURN r
   UNION ALL
+  WITH guid, t WHERE t IS NULL OR t = 'ASSET_CONNECTION'
   MATCH ()-[r:ASSET_CONNECTION {guid: guid}]->() RETURN r
   UNION ALL
+  WITH guid, t WHERE t IS NULL OR t = 'CONNECTION_CONNECTOR_TYPE'
   MATCH ()-[r:CONNECTION_CONNECTOR_TYPE {guid: guid}]->() RETURN r
   UNION ALL
+  WITH guid, t WHERE t IS NULL OR t = 'CONNECT_TO_ENDPOINT'
   MATCH ()-[r:CONNECT_TO_ENDPOINT {guid: guid}]->() RETURN r
   UNION ALL
+  WITH guid, t WHERE t IS NULL OR t = 'EMBEDDED_CONNECTION'
   MATCH ()-[r:EMBEDDED_CONNECTION {guid: guid}]->() RETURN r
   UNION ALL
+  WITH guid, t WHERE t IS NULL OR t = 'CATALOG_TARGET'
   MATCH ()-[r:CATALOG_TARGET {guid: guid}]->() RETURN r
   UNION ALL
   RETURN null AS r

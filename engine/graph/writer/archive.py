@@ -142,6 +142,11 @@ def write_archive_tx(
                 *(row["properties"].get("guid") or "" for row in plan.rel_creates),
                 *(row["guid"] for row in plan.rel_updates),
             ],
+            relationship_types={
+                row["properties"]["guid"]: row["type"]
+                for row in plan.rel_creates
+                if row["properties"].get("guid")
+            },
         )
 
 

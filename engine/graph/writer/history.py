@@ -61,10 +61,16 @@ class RelationshipSelector:
 
 @dataclass
 class _Scope:
-    """What a write touches: element and relationship guids."""
+    """What a write touches: element guids, and relationship guids with their types
+    (None where the writer did not say: the sync then looks in every model type's index)."""
 
     elements: set[str] = field(default_factory=set)
-    relationships: set[str] = field(default_factory=set)
+    relationships: dict[str, str | None] = field(default_factory=dict)
+
+    def add_relationships(self, found: Mapping[str, str | None]) -> None:
+        for guid, rel_type in found.items():
+            if rel_type is not None or guid not in self.relationships:
+                self.relationships[guid] = rel_type
 
 
 class ChangeRecorder:
@@ -86,20 +92,20 @@ class ChangeRecorder:
         names: Iterable[str],
         selectors: Iterable[RelationshipSelector],
         incident: Iterable[str],
-    ) -> tuple[set[str], set[str]]:
-        """Guids of the elements named and of the relationships selected (stored now)."""
+    ) -> tuple[set[str], dict[str, str | None]]:
+        """Guids of the elements named and of the relationships selected (stored now, with
+        their types)."""
         elements: set[str] = set()
         for batch in _chunks(list(dict.fromkeys(names))):
             params = {"qualifiedNames": batch}
             elements.update(g for (g,) in self.store.run_values(self.tx, _ELEMENT_GUIDS, params))
-        relationships: set[str] = set()
+        relationships: dict[str, str | None] = {}
         sel = list(dict.fromkeys(selectors))
         inc = list(dict.fromkeys(incident))
         if sel or inc:
             found = {"selectors": [s.params() for s in sel], "incident": inc}
-            relationships.update(
-                g for (g,) in self.store.run_values(self.tx, _RELATIONSHIP_GUIDS, found)
-            )
+            for guid, rel_type in self.store.run_values(self.tx, _RELATIONSHIP_GUIDS, found):
+                relationships[guid] = rel_type
         return elements, relationships
 
     def before(
@@ -119,27 +125,33 @@ class ChangeRecorder:
         elements, found = self._locate(names, selectors, incident)
         elements.update(guids)
         elements.update(incident)
-        found.update(relationships)
+        for guid in relationships:
+            found.setdefault(guid, None)
         new_elements = elements - self.scope.elements
-        new_relationships = found - self.scope.relationships
+        new_relationships = {g: t for g, t in found.items() if g not in self.scope.relationships}
         if new_elements or new_relationships:
             self.sync(new_elements, new_relationships, outside=True)
         self.scope.elements |= elements
-        self.scope.relationships |= found
+        self.scope.add_relationships(found)
 
     def after(
         self,
         *,
         elements: Iterable[str] = (),
         relationships: Iterable[str] = (),
+        relationship_types: Mapping[str, str] | None = None,
         names: Iterable[str] = (),
         selectors: Iterable[RelationshipSelector] = (),
     ) -> None:
-        """What was written: guids of elements and relationships, or elements by
-        qualifiedName and relationships by selector (located now)."""
+        """What was written: guids of elements and relationships (``relationship_types``:
+        the types of those the writer knows, guid -> type, so that each is found through
+        its own type's index), or elements by qualifiedName and relationships by selector
+        (located now)."""
         found_elements, found_relationships = self._locate(names, selectors, ())
         self.scope.elements.update(elements, found_elements)
-        self.scope.relationships.update(relationships, found_relationships)
+        types = relationship_types or {}
+        self.scope.add_relationships({g: types.get(g) for g in relationships})
+        self.scope.add_relationships(found_relationships)
 
     # ------------------------------------------------------------ recording
     def _open(self, *, outside: bool) -> tuple[str, Any]:
@@ -155,7 +167,9 @@ class ChangeRecorder:
         (row,) = self.store.run(self.tx, "history_change_set_create", params)
         return change_set, row["time"]
 
-    def sync(self, elements: set[str], relationships: set[str], *, outside: bool) -> int:
+    def sync(
+        self, elements: set[str], relationships: Mapping[str, str | None], *, outside: bool
+    ) -> int:
         """Record, for each of these guids whose stored state differs from its last
         recorded one, a new state: in this transaction's catch-up change set (``outside``)
         or in a new change set of its own. Returns how many states were recorded."""
@@ -167,14 +181,17 @@ class ChangeRecorder:
             change_set, time = self._open(outside=False)
             self.change_set = change_set
         changed = 0
-        for statement, guids in (
-            (HISTORY_SYNC_ELEMENTS, elements),
-            (HISTORY_SYNC_RELATIONSHIPS, relationships),
-        ):
-            for batch in _chunks(sorted(guids)):
-                params = {"guids": batch, "changeSet": change_set, "time": time}
-                changed += sum(int(c) for (c,) in self.store.run_values(self.tx, statement, params))
+        for batch in _chunks(sorted(elements)):
+            params = {"guids": batch, "changeSet": change_set, "time": time}
+            changed += self._count(HISTORY_SYNC_ELEMENTS, params)
+        rows = [{"guid": g, "type": relationships[g]} for g in sorted(relationships)]
+        for start in range(0, len(rows), _CHUNK):
+            params = {"rels": rows[start : start + _CHUNK], "changeSet": change_set, "time": time}
+            changed += self._count(HISTORY_SYNC_RELATIONSHIPS, params)
         return changed
+
+    def _count(self, statement: str, params: dict[str, Any]) -> int:
+        return sum(int(c) for (c,) in self.store.run_values(self.tx, statement, params))
 
     def finish(self) -> None:
         """Record this transaction's change set (called just before it commits); a
@@ -201,7 +218,10 @@ _ELEMENT_GUIDS = "history_element_guids"
 _RELATIONSHIP_GUIDS = "history_relationship_guids"
 
 
-def _chunks(values: list[str], size: int = 1000) -> Iterator[list[str]]:
+_CHUNK = 1000
+
+
+def _chunks(values: list[str], size: int = _CHUNK) -> Iterator[list[str]]:
     for start in range(0, len(values), size):
         yield values[start : start + size]
 
@@ -290,8 +310,11 @@ def check_history(store: Store, change: ChangeInfo) -> CheckResult:
     def work(tx: ManagedTransaction) -> CheckResult:
         recorder = ChangeRecorder(store, tx, change)
         rows = store.run_values(tx, "history_check_keys")
-        elements = {str(key) for kind, key in rows if kind == "element"}
-        relationships = {str(key) for kind, key in rows if kind == "relationship"}
+        elements = {str(key) for kind, key, _ in rows if kind == "element"}
+        relationships: dict[str, str | None] = {}
+        for kind, key, rel_type in rows:
+            if kind == "relationship" and (rel_type is not None or key not in relationships):
+                relationships[str(key)] = rel_type
         changed = recorder.sync(elements, relationships, outside=True)
         recorder.finish()
         return CheckResult(recorder.catch_up, changed)

@@ -120,11 +120,15 @@ def _before(tx: ManagedTransaction, rows: Sequence[RelationshipRow], *, single_o
         recorder.before(selectors=selectors)
 
 
-def _after(tx: ManagedTransaction, results: Sequence[WriteResult]) -> None:
-    """Tell the transaction's change recorder (if any) about the relationships written."""
+def _after(
+    tx: ManagedTransaction, results: Sequence[WriteResult], types: Mapping[str, str]
+) -> None:
+    """Tell the transaction's change recorder (if any) about the relationships written
+    (``types``: guid -> relationship type)."""
     recorder = active_recorder(tx)
     if recorder is not None:
-        recorder.after(relationships=[r.guid for r in results if r.changed])
+        changed = [r.guid for r in results if r.changed]
+        recorder.after(relationships=changed, relationship_types=types)
 
 
 def _grouped_by_type(rows: Sequence[RelationshipRow]) -> dict[str, list[RelationshipRow]]:
@@ -150,6 +154,7 @@ def write_relationships_tx(
     user = user or current_user()
     when = when or now()
     results: list[WriteResult] = []
+    types: dict[str, str] = {}
     _before(tx, rows, single_only=False)
     for rel_type, typed in _grouped_by_type(rows).items():
         text = relationship_statement(RELATIONSHIP_UPSERT, rel_type)
@@ -184,7 +189,8 @@ def write_relationships_tx(
                         removed=rec["removed"],
                     )
                 )
-    _after(tx, results)
+                types[rec["guid"]] = rel_type
+    _after(tx, results, types)
     return results
 
 
@@ -202,6 +208,7 @@ def create_relationships_tx(
     when = when or now()
     results: list[WriteResult] = []
     fallback: list[RelationshipRow] = []
+    types: dict[str, str] = {}
     _before(tx, rows, single_only=True)
     for rel_type, typed in _grouped_by_type(rows).items():
         by_key = {(r.from_, r.to, r.key): r for r in typed}
@@ -219,9 +226,10 @@ def create_relationships_tx(
                     results.append(
                         WriteResult("relationship", name, rec["guid"], 1, "created", rec["removed"])
                     )
+                    types[rec["guid"]] = rel_type
                 else:
                     fallback.append(by_key[(rec["from"], rec["to"], rec["key"])])
-    _after(tx, results)
+    _after(tx, results, types)
     if fallback:
         results.extend(write_relationships_tx(store, tx, fallback, user=user, when=when))
     return results
@@ -248,6 +256,7 @@ def create_new_relationships_tx(
     user = user or current_user()
     when = when or now()
     results: list[WriteResult] = []
+    types: dict[str, str] = {}
     done = 0
 
     def statements() -> Iterator[Statement]:
@@ -263,6 +272,7 @@ def create_new_relationships_tx(
                     batch.append({"a": a, "b": b, "guid": guid, "props": row.props})
                     name = relationship_name(row.type, row.from_, row.to, row.key)
                     results.append(WriteResult("relationship", name, guid, 1, "created"))
+                    types[guid] = row.type
                 params = {"rows": batch, "now": when, "user": user}
                 yield Statement(RELATIONSHIP_CREATE_NEW, params, len(batch), text)
 
@@ -280,7 +290,7 @@ def create_new_relationships_tx(
             progress(done)
 
     store.run_pipelined(tx, statements(), handle)
-    _after(tx, results)
+    _after(tx, results, types)
     return results
 
 
