@@ -21,13 +21,8 @@ from engine.graph import bind, get_query, library, run_library_query
 if TYPE_CHECKING:
     from rich.tree import Tree
 
-    from engine import (
-        CatalogTargetView,
-        ConnectionView,
-        ConnectorView,
-        ElementView,
-        ResolvedGroup,
-    )
+Plain = dict[str, Any]
+"""A resolved group or a part of it as plain data (engine.graph.PlainGroup's parts)."""
 
 FORMATS = ("tree", "json", "yaml", "mermaid", "dot")
 
@@ -67,18 +62,18 @@ def resolve_cmd(qualified_name: str, fmt: str, as_of: str | None) -> None:
       switchboard resolve sales.integration --format dot | dot -Tsvg > sales.svg
       switchboard resolve sales.integration --as-of 2h --format json
     """
-    # resolution brings the resolved views (pydantic): only this command needs them
-    from engine.graph import canonical_document, canonical_json, resolve_group
+    from engine.graph import PlainGroup, canonical_document, canonical_json, resolve_group_plain
 
+    group: PlainGroup
     if as_of is None and server_url():
-        group = remote_group(qualified_name)
-    elif as_of is None:
-        group = resolve_group(store(quiet=fmt != "tree"), qualified_name)
+        group = remote_group(qualified_name).model_dump()
+    elif as_of is None:  # plain data: printing a group needs no pydantic views
+        group = resolve_group_plain(store(quiet=fmt != "tree"), qualified_name)
     else:
         from engine.history import parse_time, resolve_group_as_of
 
         at = parse_time(as_of)
-        group = resolve_group_as_of(store(quiet=fmt != "tree"), qualified_name, at)
+        group = resolve_group_as_of(store(quiet=fmt != "tree"), qualified_name, at).model_dump()
     if fmt == "json":
         click.echo(canonical_json(group), nl=False)
     elif fmt == "yaml":
@@ -96,121 +91,128 @@ def resolve_cmd(qualified_name: str, fmt: str, as_of: str | None) -> None:
         console.print(render_tree(group))
 
 
-def _name(element: ElementView) -> str:
-    display = element.properties.get("displayName")
-    return f"{element.qualifiedName} ({display})" if display else element.qualifiedName
+def _name(element: Plain) -> str:
+    display = element["properties"].get("displayName")
+    return f"{element['qualifiedName']} ({display})" if display else element["qualifiedName"]
 
 
 def _defect(text: str) -> Text:
     return Text(text, style="bold red")
 
 
-def _connection_node(parent: Tree, label: Text, connection: ConnectionView) -> None:
-    line = Text.assemble(label, (connection.qualifiedName, "bold"), f" [{connection.typeName}]")
+def _connection_node(parent: Tree, label: Text, connection: Plain) -> None:
+    line = Text.assemble(
+        label, (connection["qualifiedName"], "bold"), f" [{connection['typeName']}]"
+    )
     node = parent.add(line)
-    if connection.connectorType is None:
+    if connection["connectorType"] is None:
         node.add(_defect("no connector type"))
     else:
-        ct = connection.connectorType
-        provider = ct.properties.get("connectorProviderClassName")
-        type_line = Text.assemble("type ", (ct.qualifiedName, "cyan"))
+        ct = connection["connectorType"]
+        provider = ct["properties"].get("connectorProviderClassName")
+        type_line = Text.assemble("type ", (ct["qualifiedName"], "cyan"))
         if provider:
             type_line.append(f"  provider {provider}", style="dim")
         else:
             type_line.append("  no connectorProviderClassName", style="bold red")
         node.add(type_line)
-    for extra in connection.additionalConnectorTypes:
-        node.add(_defect(f"another connector type: {extra.qualifiedName}"))
-    if connection.endpoint is not None:
-        address = connection.endpoint.properties.get("networkAddress")
+    for extra in connection["additionalConnectorTypes"]:
+        node.add(_defect(f"another connector type: {extra['qualifiedName']}"))
+    endpoint = connection["endpoint"]
+    if endpoint is not None:
+        address = endpoint["properties"].get("networkAddress")
         node.add(
             Text.assemble(
                 "endpoint ",
-                (connection.endpoint.qualifiedName, "cyan"),
+                (endpoint["qualifiedName"], "cyan"),
                 f"  {address}" if address else "",
             )
         )
-    for extra in connection.additionalEndpoints:
-        node.add(_defect(f"another endpoint: {extra.qualifiedName}"))
-    config = connection.configuration_properties
-    if config:
+    for extra in connection["additionalEndpoints"]:
+        node.add(_defect(f"another endpoint: {extra['qualifiedName']}"))
+    config = connection["properties"].get("configurationProperties") or {}
+    if config and isinstance(config, dict):
         node.add(Text(f"configuration {json.dumps(config, sort_keys=True)}", style="dim"))
-    for embedded in connection.embeddedConnections:
-        role = f" {embedded.displayName}" if embedded.displayName else ""
-        label_text = Text(f"embedded #{embedded.position}{role} -> ")
-        if embedded.cycle:
+    for embedded in connection["embeddedConnections"]:
+        role = f" {embedded['displayName']}" if embedded["displayName"] else ""
+        label_text = Text(f"embedded #{embedded['position']}{role} -> ")
+        if embedded["cycle"]:
             node.add(
                 Text.assemble(
                     label_text,
-                    (embedded.connection.qualifiedName, "bold"),
+                    (embedded["connection"]["qualifiedName"], "bold"),
                     (" cycle: already on this path, not expanded", "bold red"),
                 )
             )
         else:
-            _connection_node(node, label_text, embedded.connection)
+            _connection_node(node, label_text, embedded["connection"])
 
 
-def _target_line(target: CatalogTargetView) -> Text:
-    name = target.name or "(unnamed)"
+def _target_name(target: Plain) -> str | None:
+    value = target["relationship"].get("catalogTargetName")
+    return str(value) if value is not None else None
+
+
+def _target_line(target: Plain) -> Text:
+    name = _target_name(target) or "(unnamed)"
+    element, effective = target["element"], target["effectiveConfiguration"]
     return Text.assemble(
         (name, "bold"),
         " -> ",
-        (target.element.qualifiedName, "cyan"),
-        f" [{target.element.typeName}]",
-        f"  sync {target.effectivePermittedSynchronization}",
-        (
-            f"  config {json.dumps(target.effectiveConfiguration, sort_keys=True)}"
-            if target.effectiveConfiguration
-            else ""
-        ),
+        (element["qualifiedName"], "cyan"),
+        f" [{element['typeName']}]",
+        f"  sync {target['effectivePermittedSynchronization']}",
+        (f"  config {json.dumps(effective, sort_keys=True)}" if effective else ""),
     )
 
 
-def _connector_node(root: Tree, view: ConnectorView) -> None:
-    reg = view.registration
+def _connector_node(root: Tree, view: Plain) -> None:
+    reg = view["registration"]
     head = Text.assemble(
-        (view.registration.connectorName or "(no connectorName)", "bold green"),
+        (reg["connectorName"] or "(no connectorName)", "bold green"),
         "  ",
-        _name(view.connector),
+        _name(view["connector"]),
     )
-    if reg.refreshTimeInterval is not None:
-        head.append(f"  refresh every {reg.refreshTimeInterval} min", style="dim")
-    if view.usesBlockingCalls:
+    if reg["refreshTimeInterval"] is not None:
+        head.append(f"  refresh every {reg['refreshTimeInterval']} min", style="dim")
+    if view["usesBlockingCalls"]:
         head.append("  blocking", style="magenta")
-    if reg.connectorName is None:
+    if reg["connectorName"] is None:
         head.append("  no connectorName", style="bold red")
     node = root.add(head)
-    if reg.startDate or reg.connectorShutdownDate:
-        node.add(Text(f"runs {_when(reg.startDate)} .. {_when(reg.connectorShutdownDate)}"))
-    if view.connection is None:
+    start, shutdown = reg["startDate"], reg["connectorShutdownDate"]
+    if start or shutdown:
+        node.add(Text(f"runs {_when(start)} .. {_when(shutdown)}"))
+    if view["connection"] is None:
         node.add(_defect("no connection"))
     else:
-        _connection_node(node, Text("connection "), view.connection)
-    for extra in view.additionalConnections:
+        _connection_node(node, Text("connection "), view["connection"])
+    for extra in view["additionalConnections"]:
         _connection_node(node, _defect("another connection "), extra)
-    if view.catalogTargets:
-        targets = node.add(Text(f"catalog targets ({len(view.catalogTargets)})"))
-        for target in view.catalogTargets:
-            targets.add(_target_line(target))
+    targets = view["catalogTargets"]
+    if targets:
+        branch = node.add(Text(f"catalog targets ({len(targets)})"))
+        for target in targets:
+            branch.add(_target_line(target))
 
 
 def _when(value: datetime | None) -> str:
     return value.isoformat() if value else "-"
 
 
-def render_tree(group: ResolvedGroup) -> Tree:
-    """A rich tree of ``group`` an operator can read at a glance."""
+def render_tree(group: Plain) -> Tree:
+    """A rich tree of ``group`` (plain data) an operator can read at a glance."""
     from rich.tree import Tree
 
-    count = len(group.connectors)
+    count = len(group["connectors"])
     root = Tree(
         Text.assemble(
-            (group.group.qualifiedName, "bold"),
-            f" [{group.group.typeName}]",
+            (group["group"]["qualifiedName"], "bold"),
+            f" [{group['group']['typeName']}]",
             f"  {count} connector{'s' if count != 1 else ''}",
         )
     )
-    for view in group.connectors:
+    for view in group["connectors"]:
         _connector_node(root, view)
     return root
 
@@ -224,10 +226,11 @@ class _Picture:
     edges: list[tuple[str, str, str]] = field(default_factory=list)
     _seen: set[tuple[str, str, str]] = field(default_factory=set)
 
-    def node(self, element: ElementView, kind: str) -> str:
-        if element.guid not in self.nodes:
-            self.nodes[element.guid] = (f"{element.typeName}\n{element.qualifiedName}", kind)
-        return element.guid
+    def node(self, element: Plain, kind: str) -> str:
+        guid: str = element["guid"]
+        if guid not in self.nodes:
+            self.nodes[guid] = (f"{element['typeName']}\n{element['qualifiedName']}", kind)
+        return guid
 
     def edge(self, start: str, end: str, label: str) -> None:
         key = (start, end, label)
@@ -236,36 +239,37 @@ class _Picture:
             self.edges.append(key)
 
 
-def _picture(group: ResolvedGroup) -> _Picture:
+def _picture(group: Plain) -> _Picture:
     pic = _Picture()
-    root = pic.node(group.group, "group")
+    root = pic.node(group["group"], "group")
 
-    def connection(owner: str, view: ConnectionView, label: str) -> None:
+    def connection(owner: str, view: Plain, label: str) -> None:
         cid = pic.node(view, "connection")
         pic.edge(owner, cid, label)
-        for ct in [view.connectorType, *view.additionalConnectorTypes]:
+        for ct in [view["connectorType"], *view["additionalConnectorTypes"]]:
             if ct is not None:
                 pic.edge(cid, pic.node(ct, "type"), "ConnectionConnectorType")
-        for ep in [view.endpoint, *view.additionalEndpoints]:
+        for ep in [view["endpoint"], *view["additionalEndpoints"]]:
             if ep is not None:
                 pic.edge(cid, pic.node(ep, "endpoint"), "ConnectToEndpoint")
-        for embedded in view.embeddedConnections:
-            role = f" {embedded.displayName}" if embedded.displayName else ""
-            text = f"EmbeddedConnection #{embedded.position}{role}"
-            if embedded.cycle:
-                pic.edge(cid, pic.node(embedded.connection, "connection"), text + " (cycle)")
+        for embedded in view["embeddedConnections"]:
+            role = f" {embedded['displayName']}" if embedded["displayName"] else ""
+            text = f"EmbeddedConnection #{embedded['position']}{role}"
+            if embedded["cycle"]:
+                pic.edge(cid, pic.node(embedded["connection"], "connection"), text + " (cycle)")
             else:
-                connection(cid, embedded.connection, text)
+                connection(cid, embedded["connection"], text)
 
-    for view in group.connectors:
-        kid = pic.node(view.connector, "connector")
-        pic.edge(root, kid, f"RegisteredIntegrationConnector {view.connector_name}")
-        for conn in [view.connection, *view.additionalConnections]:
+    for view in group["connectors"]:
+        kid = pic.node(view["connector"], "connector")
+        name = view["registration"]["connectorName"] or view["connector"]["qualifiedName"]
+        pic.edge(root, kid, f"RegisteredIntegrationConnector {name}")
+        for conn in [view["connection"], *view["additionalConnections"]]:
             if conn is not None:
                 connection(kid, conn, "AssetConnection")
-        for target in view.catalogTargets:
-            tid = pic.node(target.element, "target")
-            pic.edge(kid, tid, f"CatalogTarget {target.name or ''}".rstrip())
+        for target in view["catalogTargets"]:
+            tid = pic.node(target["element"], "target")
+            pic.edge(kid, tid, f"CatalogTarget {_target_name(target) or ''}".rstrip())
     return pic
 
 
@@ -287,7 +291,7 @@ def _mermaid_text(text: str) -> str:
     return text.replace('"', "#quot;").replace("\n", "<br/>")
 
 
-def to_mermaid(group: ResolvedGroup) -> str:
+def to_mermaid(group: Plain) -> str:
     """A Mermaid flowchart of the group's subgraph (paste into any Mermaid viewer)."""
     pic = _picture(group)
     ids = _ids(pic)
@@ -314,12 +318,12 @@ def _dot_text(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
-def to_dot(group: ResolvedGroup) -> str:
+def to_dot(group: Plain) -> str:
     """A Graphviz digraph of the group's subgraph (render with ``dot -Tsvg``)."""
     pic = _picture(group)
     ids = _ids(pic)
     lines = [
-        f'digraph "{_dot_text(group.qualified_name)}" {{',
+        f'digraph "{_dot_text(group["group"]["qualifiedName"])}" {{',
         "  rankdir=LR;",
         '  node [fontname="Helvetica", fontsize=10];',
         '  edge [fontname="Helvetica", fontsize=8];',

@@ -30,13 +30,16 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
-
-from neo4j import ManagedTransaction
-from pydantic import BaseModel
+from typing import TYPE_CHECKING, Any
 
 from engine.errors import NotFoundError
 from engine.gcpause import gc_paused
+from engine.graph.document import (
+    DEFAULT_PERMITTED_SYNCHRONIZATION,
+    REGISTRATION_DEFAULTS,
+    UnusualValue,
+    plain_document,
+)
 from engine.graph.graphmap import (
     FLAT_SEPARATOR,
     MAP_LIST_PROPERTY,
@@ -47,16 +50,15 @@ from engine.graph.graphmap import (
     to_python,
 )
 from engine.graph.store import Store
-from engine.resolved import (
-    DEFAULT_PERMITTED_SYNCHRONIZATION,
-    CatalogTargetView,
-    ConnectionView,
-    ConnectorView,
-    ElementView,
-    EmbeddedConnectionView,
-    RegistrationView,
-    ResolvedGroup,
-)
+
+if TYPE_CHECKING:
+    from neo4j import ManagedTransaction
+
+    from engine.resolved import ElementView, ResolvedGroup
+
+PlainGroup = dict[str, Any]
+"""A resolved group as plain data: dicts and lists with exactly the fields of the views of
+:mod:`engine.resolved` (what their ``model_dump()`` gives); see :func:`resolve_group_plain`."""
 
 RESOLVE_GROUP_QUERY = "resolve_group"
 RESOLVE_GROUPS_QUERY = "resolve_groups"
@@ -68,9 +70,6 @@ RESOLVE_PARTS = ("group", "elements", "connections", "connectors")
 """The parts ``resolve_group`` streams (rows of ``part, start, items``), in the order sent."""
 
 _IDENTITY = ("guid", "qualifiedName", "typeName", "isProxy")
-_REGISTRATION_FIELDS = tuple(
-    name for name in RegistrationView.model_fields if name not in ("guid", "properties")
-)
 
 
 # ------------------------------------------------------------------ public API
@@ -80,9 +79,18 @@ def resolve_group(store: Store, qualified_name: str) -> ResolvedGroup:
     Raises :class:`~engine.errors.NotFoundError` (``no integration group 'X'``,
     with the closest existing names as hint) when there is no such group.
     """
+    from engine.resolved import views_from_plain
+
+    with gc_paused():
+        return views_from_plain(resolve_group_plain(store, qualified_name))
+
+
+def resolve_group_plain(store: Store, qualified_name: str) -> PlainGroup:
+    """What :func:`resolve_group` returns, as plain data (:data:`PlainGroup`), without
+    loading pydantic: for printing a group (:func:`canonical_json` takes either)."""
     with gc_paused():
         group = store.read_stream(
-            RESOLVE_GROUP_QUERY, group_from_parts, {"qualifiedName": qualified_name}
+            RESOLVE_GROUP_QUERY, _plain_from_parts, {"qualifiedName": qualified_name}
         )
     if group is None:
         raise _not_found(store, [qualified_name])
@@ -188,26 +196,40 @@ def closest_names(name: str, candidates: Sequence[str], n: int = 3) -> list[str]
     return list(dict.fromkeys(found))[:n]
 
 
-def canonical_document(group: ResolvedGroup) -> dict[str, Any]:
-    """``group`` as plain JSON data (datetimes as ISO 8601 text)."""
+def canonical_document(group: ResolvedGroup | PlainGroup) -> dict[str, Any]:
+    """``group`` (views or plain data) as JSON data (datetimes as ISO 8601 text)."""
+    if isinstance(group, dict):
+        try:
+            document: dict[str, Any] = plain_document(group)
+            return document
+        except UnusualValue:  # a value only pydantic converts: through the views
+            from copy import deepcopy
+
+            from engine.resolved import views_from_plain
+
+            group = views_from_plain(deepcopy(group))
     data: dict[str, Any] = group.model_dump(mode="json")
     return data
 
 
-def canonical_json(group: ResolvedGroup | Sequence[ResolvedGroup]) -> str:
+def canonical_json(
+    group: ResolvedGroup | PlainGroup | Sequence[ResolvedGroup | PlainGroup],
+) -> str:
     """Deterministic JSON text: sorted keys, ISO datetimes, indent 2, trailing newline.
 
     A sequence of groups serialises as a JSON array of group documents.
     """
-    if isinstance(group, ResolvedGroup):
-        data: Any = canonical_document(group)
+    if isinstance(group, Sequence):
+        data: Any = [canonical_document(g) for g in group]
     else:
-        data = [canonical_document(g) for g in group]
+        data = canonical_document(group)
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def json_schema() -> dict[str, Any]:
     """JSON Schema (2020-12) of one :func:`canonical_json` group document."""
+    from engine.resolved import ResolvedGroup
+
     schema = ResolvedGroup.model_json_schema(mode="serialization")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["$id"] = "https://switchboard.invalid/schemas/resolved-group.schema.json"
@@ -226,40 +248,10 @@ def json_schema_text() -> str:
 
 
 # ------------------------------------------------------------------ assembly
-# Views are built with _new (no validation) from values whose types this module
-# produced itself (str(...), bool(...), freshly built views); fields copied from
-# stored properties go through _typed first, and any value of an unexpected type
-# sends that one view through pydantic's validation, which coerces or rejects
-# exactly as before. A resolved group holds ~900 views; validating each costs more
-# than the query.
-_V = TypeVar("_V", bound=BaseModel)
-# BaseModel's slots, set through their descriptors (object.__setattr__ looks each name up
-# on every call; ~1,400 views per group make that measurable)
-_object_new = object.__new__
-_set_dict = BaseModel.__dict__["__dict__"].__set__
-_set_fields_set = BaseModel.__dict__["__pydantic_fields_set__"].__set__
-_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
-_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
-_FIELDS_SETS: dict[type[BaseModel], set[str]] = {}
-
-
-def _new(cls: type[_V], fields: dict[str, Any]) -> _V:
-    """``cls`` holding ``fields`` (every field of ``cls``, of its declared type), unvalidated.
-
-    What ``cls.model_construct(**fields)`` does, without its per-field default handling.
-    Every view of a class shares one ``__pydantic_fields_set__`` (all its fields are set,
-    and pydantic only ever adds a field name that is already there), so that a group
-    holds ~1,400 fewer sets for the garbage collector to walk.
-    """
-    fields_set = _FIELDS_SETS.get(cls)
-    if fields_set is None:
-        fields_set = _FIELDS_SETS[cls] = set(cls.model_fields)
-    view = _object_new(cls)
-    _set_dict(view, fields)
-    _set_fields_set(view, fields_set)
-    _set_extra(view, None)
-    _set_private(view, None)
-    return view
+# Groups are decoded into plain dicts (engine.resolved wraps them into views without
+# validation). Fields copied from stored properties go through _typed first, and a value
+# of an unexpected type sends that one part through pydantic's validation
+# (engine.resolved.coerced_fields), which coerces or rejects exactly as the views do.
 
 
 def _typed(fields: Mapping[str, Any], types: Mapping[str, tuple[type, ...]]) -> bool:
@@ -279,9 +271,6 @@ _REGISTRATION_TYPES: dict[str, tuple[type, ...]] = {
     "generateConnectorActivityReports": (bool,),
     "permittedSynchronization": _OPTIONAL_STR,
 }
-_REGISTRATION_DEFAULTS = {
-    name: RegistrationView.model_fields[name].default for name in _REGISTRATION_FIELDS
-}
 _EMBEDDED_TYPES: dict[str, tuple[type, ...]] = {
     "displayName": _OPTIONAL_STR,
     "arguments": (dict,),
@@ -291,16 +280,18 @@ _EMBEDDED_TYPES: dict[str, tuple[type, ...]] = {
 def group_from_row(row: Mapping[str, Any]) -> ResolvedGroup:
     """Decode one row of ``resolve_groups`` (columns :data:`RESOLVE_COLUMNS`) into a
     :class:`ResolvedGroup`."""
-    with gc_paused():
-        return _group_from_row(row)  # the row's decoding state is freed before GC resumes
+    from engine.resolved import views_from_plain
+
+    with gc_paused():  # the row's decoding state is freed before GC resumes
+        return views_from_plain(_plain_from_row(row))
 
 
-def _group_from_row(row: Mapping[str, Any]) -> ResolvedGroup:
+def _plain_from_row(row: Mapping[str, Any]) -> PlainGroup:
     ctx = _Context()
     ctx.add_elements(row.get("elements") or [])
     ctx.add_connections(row["connections"] or [])
     built = [ctx.connector(entry) for entry in row["connectors"] or []]
-    return _new(ResolvedGroup, {"group": ctx.element_view(row["group"]), "connectors": built})
+    return {"group": ctx.element_view(row["group"]), "connectors": built}
 
 
 def group_from_parts(rows: Iterable[Sequence[Any]]) -> ResolvedGroup | None:
@@ -313,15 +304,18 @@ def group_from_parts(rows: Iterable[Sequence[Any]]) -> ResolvedGroup | None:
     first), so that decoding overlaps with the server producing the later parts. Parts
     in another order are decoded at the end, with the same result.
     """
+    from engine.resolved import views_from_plain
+
     with gc_paused():
-        return _group_from_parts(rows)
+        plain = _plain_from_parts(rows)
+        return views_from_plain(plain) if plain is not None else None
 
 
-def _group_from_parts(rows: Iterable[Sequence[Any]]) -> ResolvedGroup | None:
+def _plain_from_parts(rows: Iterable[Sequence[Any]]) -> PlainGroup | None:
     ctx = _Context()
-    group: ElementView | None = None
+    group: dict[str, Any] | None = None
     seen: set[str] = set()
-    chunks: list[tuple[int, list[ConnectorView]]] = []
+    chunks: list[tuple[int, list[dict[str, Any]]]] = []
     waiting: list[tuple[int, list[Any]]] = []
     for part, start, items in rows:
         if part == "connectors":
@@ -344,12 +338,14 @@ def _group_from_parts(rows: Iterable[Sequence[Any]]) -> ResolvedGroup | None:
     chunks.extend((start, [ctx.connector(entry) for entry in items]) for start, items in waiting)
     chunks.sort(key=lambda chunk: chunk[0])
     built = [view for _, views in chunks for view in views]
-    return _new(ResolvedGroup, {"group": group, "connectors": built})
+    return {"group": group, "connectors": built}
 
 
 def element_view(stored: Mapping[str, Any]) -> ElementView:
     """A node's stored properties -> :class:`ElementView`."""
-    return _new(ElementView, _element_fields(stored, {}))
+    from engine.resolved import ElementView
+
+    return ElementView.model_construct(**_element_fields(stored, {}))
 
 
 TIME_PROPERTIES = frozenset({"createTime", "updateTime"})
@@ -481,34 +477,34 @@ class _Context:
             by_guid[guid] = entry
             fields_by_guid[guid] = _element_fields(node, times)
 
-    def element_view(self, stored: Mapping[str, Any]) -> ElementView:
-        return _new(ElementView, _element_fields(stored, self.times))
+    def element_view(self, stored: Mapping[str, Any]) -> dict[str, Any]:
+        return _element_fields(stored, self.times)
 
-    def element(self, guid: str) -> ElementView:
+    def element(self, guid: str) -> dict[str, Any]:
         fields = self._fields.get(guid)
         if fields is None:
             fields = self._fields[guid] = _element_fields(self.elements[guid]["node"], self.times)
         # a connector type shared by every connection is decoded once; each view gets
         # its own properties dict
-        return _new(ElementView, {**fields, "properties": dict(fields["properties"])})
+        return {**fields, "properties": dict(fields["properties"])}
 
-    def registration(self, stored: Mapping[str, Any]) -> RegistrationView:
+    def registration(self, stored: Mapping[str, Any]) -> dict[str, Any]:
         props = decode_resolved_properties(stored, self.times)
         fields: dict[str, Any] = {"guid": str(props.pop("guid", ""))}
-        for name, default in _REGISTRATION_DEFAULTS.items():
+        for name, default in REGISTRATION_DEFAULTS.items():
             fields[name] = props.pop(name, default)
         fields["properties"] = props
         if _typed(fields, _REGISTRATION_TYPES):
-            return _new(RegistrationView, fields)
-        return RegistrationView(**fields)  # a stored value of another type: coerce or reject
+            return fields
+        return _coerced("registration", fields)  # a stored value of another type
 
     def connection(
         self, guid: str, path: tuple[str, ...], *, expand: bool = True
-    ) -> ConnectionView:
+    ) -> dict[str, Any]:
         entry = self.connections[guid]
         types = [self.element(str(t)) for t in entry["connectorTypes"] or []]
         endpoints = [self.element(str(e)) for e in entry["endpoints"] or []]
-        embedded: list[EmbeddedConnectionView] = []
+        embedded: list[dict[str, Any]] = []
         if expand:
             here = (*path, guid)
             for link in entry["embedded"] or []:
@@ -524,9 +520,9 @@ class _Context:
                     "cycle": cycle,
                 }
                 embedded.append(
-                    _new(EmbeddedConnectionView, fields)
+                    fields
                     if _typed(fields, _EMBEDDED_TYPES)
-                    else EmbeddedConnectionView(**fields)
+                    else _coerced("embedded", fields, ("connection",))
                 )
         # decoded when the connection arrived; taken by its first view (a connection
         # embedded twice is decoded again for its second view)
@@ -538,16 +534,16 @@ class _Context:
         fields["additionalEndpoints"] = endpoints[1:]
         fields["embeddedConnections"] = embedded
         fields["assetQualifiedNames"] = [str(a) for a in entry["assets"] or []]
-        return _new(ConnectionView, fields)
+        return fields
 
-    def connector(self, entry: Mapping[str, Any]) -> ConnectorView:
+    def connector(self, entry: Mapping[str, Any]) -> dict[str, Any]:
         registration = self.registration(entry["registration"])
         connector = self.element_view(entry["connector"])
         linked = [self.connection(str(g), ()) for g in entry["connections"] or []]
         first = linked[0] if linked else None
-        base_config = first.configuration_properties if first else {}
-        inherited = registration.permittedSynchronization or DEFAULT_PERMITTED_SYNCHRONIZATION
-        targets: list[CatalogTargetView] = []
+        base_config = _configuration_properties(first) if first else {}
+        inherited = registration["permittedSynchronization"] or DEFAULT_PERMITTED_SYNCHRONIZATION
+        targets: list[dict[str, Any]] = []
         for target in entry["catalogTargets"] or []:
             rel = decode_resolved_properties(target["relationship"], self.times)
             element_guid = str(target["element"])
@@ -569,21 +565,30 @@ class _Context:
                 "effectivePermittedSynchronization": synchronization,
             }
             targets.append(
-                _new(CatalogTargetView, fields)
+                fields
                 if type(synchronization) is str
-                else CatalogTargetView(**fields)
+                else _coerced("catalogTarget", fields, ("element",))
             )
-        return _new(
-            ConnectorView,
-            {
-                "registration": registration,
-                "connector": connector,
-                "usesBlockingCalls": bool(connector.properties.get("usesBlockingCalls", False)),
-                "connection": first,
-                "additionalConnections": linked[1:],
-                "catalogTargets": targets,
-            },
-        )
+        return {
+            "registration": registration,
+            "connector": connector,
+            "usesBlockingCalls": bool(connector["properties"].get("usesBlockingCalls", False)),
+            "connection": first,
+            "additionalConnections": linked[1:],
+            "catalogTargets": targets,
+        }
+
+
+def _configuration_properties(connection: Mapping[str, Any]) -> dict[str, Any]:
+    """A plain connection's configurationProperties (``ConnectionView.configuration_properties``)."""
+    value = connection["properties"].get("configurationProperties") or {}
+    return dict(value) if isinstance(value, dict) else {}
+
+
+def _coerced(kind: str, fields: dict[str, Any], nested: tuple[str, ...] = ()) -> dict[str, Any]:
+    from engine.resolved import coerced_fields
+
+    return coerced_fields(kind, fields, nested)
 
 
 def _not_found(store: Store, missing: Sequence[str]) -> NotFoundError:
