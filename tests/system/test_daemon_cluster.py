@@ -203,6 +203,11 @@ def test_daemons_share_fail_over_fence_and_rebalance(cluster: Cluster) -> None:
         lambda: evenly(cluster.held_by(), ["d2", "d3"]),
     )
     print(f"kill -9: connectors moved in {moved:.1f} s (lease {LEASE_SECONDS:g} s)")
+    # the new holder takes the lease first and starts the connector after: wait for it
+    until(
+        "the paused connector is running elsewhere",
+        lambda: any(cluster.connector_status(n, paused) for n in ("d2", "d3")),
+    )
     holder = next(n for n in ("d2", "d3") if cluster.connector_status(n, paused))
     assert (cluster.connector_status(holder, paused) or {})["paused"] is True
 
