@@ -105,7 +105,7 @@ def remote_findings(
     body: dict[str, Any] = {"deep": deep}
     body.update({"all": True} if all_groups else {"groups": list(qualified_names)})
     report = _request("POST", "/api/v1/validate", json=body).json()
-    findings = [Finding.model_validate(f) for f in report["findings"]]
+    findings = [Finding.from_dict(f) for f in report["findings"]]
     scope = "the whole database" if all_groups else ", ".join(qualified_names)
     return findings, scope
 

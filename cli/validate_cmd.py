@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 from rich.markup import escape
-from rich.table import Table
 
 from cli._common import console, handle_errors, print_json, store
 from cli.remote import remote_findings, server_url
-from engine import NotFoundError, UsageError
-from engine.graph import Store, resolve_groups
-from engine.validate import RULES, Finding, load_snapshot, validate_graph, validate_groups
+from engine.errors import NotFoundError, UsageError
+from engine.graph.resolve import resolve_groups_plain
+from engine.validate.registry import RULES
+from engine.validate.runner import validate_graph, validate_groups  # registers every rule
+
+if TYPE_CHECKING:
+    from engine.graph import Store
+    from engine.validate import Finding
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow"}
 UNATTRIBUTED = "(no registered connector)"
@@ -95,7 +100,7 @@ def validate_cmd(
                 "strict": strict,
                 "errors": errors,
                 "warnings": warnings,
-                "findings": [f.model_dump(mode="json") for f in findings],
+                "findings": [f.as_dict() for f in findings],
             }
         )
     else:
@@ -122,9 +127,11 @@ def _findings(
 ) -> tuple[list[Finding], str]:
     """The findings and a description of what was validated."""
     if all_groups:
+        from engine.validate.snapshot import load_snapshot
+
         return validate_graph(load_snapshot(st), deep=deep), "the whole database"
     try:
-        groups = resolve_groups(st, qualified_names)
+        groups = resolve_groups_plain(st, qualified_names)  # no pydantic views needed
     except NotFoundError as exc:
         raise UsageError(exc.message, hint=exc.hint) from None
     return validate_groups(groups, deep=deep), ", ".join(qualified_names)
@@ -134,6 +141,8 @@ def _print_rules(fmt: str) -> None:
     if fmt == "json":
         print_json([rule.as_dict() for rule in RULES.values()])
         return
+    from rich.table import Table
+
     table = Table("rule", "severity", "title and explanation", "spec", title="validation rules")
     for rule in RULES.values():
         severity = f"[{SEVERITY_STYLE[rule.severity]}]{rule.severity}[/]"

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         parse_parameter_value,
         run_cypher,
     )
+    from engine.graph.document import PlainGroup, canonical_document, canonical_json
     from engine.graph.elements import (
         add_catalog_target,
         attach_connection,
@@ -95,9 +96,6 @@ if TYPE_CHECKING:
         RESOLVE_GROUPS_QUERY,
         RESOLVE_PARTS,
         TIME_PROPERTIES,
-        PlainGroup,
-        canonical_document,
-        canonical_json,
         closest_names,
         decode_resolved_properties,
         group_fingerprints,
@@ -110,6 +108,7 @@ if TYPE_CHECKING:
         resolve_group,
         resolve_group_plain,
         resolve_groups,
+        resolve_groups_plain,
         resolve_groups_tx,
     )
     from engine.graph.schema import (
@@ -230,6 +229,7 @@ __all__ = [
     "resolve_group",
     "resolve_group_plain",
     "resolve_groups",
+    "resolve_groups_plain",
     "resolve_groups_tx",
     "run_cypher",
     "run_library_query",

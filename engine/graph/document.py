@@ -1,4 +1,4 @@
-"""A resolved group's plain data as its JSON document, without pydantic.
+"""A resolved group as its JSON document: :func:`canonical_json`, without pydantic.
 
 Resolution decodes a group into *plain data* (:func:`engine.graph.resolve.resolve_group_plain`:
 dicts and lists holding exactly the fields of the views of :mod:`engine.resolved`, values
@@ -9,13 +9,26 @@ produces (str, int, float, bool, None, lists, str-keyed dicts, dates, times and 
 exactly as pydantic does (``+00:00`` written ``Z``, a non-finite float as null) and raises
 :class:`UnusualValue` for anything else; the caller then takes pydantic's own way
 (tests/unit/test_resolve_plain.py compares both on every kind of value).
+
+:func:`canonical_json` is the stable serialisation (sorted keys, ISO datetimes, two-space
+indent, trailing newline) used for golden files and ``--format json``.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date, datetime, time
 from math import isfinite
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.resolved import ResolvedGroup
+
+PlainGroup = dict[str, Any]
+"""A resolved group as plain data: dicts and lists with exactly the fields of the views of
+:mod:`engine.resolved` (what their ``model_dump()`` gives); see
+:func:`engine.graph.resolve.resolve_group_plain`."""
 
 DEFAULT_PERMITTED_SYNCHRONIZATION = "BOTH_DIRECTIONS"
 """A catalog target's synchronisation when neither it nor its registration names one."""
@@ -76,3 +89,33 @@ def _clock_text(value: datetime | time) -> str:
     if offset is not None and not offset:
         return text[: -len("+00:00")] + "Z"
     return text
+
+
+def canonical_document(group: ResolvedGroup | PlainGroup) -> dict[str, Any]:
+    """``group`` (views or plain data) as JSON data (datetimes as ISO 8601 text)."""
+    if isinstance(group, dict):
+        try:
+            document: dict[str, Any] = plain_document(group)
+            return document
+        except UnusualValue:  # a value only pydantic converts: through the views
+            from copy import deepcopy
+
+            from engine.resolved import views_from_plain
+
+            group = views_from_plain(deepcopy(group))
+    data: dict[str, Any] = group.model_dump(mode="json")
+    return data
+
+
+def canonical_json(
+    group: ResolvedGroup | PlainGroup | Sequence[ResolvedGroup | PlainGroup],
+) -> str:
+    """Deterministic JSON text: sorted keys, ISO datetimes, indent 2, trailing newline.
+
+    A sequence of groups serialises as a JSON array of group documents.
+    """
+    if isinstance(group, Sequence):
+        data: Any = [canonical_document(g) for g in group]
+    else:
+        data = canonical_document(group)
+    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"

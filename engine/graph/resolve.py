@@ -18,9 +18,10 @@ Nothing is smoothed over (the validator needs the defects): a connector with no
 connection or two, a connection with two connector types or endpoints, an
 embedding cycle, a registration without ``connectorName`` all stay visible.
 
-:func:`canonical_json` is the stable serialisation (sorted keys, ISO datetimes,
-two-space indent, trailing newline) used for golden files and ``--format json``;
-its shape is documented by :func:`json_schema` in ``docs/resolved-group.schema.json``.
+The stable serialisation used for golden files and ``--format json``,
+:func:`~engine.graph.document.canonical_json`, lives in :mod:`engine.graph.document`
+(re-exported here); its shape is documented by :func:`json_schema` in
+``docs/resolved-group.schema.json``.
 """
 
 from __future__ import annotations
@@ -37,8 +38,13 @@ from engine.gcpause import gc_paused
 from engine.graph.document import (
     DEFAULT_PERMITTED_SYNCHRONIZATION,
     REGISTRATION_DEFAULTS,
-    UnusualValue,
-    plain_document,
+    PlainGroup,
+)
+from engine.graph.document import (  # re-exported: they lived here first
+    canonical_document as canonical_document,
+)
+from engine.graph.document import (
+    canonical_json as canonical_json,
 )
 from engine.graph.graphmap import (
     FLAT_SEPARATOR,
@@ -55,10 +61,6 @@ if TYPE_CHECKING:
     from neo4j import ManagedTransaction
 
     from engine.resolved import ElementView, ResolvedGroup
-
-PlainGroup = dict[str, Any]
-"""A resolved group as plain data: dicts and lists with exactly the fields of the views of
-:mod:`engine.resolved` (what their ``model_dump()`` gives); see :func:`resolve_group_plain`."""
 
 RESOLVE_GROUP_QUERY = "resolve_group"
 RESOLVE_GROUPS_QUERY = "resolve_groups"
@@ -104,6 +106,15 @@ def resolve_groups(store: Store, qualified_names: Iterable[str]) -> list[Resolve
     not exist (nothing is returned then: a daemon must not start half its
     configuration silently).
     """
+    from engine.resolved import views_from_plain
+
+    with gc_paused():
+        return [views_from_plain(g) for g in resolve_groups_plain(store, qualified_names)]
+
+
+def resolve_groups_plain(store: Store, qualified_names: Iterable[str]) -> list[PlainGroup]:
+    """What :func:`resolve_groups` returns, as plain data, without loading pydantic (for
+    validating groups: ``engine.validate.validate_groups`` takes either)."""
     names = list(dict.fromkeys(qualified_names))
     if not names:
         return []
@@ -118,19 +129,23 @@ def resolve_existing_groups(store: Store, qualified_names: Iterable[str]) -> lis
     """Those of the groups asked that exist, in the order asked (duplicates once), in one
     query; unlike :func:`resolve_groups` a missing group is left out, not an error (a
     running daemon follows a group that was deleted)."""
+    from engine.resolved import views_from_plain
+
     names = list(dict.fromkeys(qualified_names))
     if not names:
         return []
-    found = _groups_by_name(store, names)
-    return [found[name] for name in names if name in found]
+    with gc_paused():
+        found = _groups_by_name(store, names)
+        return [views_from_plain(found[name]) for name in names if name in found]
 
 
-def _groups_by_name(store: Store, names: Sequence[str]) -> dict[str, ResolvedGroup]:
-    """The groups of ``names`` that exist, by qualified name, from one ``resolve_groups`` query."""
+def _groups_by_name(store: Store, names: Sequence[str]) -> dict[str, PlainGroup]:
+    """The groups of ``names`` that exist, by qualified name, as plain data, from one
+    ``resolve_groups`` query."""
     with gc_paused():
         rows = store.read_values(RESOLVE_GROUPS_QUERY, {"qualifiedNames": names})
-        groups = (group_from_row(dict(zip(RESOLVE_COLUMNS, row, strict=True))) for row in rows)
-        return {group.qualified_name: group for group in groups}
+        groups = (_plain_from_row(dict(zip(RESOLVE_COLUMNS, row, strict=True))) for row in rows)
+        return {group["group"]["qualifiedName"]: group for group in groups}
 
 
 def resolve_groups_tx(
@@ -194,36 +209,6 @@ def closest_names(name: str, candidates: Sequence[str], n: int = 3) -> list[str]
             found.extend(tails[close])
     found.extend(difflib.get_close_matches(name, candidates, n=n, cutoff=0.4))
     return list(dict.fromkeys(found))[:n]
-
-
-def canonical_document(group: ResolvedGroup | PlainGroup) -> dict[str, Any]:
-    """``group`` (views or plain data) as JSON data (datetimes as ISO 8601 text)."""
-    if isinstance(group, dict):
-        try:
-            document: dict[str, Any] = plain_document(group)
-            return document
-        except UnusualValue:  # a value only pydantic converts: through the views
-            from copy import deepcopy
-
-            from engine.resolved import views_from_plain
-
-            group = views_from_plain(deepcopy(group))
-    data: dict[str, Any] = group.model_dump(mode="json")
-    return data
-
-
-def canonical_json(
-    group: ResolvedGroup | PlainGroup | Sequence[ResolvedGroup | PlainGroup],
-) -> str:
-    """Deterministic JSON text: sorted keys, ISO datetimes, indent 2, trailing newline.
-
-    A sequence of groups serialises as a JSON array of group documents.
-    """
-    if isinstance(group, Sequence):
-        data: Any = [canonical_document(g) for g in group]
-    else:
-        data = canonical_document(group)
-    return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
 def json_schema() -> dict[str, Any]:

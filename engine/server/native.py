@@ -315,7 +315,7 @@ def validation_report(store: Store, body: dict[str, Any]) -> dict[str, Any]:
         "deep": deep,
         "errors": errors,
         "warnings": len(findings) - errors,
-        "findings": [f.model_dump(mode="json") for f in findings],
+        "findings": [f.as_dict() for f in findings],
     }
 
 

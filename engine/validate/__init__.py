@@ -1,10 +1,12 @@
-"""Structural validation of integration groups (SPEC.md §3) on a networkx graph.
+"""Structural validation of integration groups (SPEC.md §3) on one graph of plain dicts.
 
-Resolved groups (:mod:`engine.resolved`, through :func:`build_graph`) or a
-whole-database snapshot (:func:`load_snapshot`) become one
-:class:`networkx.MultiDiGraph` (layout: :mod:`engine.validate.graph`). Rules only
-read the graph: per-type indexes (:class:`Context`) are built on demand, once per
-validation.
+Resolved groups (views of :mod:`engine.resolved` or their plain data, through
+:func:`build_plain`) become one :class:`PlainGraph`, and a whole-database snapshot
+(:func:`load_snapshot`) one :class:`networkx.MultiDiGraph` of the same layout
+(:mod:`engine.validate.graph`; :func:`build_graph` gives groups that way too). Rules only
+read the graph through :class:`Context`, whose per-type indexes are built on demand,
+once per validation; networkx is loaded only for a networkx graph, or to untangle
+embedding cycles.
 
 Every rule of :data:`RULES` then runs over that graph and *all* findings come
 back, sorted, never only the first. A rule is one function registered with
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
         findings_for_registration,
         has_errors,
     )
-    from engine.validate.graph import build_graph
+    from engine.validate.graph import PlainGraph, build_graph, build_plain
     from engine.validate.providers import is_integration_provider
     from engine.validate.registry import RULES, Rule, rule
     from engine.validate.rules.registration import DELETE_METHOD, PERMITTED_SYNCHRONIZATION
@@ -86,9 +88,11 @@ __all__ = [
     "Context",
     "Finding",
     "Hit",
+    "PlainGraph",
     "Rule",
     "Severity",
     "build_graph",
+    "build_plain",
     "finding_order",
     "findings_for_registration",
     "graph_from_snapshot",

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from engine.typesystem import (
     ASSET_CONNECTION,
@@ -16,7 +14,10 @@ from engine.typesystem import (
     EMBEDDED_CONNECTION,
     REGISTERED_INTEGRATION_CONNECTOR,
 )
-from engine.validate.graph import element_name
+from engine.validate.graph import PlainGraph, element_name
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 Link = tuple[str, str, dict[str, Any]]
 """(other end, edge key, edge data) of one relationship, seen from one end."""
@@ -59,18 +60,32 @@ class Adjacency:
 
 
 class Context:
-    """The graph plus indexes the rules share (built once per validation)."""
+    """The graph plus indexes the rules share (built once per validation).
 
-    def __init__(self, graph: nx.MultiDiGraph, *, deep: bool = False) -> None:
-        self.graph = graph
+    ``graph`` is a :class:`~engine.validate.graph.PlainGraph` (what ``validate_groups``
+    builds) or a networkx MultiDiGraph of the same layout (``build_graph``,
+    ``load_snapshot``); rules read both the same way, through this context.
+    """
+
+    def __init__(self, graph: PlainGraph | nx.MultiDiGraph, *, deep: bool = False) -> None:
         self.deep = deep
-        self.nodes: Mapping[str, dict[str, Any]] = graph.nodes
+        self.nodes: Mapping[str, dict[str, Any]]
         """Node key -> attributes (read only)."""
-        raw_nodes = getattr(graph, "_node", None)
-        if isinstance(raw_nodes, dict):
-            self.nodes = raw_nodes  # the same data without a view around each lookup
+        self.attrs: Mapping[str, Any]
+        """The graph's attributes: ``source``, ``guid_conflicts``, ``missing_guids``."""
+        succ: Iterable[tuple[str, Mapping[str, Mapping[str, dict[str, Any]]]]]
+        if isinstance(graph, PlainGraph):
+            self.nodes, self.attrs, succ = graph.nodes, graph.attrs, graph.successors().items()
+        else:
+            raw_nodes = getattr(graph, "_node", None)
+            # the same data without a view around each lookup
+            self.nodes = raw_nodes if isinstance(raw_nodes, dict) else graph.nodes
+            self.attrs, succ = graph.graph, graph.adjacency()
+        self.successors: dict[str, Mapping[str, Mapping[str, dict[str, Any]]]] = {}
+        """Start node -> end node -> edge key -> edge data."""
         edges: dict[str, list[Edge]] = defaultdict(list)
-        for u, neighbours in graph.adjacency():
+        for u, neighbours in succ:
+            self.successors[u] = neighbours
             for v, keyed in neighbours.items():
                 for key, data in keyed.items():
                     edges[data["type"]].append((u, v, key, data))
@@ -131,6 +146,10 @@ class Context:
         found = [key for key, data in self.nodes.items() if data["assetQualifiedNames"]]
         found.extend(self.inn[ASSET_CONNECTION])
         return found
+
+    def edge(self, start: str, end: str, key: str) -> dict[str, Any]:
+        """The data of the edge ``start -[key]-> end`` (read only)."""
+        return self.successors[start][end][key]
 
     # ---- naming
     def name(self, key: str) -> str:

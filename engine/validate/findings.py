@@ -4,16 +4,17 @@ runner attributes it to registrations)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 
+_SEVERITIES: tuple[Severity, ...] = ("error", "warning")
 
-class Finding(BaseModel):
+
+@dataclass(frozen=True, kw_only=True)
+class Finding:
     """One broken rule, about at most one registered connector.
 
     ``registration`` is the guid of the RegisteredIntegrationConnector the
@@ -23,9 +24,10 @@ class Finding(BaseModel):
     in a database snapshot). ``elements`` are the qualifiedNames involved (an
     element without one is named ``guid:<guid>``); ``relationship`` is the
     guid of the relationship at fault, where there is one.
-    """
 
-    model_config = ConfigDict(frozen=True)
+    A plain frozen dataclass (no pydantic), so that validating costs no model building;
+    :meth:`as_dict` is its JSON document and :meth:`from_dict` reads one back.
+    """
 
     rule: str
     severity: Severity
@@ -41,6 +43,48 @@ class Finding(BaseModel):
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    def as_dict(self) -> dict[str, Any]:
+        """The finding as JSON data (fields in declaration order, ``elements`` a list)."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "title": self.title,
+            "group": self.group,
+            "connector": self.connector,
+            "registration": self.registration,
+            "elements": list(self.elements),
+            "relationship": self.relationship,
+            "message": self.message,
+            "fix": self.fix,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Finding:
+        """A finding from :meth:`as_dict`'s document (e.g. a control API's answer);
+        ``ValueError`` for a document that is not one."""
+        try:
+            severity = data["severity"]
+            if severity not in _SEVERITIES:
+                raise ValueError(f"unknown severity {severity!r}")
+            return cls(
+                rule=str(data["rule"]),
+                severity=severity,
+                title=str(data["title"]),
+                group=_optional_str(data.get("group")),
+                connector=_optional_str(data.get("connector")),
+                registration=_optional_str(data.get("registration")),
+                elements=tuple(str(e) for e in data.get("elements") or ()),
+                relationship=_optional_str(data.get("relationship")),
+                message=str(data["message"]),
+                fix=str(data["fix"]),
+            )
+        except (KeyError, TypeError) as exc:
+            raise ValueError(f"not a finding: {exc}") from exc
+
+
+def _optional_str(value: Any) -> str | None:
+    return None if value is None else str(value)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The validation graph: resolved groups -> one :class:`networkx.MultiDiGraph`.
+"""The validation graph: resolved groups -> one graph of plain dicts the rules read.
 
 Nodes are keyed by element ``guid``, with ``guid``, ``qualifiedName``,
 ``typeName``, ``labels`` (frozenset), ``isProxy``, ``properties`` (decoded, see
@@ -7,8 +7,16 @@ Nodes are keyed by element ``guid``, with ``guid``, ``qualifiedName``,
 relationship ``guid`` (or a stable synthetic key when the source does not carry
 one), with ``type`` (the Neo4j relationship type of
 :data:`engine.typesystem.RELATIONSHIP_TYPES`), ``guid`` and ``properties``.
-:class:`GraphBuilder` collects both and fills networkx in bulk; the snapshot
-loader (:mod:`engine.validate.snapshot`) uses it too.
+
+:class:`GraphBuilder` collects both; :meth:`GraphBuilder.plain` gives them as a
+:class:`PlainGraph` (what ``validate_groups`` checks, with no networkx loaded) and
+:meth:`GraphBuilder.finish` as a :class:`networkx.MultiDiGraph` of the same layout
+(``build_graph``, ``load_snapshot``). Both hold the same adjacency dicts
+(:func:`adjacency`), so rules see the same data in the same order either way.
+
+Resolved groups come as views (:mod:`engine.resolved`) or as their plain data
+(:func:`engine.graph.resolve.resolve_groups_plain`): a view's ``__dict__`` holds exactly
+its fields, so :func:`build_graph` reads both through :func:`_fields`, one code path.
 """
 
 from __future__ import annotations
@@ -16,11 +24,8 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
-from engine.resolved import ConnectionView, ElementView, ResolvedGroup
 from engine.typesystem import (
     ASSET_CONNECTION,
     CATALOG_TARGET,
@@ -30,6 +35,15 @@ from engine.typesystem import (
     REGISTERED_INTEGRATION_CONNECTOR,
     labels_for,
 )
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from engine.graph.document import PlainGroup
+    from engine.resolved import ResolvedGroup
+
+Adjacency = dict[str, dict[str, dict[str, dict[str, Any]]]]
+"""start node -> end node -> edge key -> edge data (networkx's ``_adj`` layout)."""
 
 
 @functools.cache
@@ -97,16 +111,18 @@ class GraphBuilder:
 
     def view(
         self,
-        view: ElementView,
+        view: Any,
         asset_names: Iterable[str] = (),
         connection_names: Iterable[str] = (),
     ) -> str:
-        key = view.guid
+        """Add the element of a resolved view or its plain data (see :func:`_fields`)."""
+        fields = _fields(view)
+        key: str = fields["guid"]
         existing = self.nodes.get(key) if key else None
         if (
             existing is not None
-            and existing["qualifiedName"] == view.qualifiedName
-            and existing["typeName"] == view.typeName
+            and existing["qualifiedName"] == fields["qualifiedName"]
+            and existing["typeName"] == fields["typeName"]
             and not asset_names
             and not connection_names
         ):
@@ -114,10 +130,10 @@ class GraphBuilder:
         return self.node(
             key,
             guid=key,
-            qualified_name=view.qualifiedName,
-            type_name=view.typeName,
-            is_proxy=view.isProxy,
-            properties=view.properties,
+            qualified_name=fields["qualifiedName"],
+            type_name=fields["typeName"],
+            is_proxy=fields["isProxy"],
+            properties=fields["properties"],
             asset_names=asset_names,
             connection_names=connection_names,
         )
@@ -168,45 +184,60 @@ class GraphBuilder:
         data = self.nodes.get(key)
         return element_name(data) if data is not None else key
 
-    def finish(self, source: str, bulk: Sequence[EdgeColumns] = ()) -> nx.MultiDiGraph:
+    def plain(self, source: str, bulk: Sequence[EdgeColumns] = ()) -> PlainGraph:
         """The graph of everything collected, plus ``bulk`` edges (checked by the caller:
-        both ends known, guids unique strings not used by :meth:`edge`)."""
-        graph = nx.MultiDiGraph(
-            source=source, guid_conflicts=self.conflicts, missing_guids=self.missing_guids
-        )
+        both ends known, guids unique strings not used by :meth:`edge`), as plain data."""
         edges: list[EdgeColumns] = list(bulk)
         if self.edges:
             us, vs, keys = (list(c) for c in zip(*self.edges, strict=True))
             datas = list(self.edges.values())
             edges.append((us, vs, keys, datas))
-        fill_graph(graph, self.nodes, edges)
-        return graph
+        attrs = {
+            "source": source,
+            "guid_conflicts": self.conflicts,
+            "missing_guids": self.missing_guids,
+        }
+        return PlainGraph(self.nodes, edges, attrs)
+
+    def finish(self, source: str, bulk: Sequence[EdgeColumns] = ()) -> nx.MultiDiGraph:
+        """:meth:`plain` as a networkx MultiDiGraph."""
+        return self.plain(source, bulk).to_networkx()
 
 
 EdgeColumns = tuple[Sequence[str], Sequence[str], Sequence[str], Sequence[dict[str, Any]]]
 """Parallel columns of edges: starts, ends, keys, data dicts."""
 
 
-def fill_graph(
-    graph: nx.MultiDiGraph, nodes: dict[str, dict[str, Any]], edges: Sequence[EdgeColumns]
-) -> None:
-    """Add ``nodes`` and ``edges`` to the empty ``graph``.
+@dataclass(frozen=True)
+class PlainGraph:
+    """The validation graph as plain data: node key -> attributes, edge columns, and the
+    graph's attributes (``source``, ``guid_conflicts``, ``missing_guids``)."""
 
-    Writes networkx's adjacency dicts directly (``_node``, ``_adj`` = successors,
-    ``_pred``; a (u, v) pair's key dict shared between them), the layout
-    ``MultiDiGraph.add_edges_from`` builds, at a third of its cost on the
-    100,000-connector graph; tests/unit/test_validate.py checks the result equals the
-    one add_nodes_from/add_edges_from give. Both ends of every edge must be in
-    ``nodes``; a repeated (u, v, key) keeps the last data.
-    """
-    if len(graph) or not (isinstance(graph._adj, dict) and isinstance(graph._pred, dict)):
-        graph.add_nodes_from(nodes.items())
-        for us, vs, keys, datas in edges:
-            graph.add_edges_from(zip(us, vs, keys, datas, strict=True))
-        return
-    graph._node.update(nodes)
-    succ: dict[str, dict[str, dict[str, Any]]] = {key: {} for key in nodes}
-    pred: dict[str, dict[str, dict[str, Any]]] = {key: {} for key in nodes}
+    nodes: dict[str, dict[str, Any]]
+    edges: Sequence[EdgeColumns]
+    attrs: dict[str, Any]
+
+    def successors(self) -> Adjacency:
+        """The edges as :data:`Adjacency`, in networkx's order (see :func:`adjacency`)."""
+        return adjacency(self.nodes, self.edges)[0]
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """The same graph as a :class:`networkx.MultiDiGraph` (imports networkx)."""
+        import networkx as nx
+
+        graph = nx.MultiDiGraph(**self.attrs)
+        fill_graph(graph, self.nodes, self.edges)
+        return graph
+
+
+def adjacency(
+    nodes: Mapping[str, Any], edges: Sequence[EdgeColumns]
+) -> tuple[Adjacency, Adjacency]:
+    """Successors and predecessors of ``edges`` between ``nodes``, laid out as networkx's
+    ``_adj`` and ``_pred`` (nodes in their order, a (u, v) pair's key dict shared between
+    the two; a repeated (u, v, key) keeps the last data)."""
+    succ: Adjacency = {key: {} for key in nodes}
+    pred: Adjacency = {key: {} for key in nodes}
     for us, vs, keys, datas in edges:
         for u, v, k, data in zip(us, vs, keys, datas, strict=True):
             out = succ[u]
@@ -214,6 +245,29 @@ def fill_graph(
             if keyed is None:
                 keyed = out[v] = pred[v][u] = {}
             keyed[k] = data
+    return succ, pred
+
+
+def fill_graph(
+    graph: nx.MultiDiGraph, nodes: dict[str, dict[str, Any]], edges: Sequence[EdgeColumns]
+) -> None:
+    """Add ``nodes`` and ``edges`` to the empty ``graph``.
+
+    Writes networkx's adjacency dicts directly (``_node``, and :func:`adjacency`'s
+    ``_adj`` = successors and ``_pred``), the layout ``MultiDiGraph.add_edges_from``
+    builds, at a third of its cost on the 100,000-connector graph;
+    tests/unit/test_validate.py checks the result equals the one
+    add_nodes_from/add_edges_from give. Both ends of every edge must be in ``nodes``.
+    """
+    import networkx as nx
+
+    if len(graph) or not (isinstance(graph._adj, dict) and isinstance(graph._pred, dict)):
+        graph.add_nodes_from(nodes.items())
+        for us, vs, keys, datas in edges:
+            graph.add_edges_from(zip(us, vs, keys, datas, strict=True))
+        return
+    graph._node.update(nodes)
+    succ, pred = adjacency(nodes, edges)
     graph._adj.update(succ)
     graph._pred.update(pred)
     nx._clear_cache(graph)
@@ -226,8 +280,23 @@ def element_name(data: Mapping[str, Any]) -> str:
     return f"guid:{data.get('guid')}"
 
 
-def build_graph(groups: Sequence[ResolvedGroup]) -> nx.MultiDiGraph:
-    """The MultiDiGraph of ``groups`` (shared elements merged by guid).
+def _fields(item: Any) -> dict[str, Any]:
+    """The fields of a resolved view, or the plain dict that stands for it: a view's
+    ``__dict__`` holds exactly its fields (pydantic keeps them there; views of plain data
+    are wrapped around those very dicts, see :func:`engine.resolved.views_from_plain`)."""
+    if type(item) is dict:
+        return item
+    fields: dict[str, Any] = item.__dict__
+    return fields
+
+
+def build_graph(groups: Sequence[ResolvedGroup | PlainGroup]) -> nx.MultiDiGraph:
+    """:func:`build_plain` as a networkx MultiDiGraph."""
+    return build_plain(groups).to_networkx()
+
+
+def build_plain(groups: Sequence[ResolvedGroup | PlainGroup]) -> PlainGraph:
+    """The graph of ``groups`` (views or plain data; shared elements merged by guid).
 
     Relationships the resolved views carry without a guid (AssetConnection,
     ConnectionConnectorType, ConnectToEndpoint) get the key
@@ -236,53 +305,65 @@ def build_graph(groups: Sequence[ResolvedGroup]) -> nx.MultiDiGraph:
     b = GraphBuilder()
     done: set[int] = set()
     for group in groups:
-        group_key = b.view(group.group)
-        for connector in group.connectors:
-            reg = connector.registration
-            connector_key = b.view(connector.connector)
-            b.nodes[connector_key]["properties"].setdefault(
-                "usesBlockingCalls", connector.usesBlockingCalls
-            )
-            reg_props = reg.model_dump(exclude={"guid", "properties"}, exclude_none=True)
-            b.edge(
-                group_key,
-                connector_key,
-                REGISTERED_INTEGRATION_CONNECTOR,
-                reg.guid,
-                {**reg.properties, **reg_props},
-            )
-            roots = [c for c in (connector.connection, *connector.additionalConnections) if c]
-            for root in roots:
-                root_key = b.view(root, asset_names=root.assetQualifiedNames)
-                b.edge(connector_key, root_key, ASSET_CONNECTION, None, guid_expected=False)
-            _add_connections(b, roots, done)
-            for target in connector.catalogTargets:
-                target_key = b.view(target.element, connection_names=target.elementConnectionNames)
-                props = {k: v for k, v in target.relationship.items() if k != "guid"}
-                b.edge(connector_key, target_key, CATALOG_TARGET, target.guid, props)
-    return b.finish("resolved")
+        resolved = _fields(group)
+        group_key = b.view(resolved["group"])
+        for connector in map(_fields, resolved["connectors"]):
+            _add_connector(b, group_key, connector, done)
+    return b.plain("resolved")
 
 
-def _add_connections(b: GraphBuilder, roots: Sequence[ConnectionView], done: set[int]) -> None:
+_REGISTRATION_LEFT_OUT = ("guid", "properties")
+
+
+def _add_connector(
+    b: GraphBuilder, group_key: str, connector: dict[str, Any], done: set[int]
+) -> None:
+    reg = _fields(connector["registration"])
+    connector_key = b.view(connector["connector"])
+    b.nodes[connector_key]["properties"].setdefault(
+        "usesBlockingCalls", connector["usesBlockingCalls"]
+    )
+    reg_props = {k: v for k, v in reg.items() if k not in _REGISTRATION_LEFT_OUT and v is not None}
+    b.edge(
+        group_key,
+        connector_key,
+        REGISTERED_INTEGRATION_CONNECTOR,
+        reg["guid"],
+        {**reg["properties"], **reg_props},
+    )
+    first = connector["connection"]
+    roots = [_fields(c) for c in (first, *connector["additionalConnections"]) if c]
+    for root in roots:
+        root_key = b.view(root, asset_names=root["assetQualifiedNames"])
+        b.edge(connector_key, root_key, ASSET_CONNECTION, None, guid_expected=False)
+    _add_connections(b, roots, done)
+    for target in map(_fields, connector["catalogTargets"]):
+        target_key = b.view(target["element"], connection_names=target["elementConnectionNames"])
+        relationship = target["relationship"]
+        props = {k: v for k, v in relationship.items() if k != "guid"}
+        b.edge(connector_key, target_key, CATALOG_TARGET, str(relationship["guid"]), props)
+
+
+def _add_connections(b: GraphBuilder, roots: Sequence[dict[str, Any]], done: set[int]) -> None:
     stack = list(roots)
     while stack:
         conn = stack.pop()
         if id(conn) in done:
             continue
         done.add(id(conn))
-        key = b.view(conn, asset_names=conn.assetQualifiedNames)
-        for ct in (conn.connectorType, *conn.additionalConnectorTypes):
+        key = b.view(conn, asset_names=conn["assetQualifiedNames"])
+        for ct in (conn["connectorType"], *conn["additionalConnectorTypes"]):
             if ct is not None:
                 b.edge(key, b.view(ct), CONNECTION_CONNECTOR_TYPE, None, guid_expected=False)
-        for ep in (conn.endpoint, *conn.additionalEndpoints):
+        for ep in (conn["endpoint"], *conn["additionalEndpoints"]):
             if ep is not None:
                 b.edge(key, b.view(ep), CONNECT_TO_ENDPOINT, None, guid_expected=False)
-        for emb in conn.embeddedConnections:
-            child = emb.connection
-            child_key = b.view(child, asset_names=child.assetQualifiedNames)
-            props = {"position": emb.position, "arguments": emb.arguments}
-            if emb.displayName is not None:
-                props["displayName"] = emb.displayName
-            b.edge(key, child_key, EMBEDDED_CONNECTION, emb.guid, props)
-            if not emb.cycle:
+        for emb in map(_fields, conn["embeddedConnections"]):
+            child = _fields(emb["connection"])
+            child_key = b.view(child, asset_names=child["assetQualifiedNames"])
+            props = {"position": emb["position"], "arguments": emb["arguments"]}
+            if emb["displayName"] is not None:
+                props["displayName"] = emb["displayName"]
+            b.edge(key, child_key, EMBEDDED_CONNECTION, emb["guid"], props)
+            if not emb["cycle"]:
                 stack.append(child)

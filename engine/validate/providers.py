@@ -1,18 +1,20 @@
 """Loading connector providers for ``validate --deep`` (rules SB030-SB032) the way the
 daemon loads them: through the daemon's registry (:func:`engine.providers.registry.load_provider`:
-aliases, ``package.module:Class``, entry points)."""
+aliases, ``package.module:Class``, entry points).
+
+The provider machinery (its SDK is pydantic) is imported only when a provider is loaded
+or checked, so that validation without ``--deep`` does not load it."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from engine.providers.registry import load_provider
-from engine.providers.sdk import ConnectorProvider
-
 
 def is_integration_provider(provider: Any) -> tuple[bool, str]:
     """Whether ``provider`` (a provider instance or class) is an integration connector
     provider, and if not, what it is instead (the end of a sentence)."""
+    from engine.providers.sdk import ConnectorProvider
+
     base = ConnectorProvider
     expected = f"{base.__module__}.{base.__qualname__}"
     if isinstance(provider, type):
@@ -29,6 +31,8 @@ class LoadedProviders:
     def get(self, name: str) -> tuple[Any, Exception | None]:
         """(the provider, None), or (None, the error loading it raised)."""
         if name not in self.loaded:
+            from engine.providers.registry import load_provider
+
             try:
                 self.loaded[name] = (load_provider(name), None)
             except Exception as exc:  # any failure of foreign code is a finding

@@ -4,36 +4,43 @@ the registrations it concerns, all findings sorted."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 import engine.validate.rules  # noqa: F401  (registers every rule, in id order)
 from engine.gcpause import gc_paused
-from engine.resolved import ResolvedGroup
 from engine.validate.context import Context
 from engine.validate.findings import Finding, Hit, finding_order
-from engine.validate.graph import build_graph
+from engine.validate.graph import PlainGraph, build_plain
 from engine.validate.registry import RULES, Rule
 
+if TYPE_CHECKING:
+    import networkx as nx
 
-def validate_groups(groups: Sequence[ResolvedGroup], *, deep: bool = False) -> list[Finding]:
-    """Every finding for ``groups``, taken together as the set one daemon runs.
+    from engine.graph.document import PlainGroup
+    from engine.resolved import ResolvedGroup
+
+
+def validate_groups(
+    groups: Sequence[ResolvedGroup | PlainGroup], *, deep: bool = False
+) -> list[Finding]:
+    """Every finding for ``groups`` (views, or their plain data from
+    :func:`engine.graph.resolve.resolve_groups_plain`), taken together as the set one
+    daemon runs.
 
     ``deep`` also loads each connector provider (rules SB030-SB032).
     """
     with gc_paused():
-        return validate_graph(build_graph(groups), deep=deep)
+        return validate_graph(build_plain(groups), deep=deep)
 
 
-def validate_graph(graph: nx.MultiDiGraph, *, deep: bool = False) -> list[Finding]:
-    """Every finding for a graph from :func:`build_graph` or :func:`load_snapshot`, sorted
-    by group, connector, rule and elements."""
+def validate_graph(graph: PlainGraph | nx.MultiDiGraph, *, deep: bool = False) -> list[Finding]:
+    """Every finding for a graph from :func:`build_graph`, :func:`build_plain` or
+    :func:`load_snapshot`, sorted by group, connector, rule and elements."""
     with gc_paused():
         return _run_rules(graph, deep)
 
 
-def _run_rules(graph: nx.MultiDiGraph, deep: bool) -> list[Finding]:
+def _run_rules(graph: PlainGraph | nx.MultiDiGraph, deep: bool) -> list[Finding]:
     ctx = Context(graph, deep=deep)
     reg_info = _RegistrationNames(ctx)
     findings: set[Finding] = set()

@@ -12,15 +12,16 @@ import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from types import MappingProxyType
-from typing import Any
-
-import networkx as nx
+from typing import TYPE_CHECKING, Any
 
 from engine.gcpause import gc_paused
 from engine.graph.graphmap import MAP_PROPERTIES, to_python
 from engine.graph.store import Store
 from engine.typesystem import CATALOG_TARGET, EMBEDDED_CONNECTION, REGISTERED_INTEGRATION_CONNECTOR
 from engine.validate.graph import GraphBuilder
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SNAPSHOT_NODES_QUERY = "validation_snapshot_nodes"
 

@@ -71,7 +71,7 @@ def applied_env(cli_env: dict[str, str], store: Store, tmp_path: Path) -> dict[s
         (["groups", "list"], [*HEAVY, "pydantic", "engine.validate", "yaml"]),
         (["query", "--list"], [*HEAVY, "pydantic", "engine.validate"]),
         (["resolve", FILES_GROUP], [*HEAVY, "pydantic", "engine.validate", "engine.declare"]),
-        (["validate", FILES_GROUP], [*DAEMON_AND_WEB, "sqlalchemy", "engine.declare"]),
+        (["validate", FILES_GROUP], [*HEAVY, "pydantic", "engine.declare", "engine.resolved"]),
         (["apply", "--dry-run", "-f", str(EXAMPLES)], [*DAEMON_AND_WEB, "sqlalchemy"]),
         (["db", "status"], [*HEAVY, "pydantic", "engine.validate"]),
     ],

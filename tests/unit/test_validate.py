@@ -3,6 +3,7 @@ a clean fixture, property tests and embedding cycles of any length."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -455,7 +456,7 @@ def test_plaintext_secret_value_is_never_shown() -> None:
     p["files_conn"].properties["configurationProperties"] = {"accessToken": "tok-123"}
     (finding,) = validate_groups(groups)
     assert finding.rule == "SB027"
-    dumped = finding.model_dump_json()
+    dumped = json.dumps(finding.as_dict())
     assert "s3cr3t-value" not in dumped and "tok-123" not in dumped
     assert "securedProperties.password" in finding.message
     assert "configurationProperties.accessToken" in finding.message
@@ -808,6 +809,33 @@ def test_deep_checks_load_providers_through_the_daemon_registry() -> None:
     assert not is_integration_provider(SecretsStoreProvider)[0]
     with pytest.raises(ProviderLoadError, match="no_such_module_xyz"):
         load_provider("no_such_module_xyz:Provider")
+
+
+@pytest.mark.parametrize(
+    "rule_id", sorted(r for r, breaker in BREAKERS.items() if isinstance(breaker()[0], list))
+)
+def test_plain_data_and_networkx_give_the_findings_views_give(rule_id: str) -> None:
+    """The same groups as views, as their plain data (what the CLI validates, without
+    pydantic) and as a networkx graph give equal findings, messages and order included."""
+    subject, deep, _ = BREAKERS[rule_id]()
+    assert isinstance(subject, list)
+    from_views = validate_groups(subject, deep=deep)
+    plain = [g.model_dump() for g in subject]
+    assert all(type(g) is dict for g in plain)
+    assert validate_groups(plain, deep=deep) == from_views
+    assert validate_graph(build_graph(subject), deep=deep) == from_views
+    assert from_views  # each fixture breaks its rule
+
+
+def test_a_finding_round_trips_through_its_document() -> None:
+    groups = clean_groups()
+    parts(groups)["files"].registration.refreshTimeInterval = -1
+    (finding,) = validate_groups(groups)
+    document = json.loads(json.dumps(finding.as_dict()))
+    assert document["elements"] == list(finding.elements) and document["rule"] == "SB007"
+    assert Finding.from_dict(document) == finding
+    with pytest.raises(ValueError, match="severity"):
+        Finding.from_dict({**document, "severity": "fatal"})
 
 
 def test_validating_nothing_finds_nothing() -> None:

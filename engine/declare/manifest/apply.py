@@ -113,7 +113,7 @@ def validate_in_transaction(
             "validation failed; nothing was written:\n" + "\n".join(lines),
             hint="fix the findings (see 'switchboard validate'), or apply with --no-validate",
         )
-    return [f.model_dump(mode="json") for f in findings if not f.is_error]
+    return [f.as_dict() for f in findings if not f.is_error]
 
 
 def apply_documents(

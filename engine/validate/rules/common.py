@@ -29,6 +29,6 @@ def registration_hit(
         message,
         fix,
         (ctx.name(group), ctx.name(connector)),
-        relationship=ctx.graph.edges[group, connector, key]["guid"],
+        relationship=ctx.edge(group, connector, key)["guid"],
         registration=key,
     )

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 
-import networkx as nx
-
 from engine.typesystem import EMBEDDED_CONNECTION
 from engine.validate.context import Context, Edge
 from engine.validate.findings import Hit
@@ -53,6 +51,10 @@ def _embedding_cycles(ctx: Context) -> Iterator[Hit]:
     # a connection on a cycle both embeds and is embedded: prune the others and hand
     # networkx only what is left (nothing, in a graph without cycles)
     candidates = _embedding_and_embedded(embedded)
+    if not candidates:
+        return
+    import networkx as nx  # only for a graph with cycles left
+
     dg = nx.DiGraph()
     edge_guid: dict[tuple[str, str], str | None] = {}
     for u, v, _, data in embedded:

@@ -55,13 +55,13 @@ def _qualified_name_duplicate(ctx: Context) -> Iterator[Hit]:
 def _guid_problems(ctx: Context) -> Iterator[Hit]:
     """Every element and relationship has its own guid, which never changes; a missing
     or reused guid breaks identity (a connector's identity is its registration's guid)."""
-    for entry in ctx.graph.graph.get("missing_guids", ()):
+    for entry in ctx.attrs.get("missing_guids", ()):
         yield Hit(
             f"{entry['kind']} {entry['name']} has no guid",
             "recreate it through switchboard (apply or import), which assigns guids",
             (entry["name"],),
         )
-    for entry in ctx.graph.graph.get("guid_conflicts", ()):
+    for entry in ctx.attrs.get("guid_conflicts", ()):
         names = tuple(sorted(entry["names"]))
         subjects = (entry["guid"],) if entry["guid"] in ctx.nodes else ()
         yield Hit(
@@ -85,9 +85,7 @@ def _registered_twice(ctx: Context) -> Iterator[Hit]:
     for (group, connector), keys in pairs.items():
         if len(keys) > 1:
             for key in keys:
-                others = ", ".join(
-                    sorted(str(ctx.graph.edges[group, connector, k]["guid"]) for k in keys)
-                )
+                others = ", ".join(sorted(str(ctx.edge(group, connector, k)["guid"]) for k in keys))
                 yield registration_hit(
                     ctx,
                     (group, connector, key),

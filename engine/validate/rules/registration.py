@@ -89,7 +89,7 @@ def _enum_values(ctx: Context) -> Iterator[Hit]:
                 f"use one of {', '.join(allowed)}",
                 (ctx.name(start), ctx.name(end)),
                 (start,),
-                relationship=ctx.graph.edges[start, end, key]["guid"],
+                relationship=ctx.edge(start, end, key)["guid"],
                 registration=reg,
             )
 
