@@ -1,6 +1,8 @@
 """The metadata server: one FastAPI application over the engine, served by uvicorn.
 
-Paths: ``GET /health`` (open), ``POST /api/token`` (Egeria's token endpoint, open), the
+Paths: ``GET /health`` (open), ``POST /api/token`` (Egeria's token endpoint, open; also at
+``/servers/{serverName}/api/token`` and ``/api/servers/{serverName}/token`` as Egeria's
+platform answers it), the
 native API under ``/api/v1`` (:mod:`engine.server.native`) and Egeria's view-service paths
 under ``/servers/{serverName}/api/open-metadata/{urlMarker}``
 (:mod:`engine.server.egeria_paths`). The OpenAPI document is at ``/openapi.json``
@@ -10,6 +12,7 @@ needs ``Authorization: Bearer TOKEN``.
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 import time
@@ -33,15 +36,29 @@ DEFAULT_SERVER_PORT = 7448
 DEFAULT_SERVER_NAME = "switchboard"
 OPEN_PATHS = frozenset({"/health", "/api/token", "/openapi.json", "/docs", "/redoc"})
 """Paths answered without a token (the documentation, liveness and logging in)."""
+TOKEN_PATHS = ("/api/token", "/servers/{serverName}/api/token", "/api/servers/{serverName}/token")
+"""Where Egeria's platform answers its token request (LoginController, AuthController)."""
+_SERVER_TOKEN_PATH = re.compile(r"^(/servers/[^/]+/api/token|/api/servers/[^/]+/token)$")
 
 
-class TokenRequest(BaseModel):
-    """Egeria's token request: a user and a password."""
+def is_open_path(path: str) -> bool:
+    """Whether ``path`` is answered without a bearer token."""
+    return path in OPEN_PATHS or _SERVER_TOKEN_PATH.match(path) is not None
 
-    model_config = ConfigDict(extra="ignore")
 
-    user_id: str = Field(alias="userId", min_length=1)
+class LoginRequest(BaseModel):
+    """Egeria's LoginRequest: ``userId`` (or the deprecated ``username``) and ``password``."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    user_id: str | None = Field(default=None, alias="userId")
+    username: str | None = None
     password: str = Field(min_length=1)
+
+    @property
+    def user(self) -> str:
+        """The user logging in (``userId``, else ``username``; '' when neither is given)."""
+        return self.user_id or self.username or ""
 
 
 @dataclass(frozen=True)
@@ -79,8 +96,9 @@ def create_server_app(store: Store, options: ServerOptions) -> FastAPI:
 
 
 def is_egeria_path(path: str) -> bool:
-    """Whether ``path`` is one of Egeria's (answered with Egeria's error envelope)."""
-    return path.startswith("/servers/")
+    """Whether ``path`` is one of Egeria's services (answered with Egeria's error envelope;
+    the token endpoint is the platform's, answering as the native API does)."""
+    return path.startswith("/servers/") and not is_open_path(path)
 
 
 def add_error_handlers(app: FastAPI) -> None:
@@ -114,20 +132,33 @@ def add_error_handlers(app: FastAPI) -> None:
 def add_token_routes(app: FastAPI, issuer: TokenIssuer) -> None:
     """``POST /api/token`` and the bearer check on every path not in :data:`OPEN_PATHS`."""
 
-    @app.post("/api/token", summary="Log in: user and password in, bearer token (text) out")
-    def token(body: TokenRequest) -> PlainTextResponse:
-        issued = issuer.issue(body.user_id, body.password)
+    def token(body: LoginRequest) -> PlainTextResponse:
+        issued = issuer.issue(body.user, body.password) if body.user else None
         if issued is None:
             return PlainTextResponse(
                 "wrong user or password", status_code=401, headers={"WWW-Authenticate": "Bearer"}
             )
         return PlainTextResponse(issued)
 
+    summary = "Log in (Egeria's LoginRequest): user and password in, bearer token (text) out"
+    app.post(TOKEN_PATHS[0], summary=summary, response_class=PlainTextResponse)(token)
+
+    def server_token(serverName: str, body: LoginRequest) -> PlainTextResponse:
+        return token(body)  # Egeria's platform answers for every server alike
+
+    for path in TOKEN_PATHS[1:]:
+        app.post(
+            path,
+            summary=summary,
+            response_class=PlainTextResponse,
+            operation_id="server_token" + path.replace("/", "_").replace("{serverName}", "s"),
+        )(server_token)
+
     @app.middleware("http")
     async def require_token(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        if request.url.path in OPEN_PATHS:
+        if is_open_path(request.url.path):
             return await call_next(request)
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
         user = issuer.user_for(given.strip()) if scheme.lower() == "bearer" else None

@@ -54,10 +54,27 @@ class NewElementRequestBody(_EgeriaBody):
 
 
 class UpdateElementRequestBody(_EgeriaBody):
-    """Egeria's UpdateElementRequestBody: properties, merged (the default) or replacing."""
+    """Egeria's UpdateElementRequestBody: properties, merged (the default) or replacing.
+
+    The flag of Egeria's UpdateOptions is ``mergePropertyUpdate`` in its current source and
+    ``mergeUpdate`` in earlier releases and pyegeria; either is read (the first if both)."""
 
     properties: dict[str, Any] | None = None
-    merge_update: bool = Field(default=True, alias="mergeUpdate")
+    merge_property_update: bool | None = Field(default=None, alias="mergePropertyUpdate")
+    merge_update: bool | None = Field(default=None, alias="mergeUpdate")
+
+    @property
+    def merge(self) -> bool:
+        """Whether the properties are merged into the stored ones (else they replace them)."""
+        for flag in (self.merge_property_update, self.merge_update):
+            if flag is not None:
+                return flag
+        return True
+
+
+class UpdateRelationshipRequestBody(UpdateElementRequestBody):
+    """Egeria's UpdateRelationshipRequestBody (UpdateOptions and a relationship's properties
+    bean): the fields of UpdateElementRequestBody, for a relationship."""
 
 
 class NewRelationshipRequestBody(_EgeriaBody):
@@ -79,14 +96,51 @@ class SearchStringRequestBody(_EgeriaBody):
     type_name: str | None = Field(default=None, alias="typeName")
 
 
+class GetRequestBody(_EgeriaBody):
+    """Egeria's GetRequestBody (GetOptions: as-of time, relationship filters ...): accepted,
+    its options unused (an element is read as it is now, with this model's relationships)."""
+
+
+class ResultsRequestBody(_EgeriaBody):
+    """Egeria's ResultsRequestBody (paging and filters): accepted, its options unused."""
+
+
+class DeleteElementRequestBody(_EgeriaBody):
+    """Egeria's DeleteElementRequestBody (DeleteOptions): accepted, its options unused - an
+    element is deleted with the cascades of this model's rules."""
+
+
+class DeleteRelationshipRequestBody(_EgeriaBody):
+    """Egeria's DeleteRelationshipRequestBody (DeleteOptions): accepted, its options unused."""
+
+
+class NullRequestBody(_EgeriaBody):
+    """Egeria's NullRequestBody: nothing."""
+
+
+class RegisteredIntegrationConnectorProperties(_EgeriaBody):
+    """Egeria's RegisteredIntegrationConnectorProperties, the body of the governance
+    configuration service's registration (a properties bean, not wrapped in a request body).
+    Every field is kept (:func:`relationship_from_egeria` reads them)."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
 EGERIA_REQUEST_BODIES: dict[str, type[BaseModel]] = {
     model.__name__: model
     for model in (
         NewElementRequestBody,
         UpdateElementRequestBody,
+        UpdateRelationshipRequestBody,
         NewRelationshipRequestBody,
         FilterRequestBody,
         SearchStringRequestBody,
+        GetRequestBody,
+        ResultsRequestBody,
+        DeleteElementRequestBody,
+        DeleteRelationshipRequestBody,
+        NullRequestBody,
+        RegisteredIntegrationConnectorProperties,
     )
 }
 """Egeria's class name -> the model that reads it."""
@@ -159,6 +213,57 @@ def guid_response(guid: str) -> dict[str, Any]:
     return ffdc_envelope("GUIDResponse", guid=guid)
 
 
+def guid_list_response(guids: list[str]) -> dict[str, Any]:
+    """Egeria's GUIDListResponse (``guids`` left out when there are none)."""
+    return ffdc_envelope("GUIDListResponse", guids=guids)
+
+
+def boolean_response(flag: bool) -> dict[str, Any]:
+    """Egeria's BooleanResponse."""
+    return ffdc_envelope("BooleanResponse", flag=flag)
+
+
+RELATIONSHIP_BEAN_FIELDS: dict[str, frozenset[str]] = {
+    "CatalogTarget": frozenset(
+        {
+            "catalogTargetName",
+            "metadataSourceQualifiedName",
+            "connectionName",
+            "configurationProperties",
+            "templates",
+            "permittedSynchronization",
+            "deleteMethod",
+        }
+    ),
+    "RegisteredIntegrationConnector": frozenset(
+        {
+            "connectorName",
+            "connectorUserId",
+            "metadataSourceQualifiedName",
+            "startDate",
+            "refreshTimeInterval",
+            "connectorShutdownDate",
+            "permittedSynchronization",
+            "generateConnectorActivityReports",
+        }
+    ),
+}
+"""A relationship of this model -> the properties its Egeria bean (CatalogTargetProperties,
+RegisteredIntegrationConnectorProperties) names; the model's other properties (such as
+``metadataCollectionQualifiedName``) travel in the bean's ``extendedProperties``, both ways.
+Relationships not listed carry all their properties in the bean."""
+
+
+def relationship_bean(relationship: Relationship) -> dict[str, Any]:
+    """``relationship``'s properties as Egeria's bean ``<type>Properties``."""
+    type_name = relationship.TYPE_NAME
+    data = relationship.model_dump(mode="json", exclude_none=True, exclude={"guid"})
+    named = RELATIONSHIP_BEAN_FIELDS.get(type_name)
+    extended = {k: data.pop(k) for k in list(data) if named is not None and k not in named}
+    bean = {"class": f"{type_name}Properties", "typeName": type_name, **data}
+    return {**bean, "extendedProperties": extended} if extended else bean
+
+
 def void_response() -> dict[str, Any]:
     """Egeria's VoidResponse."""
     return ffdc_envelope("VoidResponse")
@@ -211,13 +316,7 @@ def related_summary(relationship: StoredRelationship, target: StoredElement) -> 
     return {
         "class": "RelatedMetadataElementSummary",
         "relationshipHeader": _header(relationship.guid, type_name, relationship.audit),
-        "relationshipProperties": {
-            "class": f"{type_name}Properties",
-            "typeName": type_name,
-            **relationship.relationship.model_dump(
-                mode="json", exclude_none=True, exclude={"guid"}
-            ),
-        },
+        "relationshipProperties": relationship_bean(relationship.relationship),
         "relatedElement": {
             "class": "MetadataElementSummary",
             **_header(target.guid, target.typeName, target.audit),
@@ -290,9 +389,7 @@ def relationship_response(
     element = {
         "relationshipGUID": relationship.guid,
         "relationshipType": {"typeName": EGERIA_NAME_BY_REL_TYPE[relationship.type]},
-        "relationshipProperties": relationship.relationship.model_dump(
-            mode="json", exclude_none=True, exclude={"guid"}
-        ),
+        "relationshipProperties": relationship_bean(relationship.relationship),
         "elementGUIDAtEnd1": end1_guid,
         "elementGUIDAtEnd2": end2_guid,
         "versions": _versions(relationship.audit),

@@ -4,7 +4,7 @@ Under ``/servers/{serverName}/api/open-metadata/{urlMarker}``, answering for the
 ``connection-maker``, ``asset-maker`` and ``automated-curation``::
 
     POST /connections | /connector-types | /endpoints | /assets          create   GUIDResponse
-    POST /{collection}/{guid}/update                                     update   VoidResponse
+    POST /{collection}/{guid}/update                                     update   BooleanResponse
     POST /{collection}/{guid}/delete                                     delete   VoidResponse
     POST /{collection}/by-name | /{collection}/by-search-string          find     ...ElementsResponse
     POST /{collection}/{guid}/retrieve                                   one      ...ElementResponse
@@ -12,12 +12,16 @@ Under ``/servers/{serverName}/api/open-metadata/{urlMarker}``, answering for the
     POST /connections/{guid}/endpoints/{guid}/attach|detach
     POST /connections/{guid}/embedded-connections/{guid}/attach|detach
     POST /assets/{guid}/connections/{guid}/attach|detach
-    POST /integration-groups/{guid}/integration-connectors/{guid}        register (…/delete)  VoidResponse
-    GET  /integration-connectors/{guid}/integration-groups               the groups of a connector
     POST /integration-connectors/{guid}/catalog-targets/{elementGUID}    add      GUIDResponse
-    POST /catalog-targets/{relationshipGUID}/update | /remove
+    POST /integration-connectors/{guid}/catalog-targets/{elementGUID}/detach        VoidResponse
+    POST /catalog-targets/{relationshipGUID}/update | /remove                      VoidResponse
     POST|GET /catalog-targets/{relationshipGUID}                         one      OpenMetadataRelationshipResponse
     GET  /integration-connectors/{guid}/catalog-targets                  targets  ...ElementsResponse
+
+Request bodies are Egeria's for each path (New/Update/Delete...RequestBody, GetRequestBody,
+ResultsRequestBody; see :mod:`engine.server.egeria_bodies`), each operation's response class
+is named in the OpenAPI document (``x-egeria-response``). Registering connectors in groups
+is in :mod:`engine.server.egeria_registrations`.
 
 Every write goes through the write API in one transaction; a refusal is answered in
 Egeria's envelope with the engine's message (HTTP 200, ``relatedHTTPCode`` set, as Egeria
@@ -44,24 +48,34 @@ from engine.graph.elements import (
     save_relationship,
     update_element,
 )
-from engine.graph.querylib import run_library_query
 from engine.graph.reader import read_elements_tx
 from engine.graph.records import (
     EGERIA_NAME_BY_REL_TYPE,
+    REL_TYPE_BY_MODEL,
     ElementRow,
     RelationshipRow,
     StoredElement,
 )
 from engine.graph.store import Store
-from engine.graph.writer import write_elements_tx, write_relationships_tx
+from engine.graph.writer import (
+    delete_relationships_tx,
+    write_elements_tx,
+    write_relationships_tx,
+)
 from engine.model import CatalogTarget, Referenceable, Relationship
 from engine.server.egeria_bodies import (
     RELATED_FIELDS,
+    DeleteElementRequestBody,
+    DeleteRelationshipRequestBody,
     FilterRequestBody,
+    GetRequestBody,
     NewElementRequestBody,
     NewRelationshipRequestBody,
+    ResultsRequestBody,
     SearchStringRequestBody,
     UpdateElementRequestBody,
+    UpdateRelationshipRequestBody,
+    boolean_response,
     egeria_problem,
     element_from_egeria,
     guid_response,
@@ -98,6 +112,11 @@ LINKS: dict[tuple[str, str], str] = {
 Work = Callable[[], dict[str, Any]]
 
 
+def egeria_response(response_class: str) -> dict[str, Any]:
+    """A route's OpenAPI extension naming Egeria's response class for it."""
+    return {"x-egeria-response": response_class}
+
+
 def add_egeria_view_routes(router: APIRouter, store: Store, server_name: str) -> None:
     """Every view-service path on ``router``, answering for ``server_name``."""
     views = EgeriaViews(store, server_name)
@@ -105,8 +124,11 @@ def add_egeria_view_routes(router: APIRouter, store: Store, server_name: str) ->
         views.add_collection(router, collection)
     for (end1, end2), rel_type in LINKS.items():
         views.add_link(router, end1, end2, rel_type)
-    views.add_registrations(router)
     views.add_catalog_targets(router)
+    from engine.server import egeria_registrations
+
+    egeria_registrations.add_view_routes(router, views, VIEW_PREFIX)
+    egeria_registrations.add_config_routes(router, views)
 
 
 class EgeriaViews:
@@ -117,11 +139,12 @@ class EgeriaViews:
         self.server_name = server_name
 
     def answer(
-        self, server: str, marker: str, response_class: str, action: str, work: Work
+        self, server: str, marker: str | None, response_class: str, action: str, work: Work
     ) -> JSONResponse:
-        """``work()``'s document, or the refusal in Egeria's envelope."""
+        """``work()``'s document, or the refusal in Egeria's envelope (``marker`` None: a
+        path without a view service's url marker)."""
         try:
-            if server != self.server_name or marker not in URL_MARKERS:
+            if server != self.server_name or (marker is not None and marker not in URL_MARKERS):
                 raise NotFoundError(
                     f"no view service {marker!r} on server {server!r}",
                     hint=f"this server is {self.server_name!r}; view services: "
@@ -139,7 +162,11 @@ class EgeriaViews:
         default_type, labels = COLLECTIONS[collection]
         base = f"{VIEW_PREFIX}/{collection}"
 
-        @router.post(base, summary=f"Egeria: create ({collection})")
+        @router.post(
+            base,
+            summary=f"Egeria: create ({collection})",
+            openapi_extra=egeria_response("GUIDResponse"),
+        )
         def create(
             request: Request,
             serverName: str,
@@ -153,7 +180,11 @@ class EgeriaViews:
 
             return self.answer(serverName, urlMarker, "GUIDResponse", f"create:{collection}", work)
 
-        @router.post(f"{base}/by-name", summary=f"Egeria: {collection} by name")
+        @router.post(
+            f"{base}/by-name",
+            summary=f"Egeria: {collection} by name",
+            openapi_extra=egeria_response("OpenMetadataRootElementsResponse"),
+        )
         def by_name(
             serverName: str,
             urlMarker: str,
@@ -169,7 +200,11 @@ class EgeriaViews:
                 serverName, urlMarker, "OpenMetadataRootElementsResponse", "by-name", work
             )
 
-        @router.post(f"{base}/by-search-string", summary=f"Egeria: find {collection}")
+        @router.post(
+            f"{base}/by-search-string",
+            summary=f"Egeria: find {collection}",
+            openapi_extra=egeria_response("OpenMetadataRootElementsResponse"),
+        )
         def search(
             serverName: str,
             urlMarker: str,
@@ -189,8 +224,17 @@ class EgeriaViews:
     def add_one_element(self, router: APIRouter, collection: str) -> None:
         base = f"{VIEW_PREFIX}/{collection}/{{guid}}"
 
-        @router.post(f"{base}/retrieve", summary=f"Egeria: one of {collection}")
-        def retrieve(serverName: str, urlMarker: str, guid: str) -> JSONResponse:
+        @router.post(
+            f"{base}/retrieve",
+            summary=f"Egeria: one of {collection}",
+            openapi_extra=egeria_response("OpenMetadataRootElementResponse"),
+        )
+        def retrieve(
+            serverName: str,
+            urlMarker: str,
+            guid: str,
+            body: Annotated[GetRequestBody | None, Body()] = None,
+        ) -> JSONResponse:
             return self.answer(
                 serverName,
                 urlMarker,
@@ -199,7 +243,11 @@ class EgeriaViews:
                 lambda: self.retrieve(guid),
             )
 
-        @router.post(f"{base}/update", summary=f"Egeria: update one of {collection}")
+        @router.post(
+            f"{base}/update",
+            summary=f"Egeria: update one of {collection}",
+            openapi_extra=egeria_response("BooleanResponse"),
+        )
         def update(
             request: Request,
             serverName: str,
@@ -219,15 +267,24 @@ class EgeriaViews:
                 update_element(
                     self.store,
                     element,
-                    mode="merge" if given.merge_update else "replace",
+                    mode="merge" if given.merge else "replace",
                     user=user_of(request),
                 )
-                return void_response()
+                return boolean_response(True)
 
-            return self.answer(serverName, urlMarker, "VoidResponse", "update", work)
+            return self.answer(serverName, urlMarker, "BooleanResponse", "update", work)
 
-        @router.post(f"{base}/delete", summary=f"Egeria: delete one of {collection}")
-        def delete(serverName: str, urlMarker: str, guid: str) -> JSONResponse:
+        @router.post(
+            f"{base}/delete",
+            summary=f"Egeria: delete one of {collection}",
+            openapi_extra=egeria_response("VoidResponse"),
+        )
+        def delete(
+            serverName: str,
+            urlMarker: str,
+            guid: str,
+            body: Annotated[DeleteElementRequestBody | None, Body()] = None,
+        ) -> JSONResponse:
             def work() -> dict[str, Any]:
                 delete_element(self.store, guid=guid)
                 return void_response()
@@ -289,7 +346,11 @@ class EgeriaViews:
         base = f"{VIEW_PREFIX}/{end1}/{{guid1}}/{end2}/{{guid2}}"
         model = relationship_model(rel_type)
 
-        @router.post(f"{base}/attach", summary=f"Egeria: attach ({rel_type})")
+        @router.post(
+            f"{base}/attach",
+            summary=f"Egeria: attach ({rel_type})",
+            openapi_extra=egeria_response("VoidResponse"),
+        )
         def attach(
             request: Request,
             serverName: str,
@@ -306,8 +367,18 @@ class EgeriaViews:
 
             return self.answer(serverName, urlMarker, "VoidResponse", f"attach:{rel_type}", work)
 
-        @router.post(f"{base}/detach", summary=f"Egeria: detach ({rel_type})")
-        def detach(serverName: str, urlMarker: str, guid1: str, guid2: str) -> JSONResponse:
+        @router.post(
+            f"{base}/detach",
+            summary=f"Egeria: detach ({rel_type})",
+            openapi_extra=egeria_response("VoidResponse"),
+        )
+        def detach(
+            serverName: str,
+            urlMarker: str,
+            guid1: str,
+            guid2: str,
+            body: Annotated[DeleteRelationshipRequestBody | None, Body()] = None,
+        ) -> JSONResponse:
             def work() -> dict[str, Any]:
                 from_, to = self.element(guid1).qualifiedName, self.element(guid2).qualifiedName
                 if remove_relationship(self.store, model, from_, to) == 0:
@@ -316,67 +387,17 @@ class EgeriaViews:
 
             return self.answer(serverName, urlMarker, "VoidResponse", f"detach:{rel_type}", work)
 
-    # ------------------------------------------------------- registrations
-    def add_registrations(self, router: APIRouter) -> None:
-        base = f"{VIEW_PREFIX}/integration-groups/{{groupGUID}}/integration-connectors/{{connectorGUID}}"
-
-        @router.post(base, summary="Egeria: register a connector in a group")
-        def register(
-            request: Request,
-            serverName: str,
-            urlMarker: str,
-            groupGUID: str,
-            connectorGUID: str,
-            body: Annotated[NewRelationshipRequestBody | None, Body()] = None,
-        ) -> JSONResponse:
-            def work() -> dict[str, Any]:
-                registration = relationship_from_egeria(
-                    "RegisteredIntegrationConnector", body.properties if body else None
-                )
-                group = self.element(groupGUID).qualifiedName
-                connector = self.element(connectorGUID).qualifiedName
-                save_relationship(self.store, registration, group, connector, user=user_of(request))
-                return void_response()
-
-            return self.answer(serverName, urlMarker, "VoidResponse", "register", work)
-
-        @router.post(f"{base}/delete", summary="Egeria: unregister a connector from a group")
-        def unregister(
-            serverName: str, urlMarker: str, groupGUID: str, connectorGUID: str
-        ) -> JSONResponse:
-            def work() -> dict[str, Any]:
-                group = self.element(groupGUID).qualifiedName
-                connector = self.element(connectorGUID).qualifiedName
-                model = relationship_model("RegisteredIntegrationConnector")
-                if remove_relationship(self.store, model, group, connector) == 0:
-                    raise NotFoundError(f"{connector} is not registered in {group}")
-                return void_response()
-
-            return self.answer(serverName, urlMarker, "VoidResponse", "unregister", work)
-
-        @router.get(
-            f"{VIEW_PREFIX}/integration-connectors/{{connectorGUID}}/integration-groups",
-            summary="Egeria: the groups a connector is registered in",
-        )
-        def groups_of(serverName: str, urlMarker: str, connectorGUID: str) -> JSONResponse:
-            def work() -> dict[str, Any]:
-                connector = self.element(connectorGUID).qualifiedName
-                rows = run_library_query(self.store, "connector_groups", {"connector": connector})
-                names = dict.fromkeys(str(row["groupQualifiedName"]) for row in rows)
-                return root_elements_response([get_element(self.store, n) for n in names])
-
-            return self.answer(
-                serverName, urlMarker, "OpenMetadataRootElementsResponse", "groups", work
-            )
-
     # ------------------------------------------------------ catalog targets
     def add_catalog_targets(self, router: APIRouter) -> None:
         connector_base = f"{VIEW_PREFIX}/integration-connectors/{{connectorGUID}}/catalog-targets"
         target_base = f"{VIEW_PREFIX}/catalog-targets/{{relationshipGUID}}"
 
-        @router.post(f"{connector_base}/{{elementGUID}}", summary="Egeria: add a catalog target")
+        @router.post(
+            f"{connector_base}/{{elementGUID}}",
+            summary="Egeria: add a catalog target",
+            openapi_extra=egeria_response("GUIDResponse"),
+        )
         def add(
-            request: Request,
             serverName: str,
             urlMarker: str,
             connectorGUID: str,
@@ -397,8 +418,37 @@ class EgeriaViews:
 
             return self.answer(serverName, urlMarker, "GUIDResponse", "addCatalogTarget", work)
 
-        @router.get(connector_base, summary="Egeria: a connector's catalog targets")
-        def targets(serverName: str, urlMarker: str, connectorGUID: str) -> JSONResponse:
+        @router.post(
+            f"{connector_base}/{{elementGUID}}/detach",
+            summary="Egeria: remove a connector's catalog targets to an element",
+            openapi_extra=egeria_response("VoidResponse"),
+        )
+        def detach(
+            serverName: str,
+            urlMarker: str,
+            connectorGUID: str,
+            elementGUID: str,
+            body: Annotated[DeleteRelationshipRequestBody | None, Body()] = None,
+        ) -> JSONResponse:
+            return self.answer(
+                serverName,
+                urlMarker,
+                "VoidResponse",
+                "removeCatalogTarget",
+                lambda: self.detach_targets(connectorGUID, elementGUID),
+            )
+
+        @router.get(
+            connector_base,
+            summary="Egeria: a connector's catalog targets",
+            openapi_extra=egeria_response("OpenMetadataRootElementsResponse"),
+        )
+        def targets(
+            serverName: str,
+            urlMarker: str,
+            connectorGUID: str,
+            body: Annotated[ResultsRequestBody | None, Body()] = None,
+        ) -> JSONResponse:
             def work() -> dict[str, Any]:
                 connector = self.element(connectorGUID).qualifiedName
                 rels = get_relationships(self.store, connector, "CatalogTarget")
@@ -409,9 +459,18 @@ class EgeriaViews:
                 serverName, urlMarker, "OpenMetadataRootElementsResponse", "getCatalogTargets", work
             )
 
-        @router.post(target_base, summary="Egeria: one catalog target")
+        @router.post(
+            target_base,
+            summary="Egeria: one catalog target",
+            openapi_extra=egeria_response("OpenMetadataRelationshipResponse"),
+        )
         @router.get(target_base, summary="Egeria: one catalog target", include_in_schema=False)
-        def one(serverName: str, urlMarker: str, relationshipGUID: str) -> JSONResponse:
+        def one(
+            serverName: str,
+            urlMarker: str,
+            relationshipGUID: str,
+            body: Annotated[GetRequestBody | None, Body()] = None,
+        ) -> JSONResponse:
             return self.answer(
                 serverName,
                 urlMarker,
@@ -422,35 +481,73 @@ class EgeriaViews:
 
         self.add_catalog_target_changes(router, target_base)
 
+    def detach_targets(self, connector_guid: str, element_guid: str) -> dict[str, Any]:
+        """Remove every catalog target from a connector to an element, in one transaction."""
+        connector = self.element(connector_guid).qualifiedName
+        element = self.element(element_guid).qualifiedName
+        neo_type = REL_TYPE_BY_MODEL[CatalogTarget]
+        keys = [
+            (
+                neo_type,
+                connector,
+                element,
+                str(r.relationship.model_dump().get("catalogTargetName") or ""),
+            )
+            for r in get_relationships(self.store, connector, "CatalogTarget")
+            if r.to == element
+        ]
+        if not keys:
+            raise NotFoundError(f"{connector} has no catalog target {element}")
+        self.store.write_tx(
+            "egeria:detach-catalog-targets",
+            lambda tx: delete_relationships_tx(self.store, tx, keys),
+        )
+        return void_response()
+
+    def update_target(self, relationship_guid: str, body: UpdateRelationshipRequestBody) -> None:
+        """Merge or replace a catalog target's properties (its name stays)."""
+        stored, _, _ = catalog_target(self.store, relationship_guid)
+        current = stored.relationship.model_dump(exclude_none=True)
+        changes = relationship_from_egeria("CatalogTarget", body.properties)
+        merged = changes.model_dump(include=changes.model_fields_set)
+        data = {**current, **merged} if body.merge else merged
+        if data.get("catalogTargetName") != current.get("catalogTargetName"):
+            raise DocumentError(
+                "request body: properties.catalogTargetName: cannot be changed",
+                hint="remove the catalog target and add it again under the new name",
+            )
+        target = CatalogTarget.model_validate({**data, "guid": stored.guid})
+        add_catalog_target(self.store, stored.from_, stored.to, target)
+
     def add_catalog_target_changes(self, router: APIRouter, target_base: str) -> None:
-        @router.post(f"{target_base}/update", summary="Egeria: update a catalog target")
+        @router.post(
+            f"{target_base}/update",
+            summary="Egeria: update a catalog target",
+            openapi_extra=egeria_response("VoidResponse"),
+        )
         def update(
-            request: Request,
             serverName: str,
             urlMarker: str,
             relationshipGUID: str,
-            body: Annotated[UpdateElementRequestBody | None, Body()] = None,
+            body: Annotated[UpdateRelationshipRequestBody | None, Body()] = None,
         ) -> JSONResponse:
             def work() -> dict[str, Any]:
-                given = body or UpdateElementRequestBody()
-                stored, _, _ = catalog_target(self.store, relationshipGUID)
-                current = stored.relationship.model_dump(exclude_none=True)
-                changes = relationship_from_egeria("CatalogTarget", given.properties)
-                merged = changes.model_dump(include=changes.model_fields_set)
-                data = {**current, **merged} if given.merge_update else merged
-                if data.get("catalogTargetName") != current.get("catalogTargetName"):
-                    raise DocumentError(
-                        "request body: properties.catalogTargetName: cannot be changed",
-                        hint="remove the catalog target and add it again under the new name",
-                    )
-                target = CatalogTarget.model_validate({**data, "guid": stored.guid})
-                add_catalog_target(self.store, stored.from_, stored.to, target)
+                self.update_target(relationshipGUID, body or UpdateRelationshipRequestBody())
                 return void_response()
 
             return self.answer(serverName, urlMarker, "VoidResponse", "updateCatalogTarget", work)
 
-        @router.post(f"{target_base}/remove", summary="Egeria: remove a catalog target")
-        def remove(serverName: str, urlMarker: str, relationshipGUID: str) -> JSONResponse:
+        @router.post(
+            f"{target_base}/remove",
+            summary="Egeria: remove a catalog target",
+            openapi_extra=egeria_response("VoidResponse"),
+        )
+        def remove(
+            serverName: str,
+            urlMarker: str,
+            relationshipGUID: str,
+            body: Annotated[DeleteRelationshipRequestBody | None, Body()] = None,
+        ) -> JSONResponse:
             def work() -> dict[str, Any]:
                 stored, _, _ = catalog_target(self.store, relationshipGUID)
                 name = stored.relationship.model_dump().get("catalogTargetName")

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from cli.main import cli
-from engine.graph import Store, find_element, get_element, group_fingerprints
+from engine.graph import Store, find_element, get_element, get_relationships, group_fingerprints
 from engine.graph.writer import wipe_database
 from tests.server.conftest import SERVER_NAME
 from tests.server.worked_example import (
@@ -25,6 +25,10 @@ from tests.server.worked_example import (
 CONNECTION_MAKER = f"/servers/{SERVER_NAME}/api/open-metadata/connection-maker"
 ASSET_MAKER = f"/servers/{SERVER_NAME}/api/open-metadata/asset-maker"
 CURATION = f"/servers/{SERVER_NAME}/api/open-metadata/automated-curation"
+CONFIG = (
+    f"/servers/{SERVER_NAME}/open-metadata/framework-services/governance-engine"
+    "/governance-configuration-service/users/garygeeke"
+)
 
 
 def poster(client: TestClient, base: str = CONNECTION_MAKER) -> Any:
@@ -114,7 +118,7 @@ def test_update_merges_or_replaces_and_delete_cascades(client: TestClient, store
         f"/assets/{connector.guid}/update",
         {"class": "UpdateElementRequestBody", "properties": {"description": "catalogues"}},
     )
-    assert merged == {"class": "VoidResponse", "relatedHTTPCode": 200}
+    assert merged == {"class": "BooleanResponse", "relatedHTTPCode": 200, "flag": True}
     after = get_element(store, CONNECTOR)
     assert (after.element.description, after.element.displayName) == (
         "catalogues",
@@ -122,7 +126,7 @@ def test_update_merges_or_replaces_and_delete_cascades(client: TestClient, store
     )
     post(
         f"/assets/{connector.guid}/update",
-        {"mergeUpdate": False, "properties": {"description": "only this"}},
+        {"mergePropertyUpdate": False, "properties": {"description": "only this"}},
     )
     assert get_element(store, CONNECTOR).element.displayName is None
     assert post(f"/assets/{connector.guid}/delete", {})["relatedHTTPCode"] == 200
@@ -162,8 +166,19 @@ def test_catalog_targets_add_get_list_update_remove(client: TestClient, store: S
     assert renamed["relatedHTTPCode"] == 422
     assert post(f"/catalog-targets/{relationship}/remove", {})["relatedHTTPCode"] == 200
     assert post(f"/catalog-targets/{relationship}", {})["relatedHTTPCode"] == 404
-    groups = client.get(f"{CURATION}/integration-connectors/{connector}/integration-groups").json()
-    assert [g["properties"]["qualifiedName"] for g in groups["elements"]] == [GROUP]
+
+
+def test_the_groups_of_a_connector_are_egerias_registrations(
+    client: TestClient, store: Store
+) -> None:
+    build_through_egeria(poster(client))
+    connector, group = get_element(store, CONNECTOR).guid, get_element(store, GROUP).guid
+    path = f"/integration-connectors/{connector}/registrations"
+    for base in (CURATION, CONFIG):
+        document = client.get(base + path).json()
+        assert document == {"class": "GUIDListResponse", "relatedHTTPCode": 200, "guids": [group]}
+    missing = client.get(f"{CONFIG}/integration-connectors/nope/registrations").json()
+    assert (missing["class"], missing["relatedHTTPCode"]) == ("GUIDListResponse", 404)
 
 
 ENVELOPE_ERROR_FIELDS = {
@@ -193,7 +208,7 @@ ENVELOPE_ERROR_FIELDS = {
         ),
         ("/assets", {"properties": {"qualifiedName": "x"}}, 422, "GUIDResponse", "typeName"),
         ("/connections/no-such-guid/retrieve", {}, 404, "OpenMetadataRootElementResponse", "guid"),
-        ("/connections/no-such-guid/update", {"properties": {}}, 404, "VoidResponse", "guid"),
+        ("/connections/no-such-guid/update", {"properties": {}}, 404, "BooleanResponse", "guid"),
         ("/endpoints/no-such-guid/delete", {}, 404, "VoidResponse", "guid"),
         ("/connections/by-name", {}, 422, "OpenMetadataRootElementsResponse", "filter"),
         (
@@ -204,7 +219,27 @@ ENVELOPE_ERROR_FIELDS = {
             "regular expression",
         ),
         ("/connections/a/connector-types/b/attach", {}, 404, "VoidResponse", "guid"),
+        ("/connections/a/endpoints/b/detach", {}, 404, "VoidResponse", "guid"),
         ("/catalog-targets/nope/remove", {}, 404, "VoidResponse", "catalog target"),
+        ("/catalog-targets/nope/update", {}, 404, "VoidResponse", "catalog target"),
+        ("/catalog-targets/nope", {}, 404, "OpenMetadataRelationshipResponse", "catalog target"),
+        ("/integration-connectors/a/catalog-targets/b", {}, 404, "GUIDResponse", "guid"),
+        ("/integration-connectors/a/catalog-targets/b/detach", {}, 404, "VoidResponse", "guid"),
+        (
+            "/integration-groups/a/integration-connectors/b",
+            {"properties": {"connectorName": "n"}},
+            404,
+            "VoidResponse",
+            "guid",
+        ),
+        (
+            "/integration-groups/a/integration-connectors/b",
+            {},
+            422,
+            "VoidResponse",
+            "connectorName",
+        ),
+        ("/integration-groups/a/integration-connectors/b/delete", {}, 404, "VoidResponse", "guid"),
         (
             "/connections",
             {"properties": {"qualifiedName": "y"}, "parentGUID": "nope"},
@@ -293,3 +328,49 @@ def test_creating_a_linked_element_under_a_taken_name_is_a_conflict(
     assert refused["relatedHTTPCode"] == 409
     after = get_element(store, before.qualifiedName)
     assert (after.version, after.element) == (before.version, before.element)
+
+
+def test_registering_through_the_governance_configuration_service(
+    client: TestClient, store: Store
+) -> None:
+    build_through_egeria(poster(client))
+    group, connector = get_element(store, GROUP).guid, get_element(store, CONNECTOR).guid
+    path = f"{CONFIG}/integration-groups/{group}/integration-connectors/{connector}"
+    assert client.post(f"{path}/delete", json={}).json()["relatedHTTPCode"] == 200
+    refused = client.post(path, json={"class": "RegisteredIntegrationConnectorProperties"}).json()
+    assert (refused["class"], refused["relatedHTTPCode"]) == ("VoidResponse", 422)
+    assert "connectorName" in refused["exceptionErrorMessage"]
+    elsewhere = path.replace(f"/servers/{SERVER_NAME}/", "/servers/other/")
+    bean = {
+        "class": "RegisteredIntegrationConnectorProperties",
+        "connectorName": "WarehouseCataloguer",
+        "refreshTimeInterval": 30,
+        "extendedProperties": {"metadataCollectionQualifiedName": "Example:Collection"},
+    }
+    assert client.post(elsewhere, json=bean).json()["relatedHTTPCode"] == 404
+    assert [g["connectors"] for g in client.get("/api/v1/groups").json()] == [0]
+    assert client.post(path, json=bean).json() == {"class": "VoidResponse", "relatedHTTPCode": 200}
+    [registration] = get_relationships(store, GROUP, "RegisteredIntegrationConnector")
+    assert registration.audit.createdBy == "garygeeke"  # the path's user, no token given
+    assert registration.relationship.model_dump(exclude_none=True, exclude={"guid"}) == {
+        "connectorName": "WarehouseCataloguer",
+        "refreshTimeInterval": 30,
+        "metadataCollectionQualifiedName": "Example:Collection",
+        "generateConnectorActivityReports": True,
+    }
+
+
+def test_a_connectors_catalog_targets_to_an_element_are_detached(
+    client: TestClient, store: Store
+) -> None:
+    build_through_egeria(poster(client))
+    post = poster(client, ASSET_MAKER)
+    connector = get_element(store, CONNECTOR).guid
+    database = get_element(store, "Example:Database:warehouse").guid
+    base = f"/integration-connectors/{connector}/catalog-targets/{database}"
+    post(base, {"properties": {"class": "CatalogTargetProperties", "catalogTargetName": "b"}})
+    assert len(get_relationships(store, CONNECTOR, "CatalogTarget")) == 2
+    detached = post(f"{base}/detach", {"class": "DeleteRelationshipRequestBody"})
+    assert detached == {"class": "VoidResponse", "relatedHTTPCode": 200}
+    assert get_relationships(store, CONNECTOR, "CatalogTarget") == []
+    assert post(f"{base}/detach", {})["relatedHTTPCode"] == 404

@@ -15,6 +15,7 @@ from cli.main import cli
 from engine import UsageError
 from engine.graph import Store, get_element
 from engine.server import (
+    TOKEN_PATHS,
     ServerOptions,
     create_server_app,
     hash_password,
@@ -109,3 +110,18 @@ def test_paths_need_a_token_from_the_token_endpoint(guarded: TestClient, store: 
     assert egeria.status_code == 401
     forged = guarded.get("/api/v1/groups", headers={"Authorization": "Bearer forged"})
     assert forged.status_code == 401
+
+
+@pytest.mark.parametrize("path", TOKEN_PATHS)
+def test_the_token_endpoint_is_egerias_login(guarded: TestClient, path: str) -> None:
+    url = path.replace("{serverName}", SERVER_NAME)
+    for login in ({"userId": "alice"}, {"username": "alice"}):
+        issued = guarded.post(url, json={**login, "password": PASSWORD})
+        assert issued.status_code == 200
+        assert issued.headers["content-type"].startswith("text/plain")  # the token itself
+        headers = {"Authorization": f"Bearer {issued.text}"}
+        assert guarded.get("/api/v1/groups", headers=headers).status_code == 200
+    for refused in ({"userId": "alice", "password": "nope"}, {"password": PASSWORD}):
+        answer = guarded.post(url, json=refused)
+        assert (answer.status_code, answer.headers["www-authenticate"]) == (401, "Bearer")
+    assert guarded.post(url, json={"userId": "alice"}).status_code == 422

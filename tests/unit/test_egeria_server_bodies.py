@@ -22,17 +22,24 @@ from engine import (
     ConnectorType,
     Element,
     NotFoundError,
+    RegisteredIntegrationConnector,
 )
 from engine.graph import StoredElement, StoredRelationship
 from engine.server import (
     EGERIA_REQUEST_BODIES,
     RELATED_FIELDS,
+    RELATIONSHIP_BEAN_FIELDS,
     DocumentError,
+    LoginRequest,
     NewElementRequestBody,
     UpdateElementRequestBody,
+    boolean_response,
     egeria_problem,
     element_from_egeria,
+    guid_list_response,
     guid_response,
+    relationship_bean,
+    relationship_from_egeria,
     relationship_response,
     root_element_response,
     root_elements_response,
@@ -55,8 +62,28 @@ NEW_LINKED_ELEMENT_OPTIONS = ANCHOR_OPTIONS | {
 }
 # ...search.NewElementOptions extends NewLinkedElementOptions
 NEW_ELEMENT_OPTIONS = NEW_LINKED_ELEMENT_OPTIONS | {"initialStatus"}
-# ...search.UpdateOptions extends MetadataSourceOptions
-UPDATE_OPTIONS = METADATA_SOURCE_OPTIONS | {"mergeUpdate"}
+# ...search.UpdateOptions extends MetadataSourceOptions: mergePropertyUpdate in the current
+# source; mergeUpdate in an earlier release (and as pyegeria's UpdateElementRequestBody sends it)
+UPDATE_OPTIONS = METADATA_SOURCE_OPTIONS | {"mergePropertyUpdate", "mergeUpdate"}
+# ...search.DeleteOptions extends MetadataSourceOptions
+DELETE_OPTIONS = METADATA_SOURCE_OPTIONS | {
+    "cascadedDelete",
+    "deleteMethod",
+    "archiveDate",
+    "archiveProcess",
+    "archiveProperties",
+}
+# ...search.GetOptions extends BasicOptions
+GET_OPTIONS = BASIC_OPTIONS | {
+    "asOfTime",
+    "metadataElementTypeName",
+    "metadataElementSubtypeNames",
+    "skipRelationships",
+    "includeOnlyRelationships",
+    "skipClassifiedElements",
+    "includeOnlyClassifiedElements",
+    "graphQueryDepth",
+}
 # ...search.MakeAnchorOptions extends MetadataSourceOptions
 MAKE_ANCHOR_OPTIONS = METADATA_SOURCE_OPTIONS | {"makeAnchor", "anchorScopeGUID"}
 # org.odpi.openmetadata.commonservices.ffdc.rest.ResultsRequestBody
@@ -71,6 +98,39 @@ RESULTS_REQUEST_BODY = {
     "templateFilter",
 }
 
+# frameworks.openmetadata.properties.RelationshipProperties (effectiveFrom, effectiveTo) and
+# RelationshipBeanProperties extends it (typeName, extendedProperties)
+RELATIONSHIP_BEAN_PROPERTIES = TYPE_PROPERTY | {
+    "effectiveFrom",
+    "effectiveTo",
+    "typeName",
+    "extendedProperties",
+}
+# ...properties.assets.processes.connectors.CatalogTargetProperties extends
+# RelationshipBeanProperties
+CATALOG_TARGET_PROPERTIES = RELATIONSHIP_BEAN_PROPERTIES | {
+    "catalogTargetName",
+    "metadataSourceQualifiedName",
+    "connectionName",
+    "configurationProperties",
+    "templates",
+    "permittedSynchronization",
+    "deleteMethod",
+}
+# ...RegisteredIntegrationConnectorProperties extends RelationshipBeanProperties
+REGISTERED_INTEGRATION_CONNECTOR_PROPERTIES = RELATIONSHIP_BEAN_PROPERTIES | {
+    "connectorName",
+    "connectorUserId",
+    "metadataSourceQualifiedName",
+    "startDate",
+    "refreshTimeInterval",
+    "connectorShutdownDate",
+    "permittedSynchronization",
+    "generateConnectorActivityReports",
+}
+# userauthn.auth.model.LoginRequest (a record): the token endpoint's body
+LOGIN_REQUEST = {"userId", "username", "password"}
+
 EGERIA_REQUEST_FIELDS: dict[str, set[str]] = {
     # ffdc.rest.NewElementRequestBody extends NewElementOptions
     "NewElementRequestBody": NEW_ELEMENT_OPTIONS
@@ -84,6 +144,20 @@ EGERIA_REQUEST_FIELDS: dict[str, set[str]] = {
     # ffdc.rest.SearchStringRequestBody extends ResultsRequestBody
     "SearchStringRequestBody": RESULTS_REQUEST_BODY
     | {"searchString", "searchStringParameterName", "typeName"},
+    # ffdc.rest.UpdateRelationshipRequestBody extends UpdateOptions (properties: a
+    # RelationshipProperties bean)
+    "UpdateRelationshipRequestBody": UPDATE_OPTIONS | {"properties"},
+    # ffdc.rest.GetRequestBody extends GetOptions
+    "GetRequestBody": GET_OPTIONS,
+    "ResultsRequestBody": RESULTS_REQUEST_BODY,
+    # ffdc.rest.DeleteElementRequestBody / DeleteRelationshipRequestBody extend
+    # DeleteRequestBody, which carries DeleteOptions
+    "DeleteElementRequestBody": DELETE_OPTIONS,
+    "DeleteRelationshipRequestBody": DELETE_OPTIONS,
+    # ffdc.rest.NullRequestBody: no fields
+    "NullRequestBody": set(),
+    # the governance configuration service's registration body (see below)
+    "RegisteredIntegrationConnectorProperties": REGISTERED_INTEGRATION_CONNECTOR_PROPERTIES,
 }
 
 # ffdc.rest.FFDCResponseBase
@@ -101,13 +175,17 @@ FFDC_RESPONSE_BASE = TYPE_PROPERTY | {
 }
 EGERIA_RESPONSE_FIELDS: dict[str, set[str]] = {
     "GUIDResponse": FFDC_RESPONSE_BASE | {"guid"},  # ffdc.rest.GUIDResponse (getGUID)
+    "GUIDListResponse": FFDC_RESPONSE_BASE | {"guids"},  # ffdc.rest.GUIDListResponse (getGUIDs)
+    "BooleanResponse": FFDC_RESPONSE_BASE | {"flag"},  # ffdc.rest.BooleanResponse
     "VoidResponse": FFDC_RESPONSE_BASE,  # ffdc.rest.VoidResponse: the base's fields only
     # ffdc.rest.OpenMetadataRootElementResponse
     "OpenMetadataRootElementResponse": FFDC_RESPONSE_BASE | {"element"},
     # ffdc.rest.OpenMetadataRootElementsResponse
     "OpenMetadataRootElementsResponse": FFDC_RESPONSE_BASE | {"elements", "mermaidGraph"},
-    # omf.rest.OpenMetadataRelationshipResponse: its source was not among the stored versions;
-    # taken to carry its relationship in ``element`` as the response above does
+    # frameworkservices.omf.rest.OpenMetadataRelationshipResponse: its class file was not among
+    # the stored versions; its one field is ``element`` by the services filling it
+    # (``response.setElement(handler.getRelationshipByGUID(...))`` in the OMF and Asset Maker
+    # REST services)
     "OpenMetadataRelationshipResponse": FFDC_RESPONSE_BASE | {"element"},
 }
 # frameworks.openmetadata.metadataelements.OpenMetadataRootElement extends
@@ -197,7 +275,9 @@ def test_request_bodies_ignore_fields_they_do_not_use_as_egeria_does() -> None:
         }
     )
     assert (body.parent_guid, body.parent_at_end1) == ("p", False)
-    assert UpdateElementRequestBody.model_validate({}).merge_update is True
+    assert UpdateElementRequestBody.model_validate({}).merge is True
+    for flag in ("mergePropertyUpdate", "mergeUpdate"):
+        assert UpdateElementRequestBody.model_validate({flag: False}).merge is False
 
 
 def stored(element: Any, type_name: str) -> StoredElement:
@@ -225,6 +305,8 @@ def test_responses_carry_only_the_fields_of_egerias_classes() -> None:
     )
     documents = [
         guid_response("g"),
+        guid_list_response(["g1", "g2"]),
+        boolean_response(True),
         void_response(),
         root_element_response(connection),
         root_elements_response([connection, database]),
@@ -232,11 +314,12 @@ def test_responses_carry_only_the_fields_of_egerias_classes() -> None:
     for document in documents:
         assert set(document) <= EGERIA_RESPONSE_FIELDS[document["class"]]
         assert document["relatedHTTPCode"] == 200
-    check_root_element(documents[2]["element"])
-    for element in documents[3]["elements"]:
+    assert documents[1]["guids"] == ["g1", "g2"] and documents[2]["flag"] is True
+    check_root_element(documents[4]["element"])
+    for element in documents[5]["elements"]:
         check_root_element(element)
-    assert documents[2]["element"]["properties"]["class"] == "ConnectionProperties"
-    assert documents[3]["elements"][1]["properties"]["extendedProperties"] == {"pathName": "x.db"}
+    assert documents[4]["element"]["properties"]["class"] == "ConnectionProperties"
+    assert documents[5]["elements"][1]["properties"]["extendedProperties"] == {"pathName": "x.db"}
 
 
 def test_a_catalog_target_is_egerias_open_metadata_relationship() -> None:
@@ -252,6 +335,13 @@ def test_a_catalog_target_is_egerias_open_metadata_relationship() -> None:
     assert set(document) <= EGERIA_RESPONSE_FIELDS["OpenMetadataRelationshipResponse"]
     assert set(document["element"]) <= OPEN_METADATA_RELATIONSHIP
     assert document["element"]["relationshipType"] == {"typeName": "CatalogTarget"}
+    properties = document["element"]["relationshipProperties"]
+    assert set(properties) <= CATALOG_TARGET_PROPERTIES
+    assert properties == {
+        "class": "CatalogTargetProperties",
+        "typeName": "CatalogTarget",
+        "catalogTargetName": "t",
+    }
 
 
 def test_a_refusal_fills_ffdc_response_base() -> None:
@@ -334,3 +424,82 @@ def test_a_connections_relationships_are_egerias_related_element_summaries() -> 
     assert summary["relatedElement"]["properties"] == {"qualifiedName": "t", "displayName": "T"}
     assert summary["relationshipHeader"]["type"]["typeName"] == "ConnectionConnectorType"
     assert {name for name, _ in RELATED_FIELDS.values()} <= OPEN_METADATA_ROOT_ELEMENT
+
+
+SAMPLES: dict[str, Any] = {
+    "properties": {},
+    "parentRelationshipProperties": {},
+    "parentAtEnd1": False,
+    "mergeUpdate": False,
+    "mergePropertyUpdate": False,
+    "initialClassifications": {},
+    "cascadedDelete": True,
+    "forLineage": True,
+    "graphQueryDepth": 2,
+    "archiveProperties": {},
+}
+"""A value of the right JSON type for each Egeria field the models read (others: text)."""
+
+
+@pytest.mark.parametrize("name", sorted(EGERIA_REQUEST_FIELDS))
+def test_request_models_accept_every_field_egeria_sends(name: str) -> None:
+    body = {field: SAMPLES.get(field, "x") for field in EGERIA_REQUEST_FIELDS[name]}
+    parsed = EGERIA_REQUEST_BODIES[name].model_validate({"class": name, **body})
+    read = parsed.model_dump(by_alias=True, exclude_none=True, exclude={"class_"})
+    for field, value in read.items():
+        assert field in EGERIA_REQUEST_FIELDS[name] and value == body[field]
+
+
+def test_the_token_request_is_egerias_login_request() -> None:
+    assert aliases(LoginRequest) == LOGIN_REQUEST
+    by_user_id = LoginRequest.model_validate({"userId": "erin", "password": "p"})
+    by_username = LoginRequest.model_validate({"username": "erin", "password": "p"})
+    assert by_user_id.user == by_username.user == "erin"
+    assert LoginRequest.model_validate({"password": "p"}).user == ""
+    with pytest.raises(ValueError, match="password"):
+        LoginRequest.model_validate({"userId": "erin"})
+
+
+BEANS = {
+    "CatalogTarget": CATALOG_TARGET_PROPERTIES,
+    "RegisteredIntegrationConnector": REGISTERED_INTEGRATION_CONNECTOR_PROPERTIES,
+}
+FULL_RELATIONSHIPS: dict[str, Any] = {
+    "CatalogTarget": CatalogTarget(
+        guid="r",
+        catalogTargetName="t",
+        connectionName="c",
+        configurationProperties={"a": 1},
+        templates={"Database": "Template:Database"},
+        metadataSourceQualifiedName="source",
+        metadataCollectionQualifiedName="collection",
+        permittedSynchronization="FROM_THIRD_PARTY",
+        deleteMethod="ARCHIVE",
+    ),
+    "RegisteredIntegrationConnector": RegisteredIntegrationConnector(
+        connectorName="n",
+        connectorUserId="u",
+        metadataSourceQualifiedName="source",
+        metadataCollectionQualifiedName="collection",
+        startDate=WHEN,
+        connectorShutdownDate=WHEN,
+        refreshTimeInterval=5,
+        generateConnectorActivityReports=False,
+        permittedSynchronization="BOTH_DIRECTIONS",
+    ),
+}
+
+
+@pytest.mark.parametrize("type_name", sorted(BEANS))
+def test_relationship_beans_are_egerias_both_ways(type_name: str) -> None:
+    egeria_own = BEANS[type_name] - RELATIONSHIP_BEAN_PROPERTIES
+    assert RELATIONSHIP_BEAN_FIELDS[type_name] == egeria_own
+    model = type(FULL_RELATIONSHIPS[type_name])
+    assert egeria_own <= set(model.model_fields)  # every property Egeria's bean carries
+    relationship = FULL_RELATIONSHIPS[type_name]
+    bean = relationship_bean(relationship)
+    assert set(bean) <= BEANS[type_name]
+    assert (bean["class"], bean["typeName"]) == (f"{type_name}Properties", type_name)
+    assert bean["extendedProperties"] == {"metadataCollectionQualifiedName": "collection"}
+    back = relationship_from_egeria(type_name, bean)
+    assert back == relationship.model_copy(update={"guid": None})
