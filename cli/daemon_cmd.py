@@ -16,7 +16,14 @@ from rich.table import Table
 from cli._common import console, err_console, handle_errors, print_json
 from cli.daemon_view import run_daemon, status_table
 from engine import DaemonUnreachableError, UsageError
-from engine.daemon import DEFAULT_PORT, TOKEN_ENV, DaemonConfig, DaemonStatus, LeaseConfig
+from engine.daemon import (
+    DEFAULT_PORT,
+    TOKEN_ENV,
+    DaemonConfig,
+    DaemonStatus,
+    LeaseConfig,
+    LeaseStatus,
+)
 
 URL_ENV = "SWITCHBOARD_DAEMON_URL"
 
@@ -219,6 +226,8 @@ def call(
         raise UsageError(
             str(data.get("error") or data.get("detail") or "not found"), hint=data.get("hint")
         )
+    if response.status_code >= 400 and isinstance(data, dict) and data.get("error"):
+        raise DaemonUnreachableError(str(data["error"]), hint=data.get("hint"))
     if response.status_code >= 400:
         raise DaemonUnreachableError(f"the daemon answered {response.status_code}: {data}")
     return data
@@ -241,12 +250,8 @@ def status_cmd(url: str, token: str | None, watch: bool, as_json: bool) -> None:
     status = DaemonStatus.model_validate(doc)
     if not watch:
         console.print(status_table(status))
-        try:
-            cluster = call(url, token, "GET", "/daemons")
-        except (DaemonUnreachableError, UsageError):
-            return  # a daemon without the graph at hand: its own status is what there is
-        if cluster.get("daemons"):  # under connector leases: who holds what
-            render_cluster(cluster)
+        if status.leases is not None:  # under connector leases: lost, and who holds what
+            render_leases(status.leases)
         return
     with Live(status_table(status), console=console, refresh_per_second=1) as live:
         try:
@@ -318,6 +323,24 @@ def daemons_list_cmd(url: str, token: str | None, as_json: bool) -> None:
         print_json(doc)
         return
     render_cluster(doc)
+
+
+def render_leases(leases: LeaseStatus) -> None:
+    """This daemon's id, the connectors whose lease it lost, then who holds what."""
+    console.print(f"daemon process {leases.daemon_id}: {leases.held} connector lease(s) held")
+    if leases.lost:
+        lost = Table(title="lost connectors (not held, stopped)", title_justify="left")
+        for col in ("connector", "epoch", "lost at", "why"):
+            lost.add_column(col, overflow="fold")
+        for entry in leases.lost:
+            lost.add_row(
+                f"[red]{entry.connector_name}[/]", str(entry.epoch), entry.lost_at, entry.reason
+            )
+        console.print(lost)
+    if leases.cluster is not None:
+        render_cluster(leases.cluster.model_dump(by_alias=True))
+    elif leases.cluster_error:
+        console.print(f"who holds what: {leases.cluster_error}")
 
 
 def render_cluster(doc: dict[str, Any]) -> None:

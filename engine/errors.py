@@ -23,6 +23,7 @@ usage, 1 for failed checks and failed operations.
     │   ├── ConnectorConfigError      a connection's configuration does not fit its provider
     │   ├── SecretUnavailableError    a secret reference cannot be resolved
     │   ├── DaemonUnreachableError    the daemon's control API does not answer
+    │   │   └── ForwardRefusedError   a connector's holder refused a request passed on (token)
     │   └── LeaseLostError            a connector's lease is no longer this daemon's
     └── StoreError                    talking to Neo4j                          (exit 1)
         ├── StoreUnavailableError     the server cannot be reached              (retryable)
@@ -119,6 +120,16 @@ class SecretUnavailableError(DaemonError):
 
 class DaemonUnreachableError(DaemonError):
     """The daemon's control API does not answer (not running, wrong port or token)."""
+
+
+class ForwardRefusedError(DaemonUnreachableError):
+    """The daemon holding a connector refused a request another daemon passed on to it:
+    its control API's bearer token is not the passing daemon's."""
+
+    def __init__(self, message: str, *, holder: str, api_url: str, hint: str | None = None):
+        super().__init__(message, hint=hint)
+        self.holder = holder
+        self.api_url = api_url
 
 
 class LeaseLostError(DaemonError):

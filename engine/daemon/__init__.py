@@ -35,13 +35,7 @@ if TYPE_CHECKING:
         fair_share,
     )
     from engine.daemon.clock import Clock, ManualClock, SystemClock
-    from engine.daemon.cluster import (
-        UNASSIGNED,
-        ClusterStatus,
-        ConnectorHolder,
-        DaemonEntry,
-        cluster_status,
-    )
+    from engine.daemon.cluster import cluster_status
     from engine.daemon.config import DEFAULT_PORT, ApiConfig, DaemonConfig, LeaseConfig
     from engine.daemon.egeria_config import (
         EGERIA_IGNORED_SECTIONS,
@@ -70,11 +64,15 @@ if TYPE_CHECKING:
     from engine.daemon.impact import RestartImpact, connector_names, restart_impact, touched_names
     from engine.daemon.leases import (
         ACQUIRE_BATCH,
+        LOST_DEADLINE,
+        LOST_FENCED,
+        LOST_TO_ANOTHER,
         DaemonInfo,
         HeldLease,
         LeaseKeeper,
         LeaseSettings,
         LeaseState,
+        LostLease,
         free_registrations,
         lease_states,
         live_daemons,
@@ -91,11 +89,17 @@ if TYPE_CHECKING:
         next_state,
     )
     from engine.daemon.status import (
+        UNASSIGNED,
+        ClusterStatus,
+        ConnectorHolder,
         ConnectorStatus,
         ControlResult,
+        DaemonEntry,
         DaemonStatus,
         GroupStatus,
         HealthStatus,
+        LeaseStatus,
+        LostConnector,
         RefreshReport,
         RunOnceReport,
     )
@@ -141,6 +145,9 @@ __all__ = [
     "FORWARD_TIMEOUT",
     "INTEGRATION_CONNECTOR_STATUSES",
     "INTEGRATION_GROUP_STATUSES",
+    "LOST_DEADLINE",
+    "LOST_FENCED",
+    "LOST_TO_ANOTHER",
     "TOKEN_ENV",
     "TRANSITIONS",
     "UNASSIGNED",
@@ -181,7 +188,10 @@ __all__ = [
     "LeaseKeeper",
     "LeaseSettings",
     "LeaseState",
+    "LeaseStatus",
     "Link",
+    "LostConnector",
+    "LostLease",
     "ManualClock",
     "MetadataWriter",
     "OMAGServerConfig",

@@ -174,7 +174,7 @@ def add_native_routes(app: FastAPI, guarded: APIRouter, sup: Supervisor) -> None
 
     @guarded.get("/status", summary="Per group and connector status")
     def status() -> JSONResponse:
-        return safe(sup.status())
+        return safe(sup.status(with_cluster=True))
 
     @guarded.get("/daemons", summary="Live daemons and the holder of each connector")
     def daemons() -> JSONResponse:

@@ -17,7 +17,8 @@ daemon cut off from the server stops acting before its leases can pass on.
 
 What the coordinator decides is carried out by its host through two callbacks: ``stop``
 (stop and forget these connectors now) and ``changed`` (the set of leases held changed:
-reconcile again). The herder is that host.
+reconcile again). The herder is that host; its ``describe`` names connectors for the log,
+where every lost lease is reported (warning) with why, as the status lists it.
 """
 
 from __future__ import annotations
@@ -77,10 +78,12 @@ class LeaseCoordinator:
         *,
         stop: Callable[[Collection[str]], None],
         changed: Callable[[], None],
+        describe: Callable[[Collection[str]], str] = lambda regs: ", ".join(sorted(regs)),
     ) -> None:
         self.keeper = keeper
         self.stop = stop
         self.changed = changed
+        self.describe = describe
         self.eligible: frozenset[str] = frozenset()
         """The registrations of the configured groups, as the herder last loaded them."""
         self._round_lock = threading.Lock()
@@ -108,11 +111,13 @@ class LeaseCoordinator:
         result.lost = sorted(keeper.take_lost())
         if result.lost:
             self.stop(result.lost)
+            self._report_lost(result.lost)
         held = keeper.held_registrations()
         gone = sorted(held - self.eligible)  # removed from the groups
         if gone:
             self.stop(gone)
             keeper.release(gone)
+        keeper.forget_lost(self.eligible)
         mine = sorted(held & self.eligible)
         me = keeper.daemon_id
         others = [
@@ -143,8 +148,23 @@ class LeaseCoordinator:
         due = self.keeper.self_fence()
         if due:
             self.stop(due)
+            self._report_lost(due)
             self.changed()
         return due
+
+    def _report_lost(self, registrations: Collection[str]) -> None:
+        """Log the leases just lost, by reason, naming their connectors (now stopped)."""
+        lost = [held for held in self.keeper.lost_leases() if held.registration in registrations]
+        reasons: dict[str, list[str]] = {}
+        for held in lost:
+            reasons.setdefault(held.reason, []).append(held.registration)
+        for reason, regs in reasons.items():
+            log.warning(
+                "lost the lease of %d connector(s), stopped, writing nothing more (%s): %s",
+                len(regs),
+                reason,
+                self.describe(regs),
+            )
 
     # ------------------------------------------------------------- threads
     def start(self) -> None:

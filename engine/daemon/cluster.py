@@ -10,54 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pydantic import BaseModel, ConfigDict
-from pydantic.alias_generators import to_camel
-
 from engine.daemon.leases import LeaseState, lease_states, live_daemons
 from engine.daemon.spec import ConnectorSpec
+from engine.daemon.status import (
+    UNASSIGNED,
+    ClusterStatus,
+    ConnectorHolder,
+    DaemonEntry,
+)
 from engine.graph.store import Store
 
-UNASSIGNED = "UNASSIGNED"
-"""The holder shown for a connector that no live daemon holds."""
-
-
-class _Document(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="ignore")
-
-
-class DaemonEntry(_Document):
-    """A live daemon: its identity, where its control API is, how many leases it holds."""
-
-    id: str
-    name: str
-    api_url: str | None = None
-    started_at: str
-    heartbeat_at: str
-    groups: list[str]
-    all_groups: bool = False
-    held: int
-
-
-class ConnectorHolder(_Document):
-    """Which daemon runs one connector, under which epoch, until when."""
-
-    connector_name: str
-    group: str
-    registration: str
-    holder: str
-    """The holding daemon's name, or :data:`UNASSIGNED`."""
-    holder_id: str | None = None
-    holder_api_url: str | None = None
-    epoch: int = 0
-    lease_expires: str | None = None
-    desired_state: str | None = None
-
-
-class ClusterStatus(_Document):
-    """``GET /daemons``: the live daemons and the holder of every connector of the groups."""
-
-    daemons: list[DaemonEntry]
-    connectors: list[ConnectorHolder]
+__all__ = ["UNASSIGNED", "ClusterStatus", "ConnectorHolder", "DaemonEntry", "cluster_status"]
 
 
 def cluster_status(

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -300,7 +301,7 @@ class Herder:
         """Run only the connectors whose lease ``keeper`` holds, sharing the configured groups
         with other daemons (:mod:`engine.daemon.assignment`); the coordinator, not started."""
         self.leases = LeaseCoordinator(
-            keeper, stop=self._stop_connectors, changed=self._held_changed
+            keeper, stop=self._stop_connectors, changed=self._held_changed, describe=self.describe
         )
         self.worker.fence_for = keeper.fence
         return self.leases
@@ -317,10 +318,28 @@ class Herder:
                 held.append(spec)
         return held
 
+    def describe(self, registrations: Collection[str]) -> str:
+        """The connector names of ``registrations`` (the guid where none is known)."""
+        names = {spec.identity: spec.name for spec in self._eligible}
+        return ", ".join(sorted(names.get(reg, reg) for reg in registrations))
+
     def _stop_connectors(self, registrations: Collection[str]) -> None:
-        """Stop and forget the connectors of ``registrations`` now (leases lost or given up)."""
-        for registration in registrations:
-            self.worker.remove(registration, "its lease is no longer this daemon's")
+        """Stop and forget the connectors of ``registrations`` now (leases lost or given up),
+        in parallel: each may wait the disconnect timeout for a connector stuck in a write
+        to an unreachable Neo4j, and one after the other they would hold up the lease
+        threads (and the connectors still to stop) that many times over."""
+        reason = "its lease is no longer this daemon's"
+        threads = [
+            threading.Thread(
+                target=self.worker.remove, args=(registration, reason), name="stop", daemon=True
+            )
+            for registration in registrations
+        ]
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + self.config.disconnect_timeout + 1
+        for thread in threads:
+            thread.join(max(0.0, deadline - time.monotonic()))
 
     def _held_changed(self) -> None:
         """Run what this daemon holds now. While a reload runs, leave it to that reload

@@ -8,7 +8,9 @@ duration, less a safety margin. The server set the expiry at or after that send 
 once the local deadline has passed the lease may be about to expire elsewhere:
 :meth:`LeaseKeeper.self_fence` drops such leases, and the caller stops their connectors
 (self-fencing). Whatever is lost (renew found another holder, a fenced write was refused,
-the deadline passed) is collected for :meth:`LeaseKeeper.take_lost`.
+the deadline passed) stays listed, with why and when, in :meth:`LeaseKeeper.lost_leases`
+until the lease is acquired again (status); what renewal or a fenced write lost is also
+collected for :meth:`LeaseKeeper.take_lost` (the caller of ``self_fence`` stops its own).
 
 Reading who runs what (:func:`live_daemons`, :func:`lease_states`, :func:`free_registrations`)
 needs no lock: those are hints for status and assignment; acquiring checks again.
@@ -20,8 +22,9 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from engine.errors import LeaseLostError, StoreError
@@ -95,6 +98,24 @@ class LeaseState:
     holder_api_url: str | None
 
 
+LOST_TO_ANOTHER = "renewal found another daemon holding the lease"
+LOST_DEADLINE = "not renewed in time (self-fenced before the lease could pass on)"
+LOST_FENCED = "a write was refused: the lease had passed on"
+
+
+@dataclass(frozen=True)
+class LostLease:
+    """A lease this process held and lost (not given up), for status."""
+
+    registration: str
+    epoch: int
+    """The epoch it held the lease under."""
+    reason: str
+    """One of :data:`LOST_TO_ANOTHER`, :data:`LOST_DEADLINE`, :data:`LOST_FENCED`."""
+    lost_at: datetime
+    """Wall-clock time this process noticed (UTC)."""
+
+
 @dataclass
 class HeldLease:
     """A lease this process holds, with its local deadline (monotonic seconds)."""
@@ -116,7 +137,9 @@ class LeaseKeeper:
     monotonic: Callable[[], float] = time.monotonic
     daemon_id: str = field(default_factory=lambda: str(uuid.uuid4()))
     held: dict[str, HeldLease] = field(default_factory=dict)
+    wall_clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     _lost: set[str] = field(default_factory=set)
+    _lost_leases: dict[str, LostLease] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     # ------------------------------------------------------------ the daemon
@@ -156,6 +179,7 @@ class LeaseKeeper:
                 for grant in grants:
                     self.held[grant.registration] = HeldLease(grant, self._deadline(sent))
                     self._lost.discard(grant.registration)
+                    self._lost_leases.pop(grant.registration, None)
             taken.extend(grants)
         return taken
 
@@ -186,7 +210,7 @@ class LeaseKeeper:
                 if grant is not None and grant.epoch == held.grant.epoch:
                     self.held[registration] = HeldLease(grant, self._deadline(sent))
                 else:
-                    self._drop(registration)
+                    self._drop(registration, LOST_TO_ANOTHER)
                     lost.append(registration)
         return lost
 
@@ -202,19 +226,13 @@ class LeaseKeeper:
 
     def self_fence(self) -> list[str]:
         """Drop every lease whose local deadline has passed; the registrations dropped
-        (their connectors must stop now: the lease may pass to another daemon soon)."""
+        (the caller stops their connectors now: the lease may pass to another daemon soon;
+        they are listed by :meth:`lost_leases`, not returned again by :meth:`take_lost`)."""
         now = self.monotonic()
         with self._lock:
             due = [reg for reg, held in self.held.items() if now >= held.deadline]
             for registration in due:
-                self._drop(registration)
-        if due:
-            log.warning(
-                "no lease renewal within %.0f s: stopping %d connector(s) before their "
-                "leases can pass to another daemon",
-                self.settings.lease_seconds - self.settings.safety_margin,
-                len(due),
-            )
+                self._drop(registration, LOST_DEADLINE, collect=False)
         return due
 
     def holds(self, registration: str) -> LeaseGrant | None:
@@ -247,15 +265,32 @@ class LeaseKeeper:
 
     def _fenced_out(self, error: LeaseLostError) -> None:
         with self._lock:
-            self._drop(error.registration)
+            self._drop(error.registration, LOST_FENCED)
 
-    def _drop(self, registration: str) -> None:
-        """Forget a lease as lost (the caller holds ``_lock``)."""
-        if self.held.pop(registration, None) is not None:
-            self._lost.add(registration)
+    def _drop(self, registration: str, reason: str, *, collect: bool = True) -> None:
+        """Forget a lease as lost (the caller holds ``_lock``); ``collect``: also for
+        :meth:`take_lost` (the caller does not stop its connector itself)."""
+        held = self.held.pop(registration, None)
+        if held is not None:
+            if collect:
+                self._lost.add(registration)
+            self._lost_leases[registration] = LostLease(
+                registration, held.grant.epoch, reason, self.wall_clock()
+            )
+
+    def lost_leases(self) -> list[LostLease]:
+        """Every lease lost and not acquired again since, oldest first."""
+        with self._lock:
+            return sorted(self._lost_leases.values(), key=lambda lost: lost.lost_at)
+
+    def forget_lost(self, keep: Collection[str]) -> None:
+        """List as lost only those of ``keep`` (the others left this daemon's groups)."""
+        with self._lock:
+            for registration in set(self._lost_leases) - set(keep):
+                del self._lost_leases[registration]
 
     def take_lost(self) -> set[str]:
-        """The registrations lost since the last call (renewal, fenced write, deadline)."""
+        """The registrations lost since the last call by renewal or a fenced write."""
         with self._lock:
             lost, self._lost = self._lost, set()
         return lost

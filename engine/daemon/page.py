@@ -3,8 +3,11 @@
 Plain server-rendered HTML with a small inline stylesheet and script: no build
 step, nothing fetched from anywhere but the daemon itself. It shows every group
 and connector (state, last and next refresh, restarts, refresh counts, the last
-error with its trace, validation errors; a holder column once the status names
-which daemon holds a connector), reloads itself every few seconds (``?refresh=N``
+error with its trace, validation errors); under connector leases also this daemon's
+id, the connectors whose lease it lost (why, when), the live daemons and the holder of
+every connector of its groups (name, id, control API, epoch, lease expiry, ``UNASSIGNED``
+where no live daemon holds it), as ``GET /daemons`` shows them; it reloads itself every
+few seconds (``?refresh=N``
 seconds, ``0`` to stop), and its refresh, restart, pause and resume buttons call
 the JSON API (``POST /refresh`` ...) with ``Authorization: Bearer``, under the
 same token rules as every other path.
@@ -19,15 +22,22 @@ forgets it. Every page passes through :func:`engine.providers.secrets.redact`.
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from html import escape
-from typing import Annotated, Any
+from typing import Annotated
 from urllib.parse import parse_qs, quote, unquote
 
 from fastapi import FastAPI, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from engine.daemon.status import ConnectorStatus, DaemonStatus, GroupStatus
+from engine.daemon.status import (
+    UNASSIGNED,
+    ClusterStatus,
+    ConnectorStatus,
+    DaemonStatus,
+    GroupStatus,
+    LeaseStatus,
+)
 from engine.daemon.supervisor import Supervisor
 from engine.providers.secrets import redact
 
@@ -71,6 +81,7 @@ button { font: inherit; font-size: .8rem; padding: .15rem .5rem; margin: .1rem; 
 .state-INITIALIZE_FAILED { background: #fbeccc; color: #7a4d00; }
 .error { max-width: 40rem; } .last-error, .login .error { color: #9b1111; }
 td.actions { white-space: nowrap; }
+.unassigned, .lost { color: #9b1111; font-weight: 600; }
 #message { min-height: 1.2rem; } #message.failed { color: #9b1111; }
 .login { max-width: 26rem; margin: 4rem auto; background: #fff; padding: 1.5rem;
   border: 1px solid #d9dde4; border-radius: .4rem; }
@@ -156,7 +167,7 @@ def add_status_page(
         if not page_token_ok(request):
             return _html(render_login_page(), 401)
         page = render_status_page(
-            sup.status(),
+            sup.status(with_cluster=True),
             refresh_seconds=refresh,
             token_cookie=token_cookie_name(request),
             signed_in=token is not None,
@@ -232,6 +243,7 @@ def render_status_page(
         + _button("resume", "resume all")
         + "</div>"
         + "".join(_group_section(group) for group in status.groups)
+        + (_leases_section(status.leases) if status.leases else "")
         + f"<script>{SCRIPT}</script>"
     )
     attributes = f' data-token-cookie="{escape(token_cookie)}"'
@@ -278,12 +290,6 @@ def _button(op: str, label: str, connector: str | None = None, *, only_failed: b
     return f'<button type="button"{attributes}>{escape(label)}</button>'
 
 
-def _holder(connector: ConnectorStatus) -> str | None:
-    """Which daemon holds the connector, once the status says so (several daemons)."""
-    holder: Any = getattr(connector, "holder", None)
-    return str(holder) if holder else None
-
-
 COLUMNS = (
     "connector",
     "state",
@@ -303,22 +309,17 @@ def _group_section(group: GroupStatus) -> str:
     if not group.connectors:
         note = "group not found in the graph" if group.found is False else "no connectors"
         return f'<section class="group"><h2>{title}</h2><p class="meta">{note}</p></section>'
-    with_holder = any(_holder(c) for c in group.connectors)
-    columns = list(COLUMNS)
-    if with_holder:
-        columns.insert(2, "holder")
-    head = "".join(f"<th>{name}</th>" for name in columns)
-    rows = "".join(_connector_row(c, with_holder) for c in group.connectors)
+    head = "".join(f"<th>{name}</th>" for name in COLUMNS)
+    rows = "".join(_connector_row(c) for c in group.connectors)
     return (
         f'<section class="group"><h2>{title}</h2>'
         f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></section>"
     )
 
 
-def _connector_row(c: ConnectorStatus, with_holder: bool) -> str:
+def _connector_row(c: ConnectorStatus) -> str:
     state = c.state.value
     paused = " <small>(paused)</small>" if c.paused else ""
-    holder = f"<td>{escape(_holder(c) or '-')}</td>" if with_holder else ""
     last = _time(c.last_refresh_end)
     if c.last_refresh_duration is not None:
         last += f" <small>({c.last_refresh_duration:.1f} s)</small>"
@@ -337,10 +338,93 @@ def _connector_row(c: ConnectorStatus, with_holder: bool) -> str:
     return (
         f'<tr data-connector="{escape(c.connector_name)}" data-state="{state}">'
         f"<td>{escape(c.connector_name)}<br><small>{escape(c.connector_qualified_name)}</small></td>"
-        f'<td><span class="state state-{state}">{state}</span>{paused}</td>{holder}'
+        f'<td><span class="state state-{state}">{state}</span>{paused}</td>'
         f"<td>{last}</td><td>{_next_refresh(c)}</td>"
         f'<td class="restarts">{c.restart_count}</td><td>{counts}</td>'
         f'<td class="error">{_error_cell(c)}</td><td class="actions">{actions}</td></tr>'
+    )
+
+
+def _table(section: str, title: str, columns: Sequence[str], rows: Sequence[str]) -> str:
+    head = "".join(f"<th>{escape(name)}</th>" for name in columns)
+    return (
+        f'<section class="{section}"><h2>{escape(title)}</h2>'
+        f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></section>"
+    )
+
+
+def _cells(*values: str) -> str:
+    return "<tr>" + "".join(f"<td>{value}</td>" for value in values) + "</tr>"
+
+
+def _leases_section(leases: LeaseStatus) -> str:
+    """This daemon's leases: its id, the connectors it lost, then who holds what."""
+    parts = [
+        '<section class="leases"><h2>connector leases</h2>'
+        f'<p class="meta">this daemon process is <code>{escape(leases.daemon_id)}</code>; '
+        f"it holds {leases.held} connector lease(s)</p></section>"
+    ]
+    if leases.lost:
+        rows = [
+            f'<tr data-lost="{escape(lost.connector_name)}">'
+            f'<td class="lost">{escape(lost.connector_name)}</td><td>{lost.epoch}</td>'
+            f"<td>{_time(lost.lost_at)}</td><td>{escape(lost.reason)}</td></tr>"
+            for lost in leases.lost
+        ]
+        columns = ("connector (lost: not held, stopped)", "epoch", "lost at", "why")
+        parts.append(_table("lost", "connectors this daemon lost", columns, rows))
+    if leases.cluster is not None:
+        parts.append(_cluster_tables(leases.cluster))
+    elif leases.cluster_error:
+        parts.append(f'<p class="meta">who holds what: {escape(leases.cluster_error)}</p>')
+    return "".join(parts)
+
+
+def _api_link(url: str | None) -> str:
+    if not url:
+        return "-"
+    return f'<a href="{escape(url)}/">{escape(url)}</a>'
+
+
+def _cluster_tables(cluster: ClusterStatus) -> str:
+    """The live daemons and every connector's holder (``GET /daemons``)."""
+    daemons = [
+        _cells(
+            escape(d.name),
+            f"<code>{escape(d.id)}</code>",
+            _api_link(d.api_url),
+            str(d.held),
+            _time(d.heartbeat_at),
+        )
+        for d in cluster.daemons
+    ]
+    columns = ("name", "id", "control API", "connectors held", "heartbeat")
+    holders = []
+    for c in cluster.connectors:
+        holder = (
+            f'<span class="unassigned">{UNASSIGNED}</span>'
+            if c.holder == UNASSIGNED
+            else escape(c.holder)
+        )
+        holders.append(
+            f'<tr data-holder-of="{escape(c.connector_name)}">'
+            f"<td>{escape(c.group)}</td><td>{escape(c.connector_name)}</td>"
+            f"<td>{holder}</td><td>{f'<code>{escape(c.holder_id)}</code>' if c.holder_id else '-'}"
+            f"</td><td>{_api_link(c.holder_api_url)}</td><td>{c.epoch}</td>"
+            f"<td>{_time(c.lease_expires)}</td><td>{escape(c.desired_state or '-')}</td></tr>"
+        )
+    holder_columns = (
+        "group",
+        "connector",
+        "holder",
+        "holder id",
+        "holder's control API",
+        "epoch",
+        "lease expires",
+        "desired",
+    )
+    return _table("daemons", "live daemons", columns, daemons) + _table(
+        "holders", "who holds each connector", holder_columns, holders
     )
 
 

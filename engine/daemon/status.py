@@ -16,14 +16,23 @@ from pydantic.alias_generators import to_camel
 from engine.daemon.states import ConnectorState
 
 __all__ = [
+    "UNASSIGNED",
+    "ClusterStatus",
+    "ConnectorHolder",
     "ConnectorStatus",
     "ControlResult",
+    "DaemonEntry",
     "DaemonStatus",
     "GroupStatus",
     "HealthStatus",
+    "LeaseStatus",
+    "LostConnector",
     "RefreshReport",
     "RunOnceReport",
 ]
+
+UNASSIGNED = "UNASSIGNED"
+"""The holder shown for a connector that no live daemon holds."""
 
 
 class _Document(BaseModel):
@@ -97,6 +106,67 @@ class GroupStatus(_Document):
     connectors: list[ConnectorStatus] = Field(default_factory=list)
 
 
+class DaemonEntry(_Document):
+    """A live daemon: its identity, where its control API is, how many leases it holds."""
+
+    id: str
+    name: str
+    api_url: str | None = None
+    started_at: str
+    heartbeat_at: str
+    groups: list[str]
+    all_groups: bool = False
+    held: int
+
+
+class ConnectorHolder(_Document):
+    """Which daemon runs one connector, under which epoch, until when."""
+
+    connector_name: str
+    group: str
+    registration: str
+    holder: str
+    """The holding daemon's name, or :data:`UNASSIGNED`."""
+    holder_id: str | None = None
+    holder_api_url: str | None = None
+    epoch: int = 0
+    lease_expires: str | None = None
+    desired_state: str | None = None
+
+
+class ClusterStatus(_Document):
+    """``GET /daemons``: the live daemons and the holder of every connector of the groups."""
+
+    daemons: list[DaemonEntry]
+    connectors: list[ConnectorHolder]
+
+
+class LostConnector(_Document):
+    """A connector whose lease this daemon lost (not gave up): stopped, writing nothing more."""
+
+    connector_name: str
+    registration_guid: str
+    group: str | None = None
+    epoch: int
+    """The epoch this daemon ran it under."""
+    reason: str
+    lost_at: str
+
+
+class LeaseStatus(_Document):
+    """Under connector leases: this daemon process, what it holds and lost, who holds what."""
+
+    daemon_id: str
+    held: int
+    """Connector leases this daemon holds now."""
+    lost: list[LostConnector] = Field(default_factory=list)
+    """Leases lost and not taken again since, oldest first."""
+    cluster: ClusterStatus | None = None
+    """The live daemons and every connector's holder, as ``GET /daemons`` shows them."""
+    cluster_error: str | None = None
+    """Why ``cluster`` could not be read (Neo4j unreachable)."""
+
+
 class DaemonStatus(_Document):
     """The whole daemon: ``GET /status``."""
 
@@ -110,6 +180,8 @@ class DaemonStatus(_Document):
     polls: int = 0
     reloads: int = 0
     groups: list[GroupStatus] = Field(default_factory=list)
+    leases: LeaseStatus | None = None
+    """Only under connector leases."""
 
     @property
     def degraded(self) -> bool:

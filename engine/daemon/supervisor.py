@@ -41,9 +41,15 @@ from engine.daemon.herder import (
 )
 from engine.daemon.leases import LeaseKeeper, LeaseSettings
 from engine.daemon.runtime import ConnectorRuntime
-from engine.daemon.status import DaemonStatus, HealthStatus, RunOnceReport
+from engine.daemon.status import (
+    DaemonStatus,
+    HealthStatus,
+    LeaseStatus,
+    LostConnector,
+    RunOnceReport,
+)
 from engine.daemon.worker import Worker
-from engine.errors import NotFoundError, UsageError
+from engine.errors import NotFoundError, StoreError, UsageError
 from engine.graph.store import Store
 from engine.resolved import ConnectionView, ConnectorView
 
@@ -305,8 +311,42 @@ class Supervisor:
             connectors=len(self.worker.runtimes),
         )
 
-    def status(self) -> DaemonStatus:
-        """Per group and connector: the status documents of SPEC §4."""
+    def lease_status(self, *, with_cluster: bool = False) -> LeaseStatus | None:
+        """Under leases: this process's id, the leases it holds and those it lost; with
+        ``with_cluster``, who holds what as ``GET /daemons`` shows it (read now)."""
+        leases = self.herder.leases
+        if leases is None:
+            return None
+        keeper = leases.keeper
+        specs = {spec.identity: spec for spec in self.herder.eligible_specs()}
+        lost = []
+        for gone in keeper.lost_leases():
+            spec = specs.get(gone.registration)
+            lost.append(
+                LostConnector(
+                    connector_name=spec.name if spec else gone.registration,
+                    registration_guid=gone.registration,
+                    group=spec.group if spec else None,
+                    epoch=gone.epoch,
+                    reason=gone.reason,
+                    lost_at=gone.lost_at.isoformat(),
+                )
+            )
+        status = LeaseStatus(
+            daemon_id=keeper.daemon_id, held=len(keeper.held_registrations()), lost=lost
+        )
+        if with_cluster and self.herder.outage.degraded:
+            status.cluster_error = f"Neo4j unreachable: {self.herder.outage.reason}"
+        elif with_cluster:
+            try:
+                status.cluster = self.cluster()
+            except StoreError as exc:
+                status.cluster_error = exc.message
+        return status
+
+    def status(self, *, with_cluster: bool = False) -> DaemonStatus:
+        """Per group and connector: the status documents of SPEC §4; under leases also
+        :meth:`lease_status` (``with_cluster``: with every connector's holder, read now)."""
         herder = self.herder
         outage = herder.outage
         return DaemonStatus(
@@ -319,6 +359,7 @@ class Supervisor:
             polls=herder.polls,
             reloads=herder.reloads,
             groups=herder.group_statuses(),
+            leases=self.lease_status(with_cluster=with_cluster),
         )
 
 

@@ -6,19 +6,29 @@ is decided by the test; leases, heartbeats and the clock of expiry are the serve
 
 from __future__ import annotations
 
+import json
+import re
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
+from engine import ForwardRefusedError
 from engine.daemon import (
+    LOST_DEADLINE,
     UNASSIGNED,
+    ApiServer,
     DaemonConfig,
     LeaseCoordinator,
     Share,
     Supervisor,
+    create_app,
     fair_share,
     lease_states,
 )
+from engine.daemon.page import render_status_page
 from engine.declare import manifest as mf
 from engine.graph import Store
 from tests.support import daemon_fakes
@@ -101,6 +111,7 @@ def test_two_daemons_share_a_group_and_a_pause_follows_the_connector(store: Stor
         holders = {c.connector_name: c.holder for c in cluster.connectors}
         assert holders == {n: "daemon-b" if n in running(b) else UNASSIGNED for n in NAMES}
         assert all(c.holder_id is None for c in cluster.connectors if c.holder == UNASSIGNED)
+        check_page_holders(b, holders)
         coordinator(b).run_round()
         assert running(b) == set(NAMES)
         assert b.find(moved)[0].schedule.paused
@@ -110,7 +121,27 @@ def test_two_daemons_share_a_group_and_a_pause_follows_the_connector(store: Stor
         b.shutdown()
 
 
-def test_a_daemon_that_cannot_renew_stops_its_connectors(store: Store) -> None:
+def check_page_holders(sup: Supervisor, holders: dict[str, str]) -> None:
+    """The status page of ``sup`` shows each connector's holder as ``GET /daemons`` does:
+    name and id of the holding daemon, or UNASSIGNED."""
+    status = sup.status(with_cluster=True)
+    assert status.leases is not None and status.leases.cluster is not None
+    me = coordinator(sup).keeper.daemon_id
+    page = render_status_page(status, refresh_seconds=0)
+    assert f"this daemon process is <code>{me}</code>" in page
+    for name, holder in holders.items():
+        row = re.search(rf'<tr data-holder-of="{name}">(.*?)</tr>', page)
+        assert row is not None, name
+        cells = re.findall(r"<td>(.*?)</td>", row.group(1))
+        if holder == UNASSIGNED:
+            assert UNASSIGNED in cells[2] and cells[3] == "-"
+        else:
+            assert cells[2] == holder and cells[3] == f"<code>{me}</code>"
+
+
+def test_a_daemon_that_cannot_renew_stops_its_connectors(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
     holder = Holder(group("shared", *(connector(n) for n in NAMES[:2])))
     a = leased(store, holder, "daemon-a")
     try:
@@ -124,6 +155,16 @@ def test_a_daemon_that_cannot_renew_stops_its_connectors(store: Store) -> None:
         assert set(coordinator(a).fence_check()) == regs
         assert running(a) == set()
         assert keeper.held_registrations() == set()
+        # reported lost, by the status and the log
+        leases = a.status().leases
+        assert leases is not None and leases.held == 0
+        assert {lost.registration_guid for lost in leases.lost} == regs
+        assert {lost.connector_name for lost in leases.lost} == set(NAMES[:2])
+        assert {lost.reason for lost in leases.lost} == {LOST_DEADLINE}
+        assert "lost the lease of 2 connector(s)" in caplog.text
+        assert all(name in caplog.text for name in NAMES[:2])
+        assert {g.registration for g in keeper.acquire(regs)} == regs  # its own, unexpired
+        assert a.status().leases.lost == []  # type: ignore[union-attr]  # held again
     finally:
         a.shutdown()
 
@@ -172,3 +213,60 @@ def test_all_groups_follows_the_groups_in_the_graph(store: Store) -> None:
         assert [g.qualified_name for g in sup.status().groups] == ["g1", "g2", "g3"]
     finally:
         sup.shutdown()
+
+
+def serve(sup: Supervisor, token: str) -> ApiServer:
+    """The control API of ``sup`` on a free loopback port with ``token``, published with
+    the next heartbeat (as ``daemon run`` does)."""
+    server = ApiServer(create_app(sup, token=token), "127.0.0.1", 0)
+    server.start()
+    sup.serving(f"http://127.0.0.1:{server.port}", token)
+    return server
+
+
+def post(server: ApiServer, path: str, token: str, body: dict[str, Any]) -> tuple[int, Any]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{server.port}{path}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+        method="POST",
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+def test_a_request_passed_on_to_a_holder_with_another_token_is_refused_saying_so(
+    store: Store,
+) -> None:
+    holder = Holder(group("shared", *(connector(n) for n in NAMES[:2])))
+    a = leased(store, holder, "daemon-a")
+    b = leased(store, holder, "daemon-b")
+    servers: list[ApiServer] = []
+    try:
+        assert a.load()
+        assert b.load()
+        servers = [serve(a, "token-of-a"), serve(b, "token-of-b")]
+        for sup in (a, b, a, b):  # heartbeats publish the API addresses; a gives b one
+            coordinator(sup).run_round()
+        (on_b,) = running(b)
+        with pytest.raises(ForwardRefusedError) as refused:
+            a.restart(on_b)
+        assert refused.value.holder == "daemon-b"
+        assert refused.value.api_url == f"http://127.0.0.1:{servers[1].port}"
+        assert "do not share one control API token" in refused.value.message
+        code, answer = post(servers[0], "/restart", "token-of-a", {"connector": on_b})
+        assert code == 502
+        assert "token" in answer["error"] and f":{servers[1].port}" in answer["hint"]
+        assert b.find(on_b)[0].stats.restarts == 0  # nothing reached it
+        # with the holder's token (the daemons share one) the request is passed on
+        a.serving(f"http://127.0.0.1:{servers[0].port}", "token-of-b")
+        assert a.restart(on_b) == [on_b]
+        assert b.find(on_b)[0].stats.restarts == 1
+    finally:
+        for server in servers:
+            server.stop()
+        a.shutdown()
+        b.shutdown()

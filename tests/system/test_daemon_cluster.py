@@ -37,7 +37,8 @@ from tests.support.reliability_helpers import DedicatedServer
 
 CONNECTORS = int(os.environ.get("SWITCHBOARD_CLUSTER_CONNECTORS", "30"))
 OUTAGE_SECONDS = float(os.environ.get("SWITCHBOARD_CLUSTER_OUTAGE_SECONDS", "8"))
-"""How long Neo4j stays stopped in the outage scenario (``make soak``: 30)."""
+"""How long Neo4j stays stopped in the outage scenario, and at least how long a daemon
+stays SIGSTOPped (``make soak``: 30)."""
 LEASE_SECONDS = 6.0
 RENEW_SECONDS = 2.0
 GROUP = "cluster.group"
@@ -211,11 +212,21 @@ def test_daemons_share_fail_over_fence_and_rebalance(cluster: Cluster) -> None:
     holder = next(n for n in ("d2", "d3") if cluster.connector_status(n, paused))
     assert (cluster.connector_status(holder, paused) or {})["paused"] is True
 
-    # SIGSTOP d2 past its leases, then let it go on
+    # SIGSTOP d2 past its leases, then let it go on: it reports them lost and writes
+    # nothing more under them
     d2 = cluster.daemons["d2"]
+    d2_id = cluster.call("d2", "/status")["leases"]["daemonId"]
+    d2_regs = {row["registration"] for row in cluster.leases() if row["holder"] == "d2"}
     d2.proc.send_signal(signal.SIGSTOP)
+    stopped = time.monotonic()
     until("d3 runs everything", lambda: cluster.held_by() == Counter({"d3": CONNECTORS}))
+    time.sleep(max(0.0, stopped + OUTAGE_SECONDS - time.monotonic()))  # make soak: 30 s
+    written = {r[:4] for r in cluster.records() if r[3] == d2_id}
     d2.proc.send_signal(signal.SIGCONT)
+    print(f"SIGSTOP: d2 stopped {time.monotonic() - stopped:.1f} s (d3 took all its leases)")
+    reported = until_reported_lost(cluster, "d2", d2_regs)
+    print(f"SIGCONT: d2 reported its {len(d2_regs)} lost connectors {reported:.2f} s after")
+    assert "lost the lease of" in d2.log()
     until(
         "d2 runs no connector whose lease it lost",
         lambda: (
@@ -235,7 +246,38 @@ def test_daemons_share_fail_over_fence_and_rebalance(cluster: Cluster) -> None:
 
     time.sleep(RENEW_SECONDS * 2)  # the last writes of every holder
     cluster.stop_all()
-    check_one_holder_at_a_time(cluster.records())
+    records = cluster.records()
+    check_nothing_written_under_lost_leases(written, records, d2_id)
+    check_one_holder_at_a_time(records)
+
+
+def until_reported_lost(cluster: Cluster, name: str, registrations: set[str]) -> float:
+    """Seconds until daemon ``name``'s status has listed every one of ``registrations`` as
+    lost (polled every 0.1 s: one it takes again later leaves the list)."""
+    began = time.monotonic()
+    seen: set[str] = set()
+    while time.monotonic() - began < WAIT:
+        leases = cluster.call(name, "/status")["leases"]
+        seen |= {lost["registrationGuid"] for lost in leases["lost"]}
+        if registrations <= seen:
+            return time.monotonic() - began
+        time.sleep(0.1)
+    raise AssertionError(f"{name} reported {len(seen)} of {len(registrations)} lost connectors")
+
+
+def check_nothing_written_under_lost_leases(
+    before: set[tuple[str, int, int, str]],
+    records: list[tuple[str, int, int, str, Any]],
+    daemon_id: str,
+) -> None:
+    """Every record daemon ``daemon_id`` wrote after it lost its leases (those not in
+    ``before``) is under a newer epoch than any it had written before, per connector."""
+    old_epoch: dict[str, int] = {}
+    for key, epoch, _, _ in before:
+        old_epoch[key] = max(epoch, old_epoch.get(key, -1))
+    later = [r[:4] for r in records if r[3] == daemon_id and r[:4] not in before]
+    assert [r for r in later if r[1] <= old_epoch.get(r[0], -1)] == []
+    assert before  # it had written before it was stopped
 
 
 def check_daemon_list(cluster: Cluster, names: list[str]) -> None:
@@ -266,6 +308,21 @@ def check_daemon_list(cluster: Cluster, names: list[str]) -> None:
     )
     assert "live daemons" in status.stdout
     assert all(name in status.stdout for name in names)
+    # ... and its JSON has the holder of every connector, as GET /daemons
+    status_json = subprocess.run(
+        [str(switchboard), "daemon", "status", "--json", "--url", cluster.urls[names[0]]],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=cluster.env,
+    )
+    leases = json.loads(status_json.stdout)["leases"]
+    ids = {d["name"]: d["id"] for d in doc["daemons"]}
+    assert leases["daemonId"] == ids[names[0]]
+    holders = leases["cluster"]["connectors"]
+    assert Counter(c["holder"] for c in holders) == held
+    assert all(c["holderId"] == ids[c["holder"]] and c["holderApiUrl"] for c in holders)
+    assert all(c["epoch"] >= 1 and c["leaseExpires"] for c in holders)
     # a refresh or restart sent to a daemon that does not run the connector reaches its holder
     elsewhere = next(c for c in doc["connectors"] if c["holder"] == names[2])
     name = elsewhere["connectorName"]
