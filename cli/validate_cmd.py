@@ -11,10 +11,9 @@ from rich.markup import escape
 
 from cli._common import console, handle_errors, print_json, store
 from cli.remote import remote_findings, server_url
-from engine.errors import NotFoundError, UsageError
-from engine.graph.resolve import resolve_groups_plain
-from engine.validate.registry import RULES
-from engine.validate.runner import validate_graph, validate_groups  # registers every rule
+from engine import NotFoundError, UsageError
+from engine.graph import resolve_groups_plain
+from engine.validate import RULES, validate_graph, validate_groups
 
 if TYPE_CHECKING:
     from engine.graph import Store
@@ -127,7 +126,7 @@ def _findings(
 ) -> tuple[list[Finding], str]:
     """The findings and a description of what was validated."""
     if all_groups:
-        from engine.validate.snapshot import load_snapshot
+        from engine.validate import load_snapshot
 
         return validate_graph(load_snapshot(st), deep=deep), "the whole database"
     try:
