@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from cli._common import console, err_console, handle_errors, print_json, store
 from cli.remote import RemoteApplyReport, remote_apply, remote_element, server_url
@@ -33,6 +31,8 @@ from engine.declare.manifest import (
 from engine.graph import delete_element, get_element, get_relationships
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from engine.daemon import RestartImpact
     from engine.graph import Store
 
@@ -62,6 +62,8 @@ def apply_progress(enabled: bool) -> Iterator[ProgressFn | None]:
     if not enabled or not err_console.is_terminal:
         yield None
         return
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -78,6 +80,13 @@ def apply_progress(enabled: bool) -> Iterator[ProgressFn | None]:
         yield update
 
 
+def _table(**options: Any) -> Table:
+    """A rich table (rich.table is imported when a command first prints one)."""
+    from rich.table import Table
+
+    return Table(**options)
+
+
 def _value(value: Any) -> str:
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -88,7 +97,7 @@ def render_plan(plan: Plan) -> None:
     changes = [c for c in plan.changes if c.action != "unchanged"]
     if len(changes) > MAX_PLAN_ROWS:
         grouped = Counter((c.action, c.typeName) for c in changes)
-        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        table = _table(show_header=True, header_style="bold", box=None, pad_edge=False)
         for column in ("action", "type", "count"):
             table.add_column(column)
         for (action, type_name), count in sorted(grouped.items()):
@@ -97,7 +106,7 @@ def render_plan(plan: Plan) -> None:
         console.print(f"({len(changes)} changes; --json lists each with its diff)")
         return
     if changes:
-        table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+        table = _table(show_header=True, header_style="bold", box=None, pad_edge=False)
         table.add_column("action")
         table.add_column("type")
         table.add_column("name", overflow="fold")
@@ -260,7 +269,7 @@ def render_restarts(restarts: list[RestartImpact], *, applying: bool = False) ->
         return
     verb = "will" if applying else "would"
     console.print(f"running daemons {verb} restart {len(restarts)} connector(s):")
-    table = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
+    table = _table(show_header=True, header_style="bold", box=None, pad_edge=False)
     for col in ("group", "connector", "held by"):
         table.add_column(col, overflow="fold")
     for r in restarts:
@@ -341,7 +350,7 @@ def get_cmd(name: str, by_guid: bool, as_json: bool) -> None:
     if as_json:
         print_json(data)
         return
-    table = Table(show_header=False, box=None, pad_edge=False)
+    table = _table(show_header=False, box=None, pad_edge=False)
     for key, value in data.items():
         if key != "relationships":
             table.add_row(f"[bold]{key}[/]", _value(value))

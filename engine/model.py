@@ -57,6 +57,7 @@ class SwitchboardModel(BaseModel):
         populate_by_name=True,
         use_enum_values=True,
         validate_assignment=False,
+        defer_build=True,
     )
 
 

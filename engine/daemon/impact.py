@@ -13,13 +13,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.daemon.leases import lease_states, live_daemons
 from engine.declare.manifest.plan import Plan
 from engine.graph.resolve import resolve_existing_groups
 from engine.graph.store import Store
-from engine.resolved import ConnectorView
+
+if TYPE_CHECKING:
+    from engine.resolved import ConnectorView
 
 TARGET_RELATIONSHIP = "CatalogTarget"
 """Changes to catalog targets reach running connectors without a restart."""
