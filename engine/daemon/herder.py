@@ -211,12 +211,7 @@ class Herder:
         self._recovered()
         self.fingerprint = combined_fingerprint(fingerprints)
         for group in groups:
-            info = self.groups[group.qualified_name]
-            info.found = True
-            info.display_name = group.group.properties.get("displayName")
-            info.description = group.group.properties.get("description")
-            info.guid = group.group.guid
-            info.loaded_at = self.clock.now()
+            self._note_loaded(group)
         self.reconcile(self._specs(groups, findings, fingerprints))
         self.loaded = True
         self.reloads += 1
@@ -272,10 +267,21 @@ class Herder:
         present = {group.qualified_name for group in groups}
         for name, info in self.groups.items():
             info.found = name in present
+        for group in groups:
+            self._note_loaded(group)
         findings = list(self.validator(groups)) if groups else []
         self.fingerprint = fingerprint
         self.resolution.forget()
         self.reconcile(specs_from_groups(groups, findings))
+
+    def _note_loaded(self, group: ResolvedGroup) -> None:
+        """``group`` was read from the graph: its identity and when, for the status."""
+        info = self.groups[group.qualified_name]
+        info.found = True
+        info.display_name = group.group.properties.get("displayName")
+        info.description = group.group.properties.get("description")
+        info.guid = group.group.guid
+        info.loaded_at = self.clock.now()
 
     def _follow_all_groups(self) -> None:
         """With ``allGroups``: the groups in the graph become the configured ones (a new

@@ -75,6 +75,7 @@ def test_defined_groups_run_undefined_ones_are_reported_under_the_server_name(
         assert set(summaries) == {"group.demo", "group.later"}
         assert summaries["group.later"]["integrationGroupStatus"] == "FAILED"
         assert "integrationConnectorReports" not in summaries["group.later"]
+        assert summaries["group.demo"]["integrationGroupGUID"]
         demo = summaries["group.demo"]["integrationConnectorReports"]
         assert {r["connectorName"] for r in demo} == {"files", "sql"}
         assert client.get(f"{base}/users/daemonnpa/status").json()["relatedHTTPCode"] == 200
