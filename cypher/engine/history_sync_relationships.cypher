@@ -1,7 +1,7 @@
 // History: bring the recorded state of relationships of the integration-group model up to
-// their stored state (see history_sync_elements.cypher). Each relationship is found by
-// guid through its own type's guid index when the writer said its type, else through
-// every model type's index.
+// their stored state (see history_sync_elements.cypher), for guids of relationships whose
+// type is not known: each is looked for in every model type's guid index
+// (history_sync_relationships_typed.cypher records those of a known type).
 // Parameters: $rels (list of {guid, type}: type may be null), $changeSet, $time.
 // Returns: changed (number of new states).
 UNWIND $rels AS rel
@@ -37,14 +37,12 @@ WHERE (r IS NOT NULL OR (h IS NOT NULL AND NOT h._hDeleted))
        OR any(k IN keys(r) WHERE NOT h[k] = r[k])
        OR startNode(r).guid <> h._hFrom OR endNode(r).guid <> h._hTo)
 CREATE (s:HistoryState)
-SET s = CASE WHEN r IS NULL THEN {} ELSE properties(r) END,
-    s._hKey = guid,
-    s._hKind = 'relationship',
-    s._hChangeSet = $changeSet,
-    s._hTime = $time,
-    s._hDeleted = r IS NULL,
-    s._hType = coalesce(type(r), h._hType),
-    s._hFrom = coalesce(startNode(r).guid, h._hFrom),
-    s._hTo = coalesce(endNode(r).guid, h._hTo)
+SET s += CASE WHEN r IS NULL
+         THEN {_hKey: guid, _hKind: 'relationship', _hChangeSet: $changeSet, _hTime: $time,
+               _hDeleted: true, _hType: h._hType, _hFrom: h._hFrom, _hTo: h._hTo}
+         ELSE r {.*, _hKey: guid, _hKind: 'relationship', _hChangeSet: $changeSet,
+                 _hTime: $time, _hDeleted: false, _hType: type(r),
+                 _hFrom: startNode(r).guid, _hTo: endNode(r).guid}
+         END
 FOREACH (_ IN CASE WHEN h IS NULL THEN [] ELSE [1] END | SET h._hUntil = $time)
 RETURN count(s) AS changed

@@ -29,6 +29,7 @@ T = TypeVar("T")
 
 HISTORY_SYNC_ELEMENTS = "history_sync_elements"
 HISTORY_SYNC_RELATIONSHIPS = "history_sync_relationships"
+HISTORY_SYNC_RELATIONSHIPS_TYPED = "history_sync_relationships_typed"
 OUTSIDE_SUMMARY = "changed outside Switchboard"
 """The summary of a catch-up change set."""
 
@@ -184,11 +185,33 @@ class ChangeRecorder:
         for batch in _chunks(sorted(elements)):
             params = {"guids": batch, "changeSet": change_set, "time": time}
             changed += self._count(HISTORY_SYNC_ELEMENTS, params)
-        rows = [{"guid": g, "type": relationships[g]} for g in sorted(relationships)]
-        for start in range(0, len(rows), _CHUNK):
-            params = {"rels": rows[start : start + _CHUNK], "changeSet": change_set, "time": time}
-            changed += self._count(HISTORY_SYNC_RELATIONSHIPS, params)
+        by_type: dict[str | None, list[str]] = {}
+        for guid in sorted(relationships):
+            by_type.setdefault(relationships[guid], []).append(guid)
+        for rel_type, guids in by_type.items():
+            for batch in _chunks(guids):
+                changed += self._sync_relationships(rel_type, batch, change_set, time)
         return changed
+
+    def _sync_relationships(
+        self, rel_type: str | None, guids: list[str], change_set: str, time: Any
+    ) -> int:
+        """Sync relationships of one type through that type's index (``rel_type`` None:
+        of unknown types, looked for in every model type's index)."""
+        params: dict[str, Any] = {"changeSet": change_set, "time": time}
+        if rel_type is None:
+            params["rels"] = [{"guid": g, "type": None} for g in guids]
+            return self._count(HISTORY_SYNC_RELATIONSHIPS, params)
+        from engine.graph.writer.relationships import relationship_statement
+
+        text = relationship_statement(HISTORY_SYNC_RELATIONSHIPS_TYPED, rel_type)
+        params["guids"] = guids
+        return sum(
+            int(c)
+            for (c,) in self.store.run_values(
+                self.tx, HISTORY_SYNC_RELATIONSHIPS_TYPED, params, text=text
+            )
+        )
 
     def _count(self, statement: str, params: dict[str, Any]) -> int:
         return sum(int(c) for (c,) in self.store.run_values(self.tx, statement, params))

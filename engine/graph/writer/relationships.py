@@ -51,6 +51,7 @@ RELATIONSHIP_TEMPLATES = (
     RELATIONSHIP_CREATE,
     RELATIONSHIP_CREATE_NEW,
     IMPORT_CREATE_RELATIONSHIPS,
+    "history_sync_relationships_typed",
 )
 """The cypher/engine/ templates with a ``<<TYPE>>`` slot (see :func:`relationship_statement`)."""
 
