@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING
 
 import click
 
@@ -11,10 +12,31 @@ from cli._common import console, handle_errors, print_json, progress_status
 from engine import LocalNeo4jError, Neo4jSettings, UsageError
 from engine.local import LocalNeo4j
 
+if TYPE_CHECKING:
+    from engine.graph import Store
+
 HTTP_OFF_HINT = (
     "start it with Browser: 'switchboard neo4j stop', then 'switchboard neo4j start' "
     "without SWITCHBOARD_NEO4J_HTTP=off"
 )
+
+
+PASSWORD_HINT = "switchboard neo4j status --show-password"
+"""Where the generated password is shown (never printed unasked)."""
+
+
+def print_browser_address(st: Store) -> None:
+    """Neo4j Browser's address and the user to log in as, when ``st`` is the embedded
+    default running with its HTTP connector (nothing otherwise)."""
+    if st.embedded is None:
+        return
+    status = st.embedded.status()
+    if status.browser_url is None:
+        return
+    console.print(
+        f"Neo4j Browser  {status.browser_url}  (user {status.user}; password: '{PASSWORD_HINT}')",
+        soft_wrap=True,
+    )
 
 
 def can_open_browser() -> bool:
@@ -77,7 +99,7 @@ def browser_cmd(instance: str, no_open: bool, as_json: bool) -> None:
         return
     console.print(f"Neo4j Browser  {status.browser_url}")
     console.print(f"user           {status.user}")
-    console.print("password       switchboard neo4j status --show-password")
+    console.print(f"password       {PASSWORD_HINT}")
     console.print(f"library guide  :play {status.guide_url}")
     if opened:
         console.print("opened in your web browser")

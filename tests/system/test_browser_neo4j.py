@@ -121,6 +121,16 @@ def test_browser_command_prints_address_and_user_and_opens_nothing_without_a_dis
     assert browser_instance.password() not in plain.stdout
 
 
+def test_up_prints_the_browser_address_and_user(browser_instance: LocalNeo4j) -> None:
+    """'switchboard up' (and so 'make run') names Browser's address and the user."""
+    env = {**cli_env(), "SWITCHBOARD_INSTANCE": browser_instance.instance, "NEO4J_PASSWORD": None}
+    result = CliRunner().invoke(cli, ["up"], env=env)
+    assert result.exit_code == 0, result.output
+    status = browser_instance.status()
+    assert f"Neo4j Browser  {status.browser_url}  (user neo4j;" in result.stdout
+    assert browser_instance.password() not in result.stdout
+
+
 def test_browser_command_opens_the_web_browser_named_by_browser(
     browser_instance: LocalNeo4j, tmp_path: Path
 ) -> None:
@@ -220,6 +230,10 @@ def test_http_off_starts_the_server_without_browser(monkeypatch: pytest.MonkeyPa
         args = ["--instance", local.instance]
         plain = CliRunner().invoke(cli, ["neo4j", "status", *args], env=cli_env())
         assert "browser   off" in plain.stdout
+        up_env = {**cli_env(), "SWITCHBOARD_INSTANCE": local.instance, "NEO4J_PASSWORD": None}
+        up = CliRunner().invoke(cli, ["up"], env=up_env)
+        assert up.exit_code == 0, up.output
+        assert "connected to" in up.stdout and "Neo4j Browser" not in up.stdout
         refused = CliRunner().invoke(cli, ["browser", *args], env=cli_env())
         assert refused.exit_code == 1
         assert "without its HTTP connector" in refused.stderr
