@@ -457,3 +457,110 @@ def test_nested_configuration_values_are_stored_as_given(
     assert response == {"class": "VoidResponse", "relatedHTTPCode": 200}
     read = client.get(f"{BASE}/integration-connectors/healthy/configuration-properties").json()
     assert read["properties"] == nested
+
+
+RESOURCE = {
+    ("GET", "/status"): "IntegrationDaemonStatusResponse",
+    ("GET", "/integration-groups/summary"): "IntegrationGroupSummariesResponse",
+    ("GET", "/integration-groups/{integrationGroupName}/summary"): (
+        "IntegrationGroupSummaryResponse"
+    ),
+    ("GET", "/integration-groups/{integrationGroupName}/refresh-config"): "VoidResponse",
+    ("POST", "/integration-connectors/refresh"): "VoidResponse",
+    ("POST", "/integration-connectors/restart"): "VoidResponse",
+    ("GET", "/integration-connectors/{connectorName}/configuration-properties"): (
+        "PropertiesResponse"
+    ),
+    ("POST", "/integration-connectors/configuration-properties"): "VoidResponse",
+    ("POST", "/integration-connectors/{connectorName}/endpoint-network-address"): ("VoidResponse"),
+    ("POST", "/integration-connectors/{connectorName}/connection"): "VoidResponse",
+    ("GET", "/validate-connector/{connectorProviderClassName}"): "ConnectorReportResponse",
+    ("POST", "/publish-open-lineage-event"): "VoidResponse",
+}
+"""Egeria's IntegrationDaemonResource: each endpoint's method and path (under
+/servers/{serverName}/open-metadata/integration-daemon) and its response class."""
+PREFIXES = (
+    "/servers/{serverName}/open-metadata/integration-daemon",
+    "/servers/{serverName}/open-metadata/integration-daemon/users/{userId}",
+    "/servers/{serverName}/open-metadata/integration_daemon/users/{userId}",
+)
+BODIES: dict[str, Any] = {
+    "/integration-connectors/refresh": {"class": "NameRequestBody", "name": "healthy"},
+    "/integration-connectors/restart": {"class": "NameRequestBody", "name": "healthy"},
+    "/integration-connectors/configuration-properties": {
+        "connectorName": "healthy",
+        "configurationProperties": {"key": "other"},
+    },
+    "/integration-connectors/{connectorName}/endpoint-network-address": {"string": "host:9"},
+    "/integration-connectors/{connectorName}/connection": {"class": "Connection"},
+    "/publish-open-lineage-event": {"eventType": "COMPLETE"},
+}
+
+
+@pytest.fixture
+def idle(store: Store) -> TestClient:
+    """The control API of a daemon serving SERVER that runs no group."""
+    sup = Supervisor(store, DaemonConfig.model_validate({"groups": [], "serverName": SERVER}))
+    sup.load()
+    return TestClient(create_app(sup))
+
+
+def test_the_api_document_lists_egerias_resource_and_nothing_more(idle: TestClient) -> None:
+    """The OpenAPI document shows the first prefix; the test below calls all three."""
+    paths = idle.get("/openapi.json").json()["paths"]
+    served = {
+        (method.upper(), path.removeprefix(PREFIXES[0]))
+        for path, operations in paths.items()
+        if path.startswith("/servers/")
+        for method in operations
+    }
+    assert served == set(RESOURCE)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(RESOURCE))
+@pytest.mark.parametrize("prefix", PREFIXES)
+def test_every_endpoint_answers_an_unknown_server_in_its_response_class(
+    store: Store, idle: TestClient, method: str, path: str, prefix: str
+) -> None:
+    concrete = (prefix + path).format(
+        serverName="other",
+        userId="gary",
+        integrationGroupName=GROUP,
+        connectorName="healthy",
+        connectorProviderClassName=FAKE,
+    )
+    response = idle.request(method, concrete, json=BODIES.get(path))
+    assert response.status_code == 200
+    document = response.json()
+    check_error(
+        document,
+        RESOURCE[(method, path)],
+        http_code=404,
+        message_id="OMAG-MULTI-TENANT-404-001",
+        parameter="serverName",
+    )
+    assert document["exceptionErrorMessageParameters"][0] == "other"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("integration-connectors/nope/endpoint-network-address", {"string": "host:9"}),
+        ("integration-connectors/nope/connection", {"class": "Connection"}),
+    ],
+)
+def test_changes_to_an_unknown_connector_are_egerias_error(
+    store: Store, daemon: tuple[Supervisor, TestClient], path: str, body: dict[str, Any]
+) -> None:
+    _, client = daemon
+    before = get_element(store, "egeria:connection:healthy").audit.version
+    response = client.post(f"{BASE}/{path}", json=body)
+    assert response.status_code == 200
+    check_error(
+        response.json(),
+        "VoidResponse",
+        http_code=400,
+        message_id="INTEGRATION-DAEMON-SERVICES-400-031",
+        parameter="connectorName",
+    )
+    assert get_element(store, "egeria:connection:healthy").audit.version == before
