@@ -7,7 +7,8 @@ and ``apply --dry-run`` of examples/. Every round runs the floor and each comman
 a rotating order, as fresh processes (the installed ``switchboard`` script); the first
 round is a warm-up. Reported: median and lowest wall time, median CPU time (user + system
 of the process), and each median as a multiple of the floor's. The issue's target: every
-command within 1.5x of the floor.
+command within 1.5x of the floor. Two reference rows (:data:`REFERENCES`, not held to the
+target) run the floor plus the imports some commands cannot do without.
 
     .venv/bin/python -m benchmarks.cli_latency                # embedded instance bench-cli
     .venv/bin/python -m benchmarks.cli_latency --runs 20
@@ -51,6 +52,15 @@ with neo4j.GraphDatabase.driver(os.environ["NEO4J_URI"], auth=auth) as driver:
 
 FLOOR = "floor: python, import neo4j, RETURN 1"
 
+REFERENCES = {
+    "reference: floor + the CLI's base (click, rich, cli._common)": "import cli.main, cli._common",
+    "reference: floor + the CLI's base + the manifest layer (pydantic models, YAML)": (
+        "import cli.main, cli._common, engine.declare.manifest"
+    ),
+}
+"""Not commands: the floor plus what some commands cannot do without, to show how much of
+a command's time its imports alone take (reported, not held to the target)."""
+
 
 def switchboard_script() -> str:
     """The installed ``switchboard`` script, next to this Python."""
@@ -69,6 +79,10 @@ def commands() -> dict[str, list[str]]:
         "switchboard apply --dry-run -f examples/": [
             *(switchboard, "apply", "--dry-run", "-f", str(EXAMPLES)),
         ],
+        **{
+            label: [sys.executable, "-c", FLOOR_SCRIPT + imports + "\n"]
+            for label, imports in REFERENCES.items()
+        },
     }
 
 
@@ -103,7 +117,7 @@ def measure(env: dict[str, str], runs: int, baseline: Path | None) -> dict[str, 
         todo |= {
             f"baseline: {label}": (argv, baseline_env)
             for label, argv in commands().items()
-            if label != FLOOR
+            if label != FLOOR and label not in REFERENCES
         }
     labels = list(todo)
     timings = {label: Timings() for label in labels}
@@ -134,7 +148,7 @@ def report(timings: dict[str, Timings]) -> list[str]:
     over = [
         label
         for label, t in timings.items()
-        if not label.startswith("baseline")
+        if not label.startswith(("baseline", "reference"))
         and statistics.median(t.wall) > TARGET_RATIO * floor_wall
     ]
     lines.append("")
