@@ -14,21 +14,22 @@ def race_for_leases(
     daemon_id: str,
     registrations: list[str],
     rounds: int,
-    start: Any,
+    barrier: Any,
     results: Any,
 ) -> None:
-    """After ``start`` is set: ``rounds`` acquires of every lease with an already expired
-    lease (so each acquire may take every lease from whoever holds it), then one acquire
-    with a long lease. Puts ``(daemon_id, phase, registration, epoch, changed)`` per grant
+    """Once every racer is connected (``barrier``): ``rounds`` acquires of every lease with an already expired
+    lease (so each acquire may take every lease from whoever holds it), then, once every
+    racer has done its rounds (``barrier`` again), one acquire with a long lease. Puts ``(daemon_id, phase, registration, epoch, changed)`` per grant
     on ``results``, then ``(daemon_id, "done", "", 0, False)``."""
     store = Store.connect(Neo4jSettings(**settings))
     try:
-        start.wait(60)
+        barrier.wait(120)
         for _ in range(rounds):
             for grant in acquire_leases(
                 store, registrations, daemon_id=daemon_id, lease_seconds=-1
             ):
                 results.put((daemon_id, "expired", grant.registration, grant.epoch, grant.changed))
+        barrier.wait(120)
         for grant in acquire_leases(store, registrations, daemon_id=daemon_id, lease_seconds=60):
             results.put((daemon_id, "long", grant.registration, grant.epoch, grant.changed))
     finally:
