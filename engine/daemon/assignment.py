@@ -110,8 +110,8 @@ class LeaseCoordinator:
         keeper.renew()
         result.lost = sorted(keeper.take_lost())
         if result.lost:
-            self.stop(result.lost)
             self._report_lost(result.lost)
+            self.stop(result.lost)
         held = keeper.held_registrations()
         gone = sorted(held - self.eligible)  # removed from the groups
         if gone:
@@ -131,7 +131,9 @@ class LeaseCoordinator:
             self.stop(surplus)
             result.released = keeper.release(surplus)
         if share.claim:
-            free = free_registrations(keeper.store, self.eligible - set(mine))
+            free = free_registrations(
+                keeper.store, self.eligible - set(mine), daemon_id=keeper.daemon_id
+            )
             random.shuffle(free)  # daemons claiming at once rarely want the same leases
             grants = keeper.acquire(free[: share.claim])
             result.claimed = sorted(g.registration for g in grants)
@@ -147,20 +149,21 @@ class LeaseCoordinator:
         """Stop the connectors whose lease was not renewed in time; the registrations."""
         due = self.keeper.self_fence()
         if due:
-            self.stop(due)
             self._report_lost(due)
+            self.stop(due)
             self.changed()
         return due
 
     def _report_lost(self, registrations: Collection[str]) -> None:
-        """Log the leases just lost, by reason, naming their connectors (now stopped)."""
+        """Log the leases just lost, by reason, naming their connectors (stopped next)."""
         lost = [held for held in self.keeper.lost_leases() if held.registration in registrations]
         reasons: dict[str, list[str]] = {}
         for held in lost:
             reasons.setdefault(held.reason, []).append(held.registration)
         for reason, regs in reasons.items():
             log.warning(
-                "lost the lease of %d connector(s), stopped, writing nothing more (%s): %s",
+                "lost the lease of %d connector(s) (%s), stopping them (nothing more is "
+                "written under it): %s",
                 len(regs),
                 reason,
                 self.describe(regs),

@@ -153,6 +153,7 @@ class LeaseKeeper:
             groups=self.groups,
             all_groups=self.all_groups,
             timeout=self.settings.statement_timeout,
+            retry_seconds=self.settings.statement_timeout,
         )
 
     def _deadline(self, sent: float) -> float:
@@ -174,6 +175,7 @@ class LeaseKeeper:
                 daemon_id=self.daemon_id,
                 lease_seconds=self.settings.lease_seconds,
                 timeout=self.settings.statement_timeout,
+                retry_seconds=self.settings.statement_timeout,
             )
             with self._lock:
                 for grant in grants:
@@ -198,6 +200,7 @@ class LeaseKeeper:
             daemon_id=self.daemon_id,
             lease_seconds=self.settings.lease_seconds,
             timeout=self.settings.statement_timeout,
+            retry_seconds=self.settings.statement_timeout,
         )
         renewed = {grant.registration: grant for grant in grants}
         lost = []
@@ -221,7 +224,11 @@ class LeaseKeeper:
             for registration in regs:
                 self.held.pop(registration, None)
         return release_leases(
-            self.store, regs, daemon_id=self.daemon_id, timeout=self.settings.statement_timeout
+            self.store,
+            regs,
+            daemon_id=self.daemon_id,
+            timeout=self.settings.statement_timeout,
+            retry_seconds=self.settings.statement_timeout,
         )
 
     def self_fence(self) -> list[str]:
@@ -299,7 +306,12 @@ class LeaseKeeper:
         """Release every lease held and remove this daemon's node (best effort)."""
         try:
             self.release(self.held_registrations())
-            remove_daemon(self.store, self.daemon_id, timeout=self.settings.statement_timeout)
+            remove_daemon(
+                self.store,
+                self.daemon_id,
+                timeout=self.settings.statement_timeout,
+                retry_seconds=self.settings.statement_timeout,
+            )
         except StoreError as exc:
             log.warning("leases not released at shutdown (they expire by themselves): %s", exc)
 
@@ -343,7 +355,12 @@ def lease_states(store: Store, registrations: Iterable[str]) -> dict[str, LeaseS
     }
 
 
-def free_registrations(store: Store, registrations: Iterable[str]) -> list[str]:
-    """Those of ``registrations`` whose lease nobody holds now (a hint, read without locks)."""
-    rows = store.read("lease_free", {"registrations": sorted(set(registrations))})
+def free_registrations(
+    store: Store, registrations: Iterable[str], *, daemon_id: str | None = None
+) -> list[str]:
+    """Those of ``registrations`` whose lease nobody holds now, or ``daemon_id`` still holds
+    on the server (after it self-fenced); a hint, read without locks."""
+    rows = store.read(
+        "lease_free", {"registrations": sorted(set(registrations)), "daemonId": daemon_id}
+    )
     return [row["registration"] for row in rows]

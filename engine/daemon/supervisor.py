@@ -376,6 +376,11 @@ def lease_keeper(store: Store, config: DaemonConfig) -> LeaseKeeper:
         settings=LeaseSettings(
             lease_seconds=config.leases.lease_seconds,
             renew_seconds=config.leases.renew_seconds,
-            statement_timeout=min(3.0, config.leases.renew_seconds),
+            # a renewal slower than this would come after the fence watch stopped the
+            # connectors anyway; a server that is slow for a while (just started, busy)
+            # gets that long rather than failing every round
+            statement_timeout=config.leases.lease_seconds
+            - config.leases.renew_seconds
+            - LeaseSettings.safety_margin,
         ),
     )

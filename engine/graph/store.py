@@ -289,10 +289,28 @@ class Store:
         raise AssertionError("unreachable")  # the loop returns or raises
 
     def write(
-        self, name: str, params: Params | None = None, *, timeout: float | None = None
+        self,
+        name: str,
+        params: Params | None = None,
+        *,
+        timeout: float | None = None,
+        retry_seconds: float | None = None,
     ) -> list[dict[str, Any]]:
-        """Run the write query ``cypher/<name>.cypher`` in its own transaction."""
-        return self._execute(name, params, RoutingControl.WRITE, timeout)
+        """Run the write query ``cypher/<name>.cypher`` in its own transaction.
+
+        ``retry_seconds``: how long the driver may go on retrying a transient failure or an
+        unreachable server (its default, 30 s, when None); a caller that runs the statement
+        again on its own schedule (the daemon's lease rounds) passes less, so that it is
+        not still sleeping between the driver's retries when the server is back."""
+        if retry_seconds is None:
+            return self._execute(name, params, RoutingControl.WRITE, timeout)
+        return self._tx(
+            name,
+            lambda tx: self.run(tx, name, params),
+            True,
+            timeout,
+            retry_seconds=retry_seconds,
+        )
 
     def run(
         self,
@@ -379,6 +397,8 @@ class Store:
         write: bool,
         timeout: float | None,
         quiet: Sequence[str] = (),
+        *,
+        retry_seconds: float | None = None,
     ) -> T:
         unit = neo4j.unit_of_work(
             timeout=timeout if timeout is not None else self.query_timeout,
@@ -387,6 +407,8 @@ class Store:
         config: dict[str, Any] = (
             {"notifications_disabled_classifications": list(quiet)} if quiet else {}
         )
+        if retry_seconds is not None:
+            config["max_transaction_retry_time"] = retry_seconds
         with (
             translate_errors(operation),
             self._session(**config) as session,

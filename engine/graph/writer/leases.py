@@ -84,6 +84,7 @@ def heartbeat_daemon(
     groups: Sequence[str],
     all_groups: bool,
     timeout: float = LEASE_STATEMENT_TIMEOUT,
+    retry_seconds: float | None = None,
 ) -> str:
     """Register daemon process ``daemon_id`` or renew its heartbeat; the server's time of it."""
     rows = store.write(
@@ -96,15 +97,22 @@ def heartbeat_daemon(
             "allGroups": all_groups,
         },
         timeout=timeout,
+        retry_seconds=retry_seconds,
     )
     return str(rows[0]["heartbeatAt"])
 
 
 def remove_daemon(
-    store: Store, daemon_id: str, *, timeout: float = LEASE_STATEMENT_TIMEOUT
+    store: Store,
+    daemon_id: str,
+    *,
+    timeout: float = LEASE_STATEMENT_TIMEOUT,
+    retry_seconds: float | None = None,
 ) -> None:
     """Forget daemon process ``daemon_id`` (a clean stop, after releasing its leases)."""
-    store.write("lease_daemon_remove", {"daemonId": daemon_id}, timeout=timeout)
+    store.write(
+        "lease_daemon_remove", {"daemonId": daemon_id}, timeout=timeout, retry_seconds=retry_seconds
+    )
 
 
 def acquire_leases(
@@ -114,6 +122,7 @@ def acquire_leases(
     daemon_id: str,
     lease_seconds: float,
     timeout: float = LEASE_STATEMENT_TIMEOUT,
+    retry_seconds: float | None = None,
 ) -> list[LeaseGrant]:
     """Take every lease of ``registrations`` that is free, expired or already this daemon's
     (creating missing ones); the leases taken. The epoch goes up where the holder changed."""
@@ -124,6 +133,7 @@ def acquire_leases(
         "lease_acquire",
         {"registrations": regs, "daemonId": daemon_id, "leaseMillis": int(lease_seconds * 1000)},
         timeout=timeout,
+        retry_seconds=retry_seconds,
     )
     return _grants(rows)
 
@@ -135,6 +145,7 @@ def renew_leases(
     daemon_id: str,
     lease_seconds: float,
     timeout: float = LEASE_STATEMENT_TIMEOUT,
+    retry_seconds: float | None = None,
 ) -> list[LeaseGrant]:
     """Extend, in one statement, every lease of ``registrations`` this daemon still holds;
     the leases renewed (one missing from them is lost)."""
@@ -145,6 +156,7 @@ def renew_leases(
         "lease_renew",
         {"registrations": regs, "daemonId": daemon_id, "leaseMillis": int(lease_seconds * 1000)},
         timeout=timeout,
+        retry_seconds=retry_seconds,
     )
     return _grants(rows)
 
@@ -155,13 +167,17 @@ def release_leases(
     *,
     daemon_id: str,
     timeout: float = LEASE_STATEMENT_TIMEOUT,
+    retry_seconds: float | None = None,
 ) -> list[str]:
     """Give up the leases of ``registrations`` this daemon holds; the registrations released."""
     regs = sorted(set(registrations))
     if not regs:
         return []
     rows = store.write(
-        "lease_release", {"registrations": regs, "daemonId": daemon_id}, timeout=timeout
+        "lease_release",
+        {"registrations": regs, "daemonId": daemon_id},
+        timeout=timeout,
+        retry_seconds=retry_seconds,
     )
     return [row["registration"] for row in rows]
 
