@@ -39,9 +39,9 @@ What an export writes
     from Egeria's ``OpenMetadataType``), every property value its ``typeName``
     and ``typeGUID``; an imported instance is written with the home and
     provenance it was imported with, one Switchboard created with the export's
-    own collection (``EXPORT_ARCHIVE``); ``dependsOnArchives`` names the
-    archives home to exported proxies. Export -> import -> export gives the
-    same archive.
+    own collection (``EXPORT_ARCHIVE``); ``dependsOnArchives`` names Egeria's
+    types archive and the archives home to exported proxies. Export -> import
+    -> export gives the same archive.
 
 Guarantees
     one transaction per archive (all or nothing), MERGE on guid backed by the

@@ -19,7 +19,7 @@ from engine.declare.egeria.conventions import (
     RESERVED_PROPERTIES,
     now,
 )
-from engine.declare.egeria.typedefs import type_def
+from engine.declare.egeria.typedefs import TYPES_ARCHIVE_GUID, type_def
 from engine.declare.egeria.values import instance_properties, millis
 from engine.errors import NotFoundError, UsageError
 from engine.graph.graphmap import decode_properties, to_python
@@ -145,7 +145,8 @@ def export_archive(
     ``typeDefGUID``/``typeDefVersion`` (:mod:`.typedefs`), its home collection and
     provenance as imported (an element Switchboard created gets the export's own
     collection, ``EXPORT_ARCHIVE``), audit fields and status; classifications carry
-    theirs. ``dependsOnArchives`` names the archives that are home to exported proxies.
+    theirs. ``dependsOnArchives`` names Egeria's types archive and the archives that are
+    home to exported proxies.
     The archive's date is the latest change among its instances, so exporting
     unchanged groups again gives the same archive. Importing the result into an empty
     database reproduces the same graph. Raises :class:`NotFoundError` naming any group
@@ -177,9 +178,7 @@ def export_archive(
     ]
     instances = [*nodes.values(), *(r["properties"] for r in rels)]
     properties = _archive_properties(home, names, originator_license, instances)
-    depends = _archives_depended_on(nodes.values(), archive_guid)
-    if depends:
-        properties["dependsOnArchives"] = depends
+    properties["dependsOnArchives"] = _archives_depended_on(nodes.values(), archive_guid)
     return {
         "class": "OpenMetadataArchive",
         "archiveProperties": properties,
@@ -222,17 +221,16 @@ def _latest_change(instances: Iterable[Mapping[str, Any]]) -> int:
 
 
 def _archives_depended_on(nodes: Iterable[Mapping[str, Any]], own: str) -> list[str]:
-    """The archives (by archiveGUID) that are home to the exported proxies."""
-    return sorted(
-        {
-            str(props["metadataCollectionId"])
-            for props in nodes
-            if props.get(PROXY_FLAG)
-            and props.get("instanceProvenanceType") in ARCHIVE_PROVENANCE
-            and isinstance(props.get("metadataCollectionId"), str)
-            and props["metadataCollectionId"] != own
-        }
-    )
+    """The archives (by archiveGUID) an export depends on: Egeria's types archive first
+    (every instance names a type of it), then those home to the exported proxies."""
+    homes = {
+        str(props["metadataCollectionId"])
+        for props in nodes
+        if props.get(PROXY_FLAG)
+        and props.get("instanceProvenanceType") in ARCHIVE_PROVENANCE
+        and isinstance(props.get("metadataCollectionId"), str)
+    }
+    return [TYPES_ARCHIVE_GUID, *sorted(homes - {own, TYPES_ARCHIVE_GUID})]
 
 
 def _read_groups(store: Store, names: list[str]) -> dict[str, Any]:

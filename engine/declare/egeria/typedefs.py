@@ -19,6 +19,8 @@ from pathlib import Path
 
 TYPES_FILE = Path(__file__).with_name("open_metadata_types.json")
 """typeDefName -> typeDefGUID of Egeria's open metadata types, and their versions."""
+TYPES_ARCHIVE_GUID = "bce3b0a0-662a-4f87-b8dc-844078a11a6e"
+"""The archiveGUID of Egeria's Open Metadata Types archive, where the types come from."""
 
 
 @dataclass(frozen=True)

@@ -189,6 +189,10 @@ def encode_value(name: str, value: Any) -> dict[str, Any]:
     PrimitiveDefCategory, maps ``map<string,X>`` by their values' one type (else
     ``map<string,object>``), arrays ``array<string>`` or ``array<int>``, and the values of
     :data:`~engine.declare.egeria.typedefs.ENUM_TYPES` their enum, with its description.
+    An array of other or mixed values is named ``array<long>``, ``array<object>``, ...
+    without a ``typeGUID``: Egeria's types archive defines only ``array<string>`` and
+    ``array<int>``, so there is no GUID to give (the value's category and ``typeName``
+    still say what it is).
     """
     enum = _enum(name, value)
     if enum is not None:
