@@ -110,8 +110,23 @@ class ChangeSet:
         }
 
 
+_AUDIT_TIMES = frozenset({"createTime", "updateTime"})
+"""Properties history_states_of.cypher returns as text (ISO 8601, UTC offsets)."""
+
+
 def _plain(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: to_python(v) for k, v in stored_properties(props).items()}
+    return {
+        k: _audit_time(v) if k in _AUDIT_TIMES else to_python(v)
+        for k, v in stored_properties(props).items()
+    }
+
+
+def _audit_time(value: Any) -> Any:
+    """An audit time sent as text, as the datetime the driver would have given (to the
+    microsecond); anything else (a datetime, a value of another type) as to_python."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value.split("[", 1)[0])  # "+01:00[Europe/Paris]"
+    return to_python(value)
 
 
 def _change(after: dict[str, Any], before: dict[str, Any] | None) -> RecordedChange:
@@ -149,32 +164,69 @@ def change_history(
 ) -> list[ChangeSet]:
     """Change sets, newest first, with their per-element changes: of the element (or
     relationship guid) ``name``, of everything that was ever part of ``group``, or all."""
-    params: dict[str, Any] = {"since": since, "until": until, "limit": limit}
     if name is None and group is None:
-        query = "history_change_sets"
-        params["keys"] = None
+        params = {"since": since, "until": until, "limit": limit, "keys": None}
+        rows = [
+            (row["changeSet"], row["states"]) for row in store.read("history_change_sets", params)
+        ]
     else:
         keys: list[str] = [] if name is None else [name]  # a guid works too
         if group is not None:
             keys.extend(group_history_keys(store, group))
-        query = "history_change_sets_of"
-        params.update(keys=keys, name=name)
-    found: list[ChangeSet] = []
-    for row in store.read(query, params):
-        c = row["changeSet"]
-        found.append(
-            ChangeSet(
-                id=str(c["id"]),
-                time=to_python(c["time"]),
-                user=str(c.get("user")),
-                tool=str(c.get("tool")),
-                command=str(c.get("command")),
-                summary=str(c.get("summary")),
-                outside=bool(c.get("outside")),
-                changes=[_change(s["after"], s["before"]) for s in row["states"]],
-            )
+        states = store.read("history_states_of", {"keys": keys, "name": name})
+        rows = _change_sets_of(states, since, until, limit)
+    return [
+        ChangeSet(
+            id=str(c["id"]),
+            time=to_python(c["time"]),
+            user=str(c.get("user")),
+            tool=str(c.get("tool")),
+            command=str(c.get("command")),
+            summary=str(c.get("summary")),
+            outside=bool(c.get("outside")),
+            changes=[_change(s["after"], s["before"]) for s in found],
         )
-    return found
+        for c, found in rows
+    ]
+
+
+def _change_sets_of(
+    rows: list[dict[str, Any]], since: datetime | None, until: datetime | None, limit: int
+) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Change sets (newest first, at most ``limit``, within ``since``..``until``) with their
+    states, each paired with the state it replaced (its key's state closed at its time),
+    from ``history_states_of`` rows."""
+    replaced = {(r["state"]["_hKey"], r["state"]["_hUntil"]): r["state"] for r in rows}
+    sets: dict[str, dict[str, Any]] = {}
+    states: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        change_set = row["changeSet"]
+        if change_set is None:  # pruned
+            continue
+        time = to_python(change_set["time"])
+        if (since is not None and time < since) or (until is not None and time > until):
+            continue
+        sets[change_set["id"]] = {**change_set, "time": time}
+        state = row["state"]
+        before = replaced.get((state["_hKey"], state["_hTime"]))
+        states.setdefault(change_set["id"], []).append({"after": state, "before": before})
+    ordered = sorted(sets.values(), key=lambda c: c["id"])
+    ordered.sort(key=lambda c: c["time"], reverse=True)
+    for found in states.values():
+        found.sort(key=_state_order)
+    return [(c, states[c["id"]]) for c in ordered[:limit]]
+
+
+def _state_order(pair: dict[str, Any]) -> tuple[Any, ...]:
+    """Relationships first, then by name (an element's) or type, then guid: as
+    history_change_sets.cypher orders a change set's states."""
+    after = pair["after"]
+    name = after.get("_hName")
+    return (
+        after.get("_hKind") != "relationship",
+        name if name is not None else after.get("_hType") or "",
+        after["_hKey"],
+    )
 
 
 def check_history(store: Store, *, user: str | None = None) -> CheckResult:
