@@ -219,7 +219,7 @@ class PlainGraph:
 
     def successors(self) -> Adjacency:
         """The edges as :data:`Adjacency`, in networkx's order (see :func:`adjacency`)."""
-        return adjacency(self.nodes, self.edges)[0]
+        return adjacency(self.nodes, self.edges, predecessors=False)[0]
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """The same graph as a :class:`networkx.MultiDiGraph` (imports networkx)."""
@@ -231,19 +231,22 @@ class PlainGraph:
 
 
 def adjacency(
-    nodes: Mapping[str, Any], edges: Sequence[EdgeColumns]
+    nodes: Mapping[str, Any], edges: Sequence[EdgeColumns], *, predecessors: bool = True
 ) -> tuple[Adjacency, Adjacency]:
-    """Successors and predecessors of ``edges`` between ``nodes``, laid out as networkx's
-    ``_adj`` and ``_pred`` (nodes in their order, a (u, v) pair's key dict shared between
-    the two; a repeated (u, v, key) keeps the last data)."""
+    """Successors and (unless not ``predecessors``: left empty) predecessors of ``edges``
+    between ``nodes``, laid out as networkx's ``_adj`` and ``_pred`` (nodes in their order,
+    a (u, v) pair's key dict shared between the two; a repeated (u, v, key) keeps the last
+    data)."""
     succ: Adjacency = {key: {} for key in nodes}
-    pred: Adjacency = {key: {} for key in nodes}
+    pred: Adjacency = {key: {} for key in nodes} if predecessors else {}
     for us, vs, keys, datas in edges:
         for u, v, k, data in zip(us, vs, keys, datas, strict=True):
             out = succ[u]
             keyed = out.get(v)
             if keyed is None:
-                keyed = out[v] = pred[v][u] = {}
+                keyed = out[v] = {}
+                if predecessors:
+                    pred[v][u] = keyed
             keyed[k] = data
     return succ, pred
 
