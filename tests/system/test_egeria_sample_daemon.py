@@ -93,8 +93,13 @@ def sample_config() -> dict[str, Any]:
     }
 
 
-def get_json(url: str) -> dict[str, Any]:
-    with urllib.request.urlopen(url, timeout=30) as response:
+def get_json(url: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+    """GET ``url``, or POST ``body`` to it as JSON; the JSON answer (HTTP 200 expected)."""
+    request = urllib.request.Request(url)
+    if body is not None:
+        request.data = json.dumps(body).encode()
+        request.add_header("Content-Type", "application/json")
+    with urllib.request.urlopen(request, timeout=30) as response:
         assert response.status == 200, url
         document: dict[str, Any] = json.loads(response.read())
         return document
@@ -179,6 +184,13 @@ def test_egeria_sample_daemon_config_after_importing_the_sample_archives(
     check_response(old, "IntegrationGroupSummariesResponse")
     names = [s["integrationGroupName"] for s in old["integrationGroupSummaries"]]
     assert names == SAMPLE_GROUPS
+    [report] = summaries["Egeria:IntegrationGroup:OpenAPIs"]["integrationConnectorReports"]
+    for action in ("refresh", "restart"):
+        done = get_json(
+            f"{underscore}/integration-connectors/{action}",
+            {"class": "NameRequestBody", "name": report["connectorName"]},
+        )
+        assert done == {"class": "VoidResponse", "relatedHTTPCode": 200}, done
 
     other = get_json(f"{url}servers/switchboard/open-metadata/integration-daemon/status")
     check_error(
