@@ -96,7 +96,9 @@ class LocalNeo4j:
     ``SWITCHBOARD_NEO4J_PORT``) forces a Bolt port, otherwise 7687 is used when
     free and any free port when not. ``maven_repository`` (or
     ``SWITCHBOARD_MAVEN_REPOSITORY``) replaces Maven Central, e.g. with a
-    company mirror. ``extra_conf`` adds ``neo4j.conf`` settings.
+    company mirror. ``extra_conf`` adds ``neo4j.conf`` settings. ``heap`` (or
+    ``SWITCHBOARD_NEO4J_HEAP``, default 1g) sizes the JVM heap; a transaction may use 70%
+    of it (a bulk apply of 10,000 new connectors with their change history needs 2g).
 
     ``http`` (default: on unless ``SWITCHBOARD_NEO4J_HTTP=off``) serves Neo4j Browser
     on an HTTP connector bound to 127.0.0.1, port 7474 when free, else a free one (any
@@ -114,7 +116,7 @@ class LocalNeo4j:
         java_home: str | None = None,
         maven_repository: str | None = None,
         extra_conf: Mapping[str, str] | None = None,
-        heap: str = "1g",
+        heap: str | None = None,
         page_cache: str = "256m",
         http: bool | None = None,
         guide: GuideSource = library_guide_html,
@@ -131,7 +133,12 @@ class LocalNeo4j:
         self.java_home = java_home
         self.maven_repository = maven_repository or os.environ.get("SWITCHBOARD_MAVEN_REPOSITORY")
         self.extra_conf = dict(extra_conf or {})
-        self.heap = heap
+        self.heap = heap or os.environ.get("SWITCHBOARD_NEO4J_HEAP") or "1g"
+        if not re.fullmatch(r"[0-9]+[kmgKMG]?", self.heap):
+            raise LocalNeo4jError(
+                f"heap size {self.heap!r} is not a JVM size like 1g or 2048m",
+                hint="set SWITCHBOARD_NEO4J_HEAP to a size such as 2g",
+            )
         self.page_cache = page_cache
         self.http = http_enabled_from_env() if http is None else http
         self.guide = guide
