@@ -35,9 +35,28 @@ BOOKKEEPING_PREFIX = "_h"
 """Keys of a recorded state that are the history's own, not the element's."""
 
 
+BOOKKEEPING_KEYS = (
+    "_hKey",
+    "_hKind",
+    "_hType",
+    "_hName",
+    "_hLabels",
+    "_hFrom",
+    "_hTo",
+    "_hChangeSet",
+    "_hTime",
+    "_hUntil",
+    "_hDeleted",
+)
+"""The bookkeeping keys the writer sets (engine/graph/writer/history.py)."""
+
+
 def stored_properties(state: Mapping[str, Any]) -> dict[str, Any]:
     """A recorded state's properties as the element or relationship held them."""
-    return {k: v for k, v in state.items() if not k.startswith(BOOKKEEPING_PREFIX)}
+    found = dict(state)
+    for key in BOOKKEEPING_KEYS:
+        found.pop(key, None)
+    return found
 
 
 def _order(*values: Any) -> tuple[Any, ...]:
@@ -76,8 +95,8 @@ class _AsOf:
         if not (params["load"] or params["from"] or params["to"]):
             return [], []
         found: dict[str, list[State]] = {"state": [], "out": [], "in": []}
-        for part, state in self.store.run_values(self.tx, "history_as_of_level", params):
-            found[part].append(state)
+        for part, states in self.store.run_values(self.tx, "history_as_of_level", params):
+            found[part].extend(states)
         for state in found["state"]:
             self.elements[state["_hKey"]] = state
         self.relationships.update(s["_hKey"] for s in (*found["out"], *found["in"]))
