@@ -98,7 +98,7 @@ class LocalNeo4j:
     ``SWITCHBOARD_MAVEN_REPOSITORY``) replaces Maven Central, e.g. with a
     company mirror. ``extra_conf`` adds ``neo4j.conf`` settings. ``heap`` (or
     ``SWITCHBOARD_NEO4J_HEAP``, default 1g) sizes the JVM heap; a transaction may use 70%
-    of it (a bulk apply of 10,000 new connectors with their change history needs 2g).
+    of it (a bulk apply of 10,000 new connectors with their change history needs 3g).
 
     ``http`` (default: on unless ``SWITCHBOARD_NEO4J_HTTP=off``) serves Neo4j Browser
     on an HTTP connector bound to 127.0.0.1, port 7474 when free, else a free one (any
