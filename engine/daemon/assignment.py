@@ -86,6 +86,8 @@ class LeaseCoordinator:
         self.describe = describe
         self.eligible: frozenset[str] = frozenset()
         """The registrations of the configured groups, as the herder last loaded them."""
+        self.last_error: str | None = None
+        """Why the last round failed (Neo4j did not answer), None after one that worked."""
         self._round_lock = threading.Lock()
         self._halt = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -98,10 +100,13 @@ class LeaseCoordinator:
         """Heartbeat, renew, drop what was lost, claim or release toward a fair share."""
         with self._round_lock:
             try:
-                return self._round()
+                result = self._round()
             except StoreError as exc:
                 log.warning("lease round failed (leases are renewed again shortly): %s", exc)
+                self.last_error = exc.message
                 return RoundResult(ok=False)
+            self.last_error = None
+            return result
 
     def _round(self) -> RoundResult:
         keeper = self.keeper

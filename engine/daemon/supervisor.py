@@ -337,6 +337,8 @@ class Supervisor:
         )
         if with_cluster and self.herder.outage.degraded:
             status.cluster_error = f"Neo4j unreachable: {self.herder.outage.reason}"
+        elif with_cluster and leases.last_error:  # not read: it would wait out the driver
+            status.cluster_error = f"the last lease round failed: {leases.last_error}"
         elif with_cluster:
             try:
                 status.cluster = self.cluster()

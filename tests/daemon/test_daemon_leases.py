@@ -163,10 +163,17 @@ def test_a_daemon_that_cannot_renew_stops_its_connectors(
         assert {lost.reason for lost in leases.lost} == {LOST_DEADLINE}
         assert "lost the lease of 2 connector(s)" in caplog.text
         assert all(name in caplog.text for name in NAMES[:2])
+        # while lease rounds fail, the status does not wait on Neo4j for who holds what
+        coordinator(a).last_error = "cannot reach Neo4j"  # as a failed round leaves it
+        leases = a.status(with_cluster=True).leases
+        assert leases is not None and leases.cluster is None
+        assert "cannot reach Neo4j" in (leases.cluster_error or "")
         # renewing works again: it takes its own leases back at once, not once they expire
         coordinator(a).run_round()
         assert running(a) == set(NAMES[:2])
-        assert a.status().leases.lost == []  # type: ignore[union-attr]  # held again
+        leases = a.status(with_cluster=True).leases
+        assert leases is not None and leases.lost == []  # held again
+        assert leases.cluster is not None and leases.cluster_error is None
     finally:
         a.shutdown()
 
