@@ -8,7 +8,9 @@ Runs ``switchboard serve`` as its own process on loopback against an embedded in
   ``POST /api/v1/apply`` (the native batch apply) and in-process with the engine's own steps
   (``documents_from_text``, ``parse_document``, ``apply_documents`` with the structural
   validation the server runs too), into the wiped database each time, alternating, repeated
-  ``--applies`` times: the median of each and the ratio (target: REST within 1.5x);
+  ``--applies`` times (default 7: on a shared machine single applies now and then take twice
+  as long, on either side, and a median of 3 can land on one): the median of each and the
+  ratio (target: REST within 1.5x);
 * resolving one group of ``--per-group`` connectors: ``GET /api/v1/groups/{name}`` against
   the in-process ``resolve_group`` + ``canonical_json`` (the same document) plus one HTTP
   round trip (``GET /health``), each the median of ``--iterations`` interleaved calls: the
@@ -17,7 +19,7 @@ Runs ``switchboard serve`` as its own process on loopback against an embedded in
 Every apply figure has its wall time, this process's CPU and the server process's CPU (from
 /proc). Results are appended, with the command, to benchmarks/RESULTS.md.
 
-    .venv/bin/python -m benchmarks.rest [--groups 10] [--per-group 100] [--applies 3]
+    .venv/bin/python -m benchmarks.rest [--groups 10] [--per-group 100] [--applies 7]
         [--iterations 100] [--port 0]
 """
 
@@ -182,7 +184,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.rest", description=__doc__)
     parser.add_argument("--groups", type=int, default=10)
     parser.add_argument("--per-group", type=int, default=100)
-    parser.add_argument("--applies", type=int, default=3)
+    parser.add_argument("--applies", type=int, default=7)
     parser.add_argument("--iterations", type=int, default=100)
     parser.add_argument("--port", type=int, default=0, help="server port (default: a free one)")
     parser.add_argument("--instance", default="bench-rest")
