@@ -374,3 +374,27 @@ def test_a_connectors_catalog_targets_to_an_element_are_detached(
     assert detached == {"class": "VoidResponse", "relatedHTTPCode": 200}
     assert get_relationships(store, CONNECTOR, "CatalogTarget") == []
     assert post(f"{base}/detach", {})["relatedHTTPCode"] == 404
+
+
+@pytest.mark.parametrize(
+    ("base", "path", "response_class"),
+    [
+        (
+            CURATION,
+            "/integration-connectors/nope/catalog-targets",
+            "OpenMetadataRootElementsResponse",
+        ),
+        (CURATION, "/integration-connectors/nope/registrations", "GUIDListResponse"),
+        (CURATION, "/catalog-targets/nope", "OpenMetadataRelationshipResponse"),
+        (CONFIG, "/integration-connectors/nope/registrations", "GUIDListResponse"),
+    ],
+)
+def test_reads_by_get_refuse_an_unknown_guid_in_the_envelope(
+    client: TestClient, base: str, path: str, response_class: str
+) -> None:
+    response = client.get(base + path)
+    assert response.status_code == 200
+    document = response.json()
+    assert set(document) <= ENVELOPE_ERROR_FIELDS
+    assert (document["class"], document["relatedHTTPCode"]) == (response_class, 404)
+    assert "nope" in document["exceptionErrorMessage"]
