@@ -126,16 +126,9 @@ def acquire_leases(
 ) -> list[LeaseGrant]:
     """Take every lease of ``registrations`` that is free, expired or already this daemon's
     (creating missing ones); the leases taken. The epoch goes up where the holder changed."""
-    regs = sorted(set(registrations))
-    if not regs:
-        return []
-    rows = store.write(
-        "lease_acquire",
-        {"registrations": regs, "daemonId": daemon_id, "leaseMillis": int(lease_seconds * 1000)},
-        timeout=timeout,
-        retry_seconds=retry_seconds,
+    return _lease_statement(
+        store, "lease_acquire", registrations, daemon_id, lease_seconds, timeout, retry_seconds
     )
-    return _grants(rows)
 
 
 def renew_leases(
@@ -149,11 +142,26 @@ def renew_leases(
 ) -> list[LeaseGrant]:
     """Extend, in one statement, every lease of ``registrations`` this daemon still holds;
     the leases renewed (one missing from them is lost)."""
+    return _lease_statement(
+        store, "lease_renew", registrations, daemon_id, lease_seconds, timeout, retry_seconds
+    )
+
+
+def _lease_statement(
+    store: Store,
+    statement: str,
+    registrations: Iterable[str],
+    daemon_id: str,
+    lease_seconds: float,
+    timeout: float,
+    retry_seconds: float | None,
+) -> list[LeaseGrant]:
+    """Run the acquire or renew statement over ``registrations`` (none: no round trip)."""
     regs = sorted(set(registrations))
     if not regs:
         return []
     rows = store.write(
-        "lease_renew",
+        statement,
         {"registrations": regs, "daemonId": daemon_id, "leaseMillis": int(lease_seconds * 1000)},
         timeout=timeout,
         retry_seconds=retry_seconds,
