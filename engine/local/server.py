@@ -89,6 +89,23 @@ def generate_password() -> str:
             return password
 
 
+DEFAULT_HEAP = "3g"
+"""The embedded server's largest heap unless ``SWITCHBOARD_NEO4J_HEAP`` says otherwise."""
+INITIAL_HEAP = "512m"
+"""Where the heap starts (or the largest heap, if smaller): memory is taken as it is needed."""
+
+
+def heap_bytes(size: str) -> int:
+    """A JVM size (``3g``, ``512m``, ``1024k``, bytes) in bytes."""
+    number, unit = (size[:-1], size[-1].lower()) if size[-1:].isalpha() else (size, "")
+    return int(number) << {"": 0, "k": 10, "m": 20, "g": 30}[unit]
+
+
+def initial_heap(heap: str) -> str:
+    """The heap's starting size: :data:`INITIAL_HEAP`, or ``heap`` where that is smaller."""
+    return heap if heap_bytes(heap) < heap_bytes(INITIAL_HEAP) else INITIAL_HEAP
+
+
 class LocalNeo4j:
     """One instance of the embedded-default Neo4j server.
 
@@ -97,8 +114,9 @@ class LocalNeo4j:
     free and any free port when not. ``maven_repository`` (or
     ``SWITCHBOARD_MAVEN_REPOSITORY``) replaces Maven Central, e.g. with a
     company mirror. ``extra_conf`` adds ``neo4j.conf`` settings. ``heap`` (or
-    ``SWITCHBOARD_NEO4J_HEAP``, default 1g) sizes the JVM heap; a transaction may use 70%
-    of it (a bulk apply of 10,000 new connectors with their change history needs 3g).
+    ``SWITCHBOARD_NEO4J_HEAP``, default 3g) is the JVM's largest heap; it starts at 512m at
+    most and grows when a transaction needs it (a transaction may use 70% of it: a bulk
+    apply of 10,000 new connectors with their change history needs about 1.7 GB).
 
     ``http`` (default: on unless ``SWITCHBOARD_NEO4J_HTTP=off``) serves Neo4j Browser
     on an HTTP connector bound to 127.0.0.1, port 7474 when free, else a free one (any
@@ -133,7 +151,7 @@ class LocalNeo4j:
         self.java_home = java_home
         self.maven_repository = maven_repository or os.environ.get("SWITCHBOARD_MAVEN_REPOSITORY")
         self.extra_conf = dict(extra_conf or {})
-        self.heap = heap or os.environ.get("SWITCHBOARD_NEO4J_HEAP") or "1g"
+        self.heap = heap or os.environ.get("SWITCHBOARD_NEO4J_HEAP") or DEFAULT_HEAP
         if not re.fullmatch(r"[0-9]+[kmgKMG]?", self.heap):
             raise LocalNeo4jError(
                 f"heap size {self.heap!r} is not a JVM size like 1g or 2048m",
@@ -344,7 +362,7 @@ class LocalNeo4j:
             "server.https.enabled": "false",
             **(http_settings(http_port) if http_port is not None else {}),
             "server.memory.pagecache.size": self.page_cache,
-            "server.memory.heap.initial_size": self.heap,
+            "server.memory.heap.initial_size": initial_heap(self.heap),
             "server.memory.heap.max_size": self.heap,
             "dbms.security.auth_enabled": "true",
             "dbms.usage_report.enabled": "false",
@@ -359,7 +377,7 @@ class LocalNeo4j:
     def _command(self, java: JavaInfo) -> list[str]:
         return [
             str(java.executable),
-            f"-Xms{self.heap}",
+            f"-Xms{initial_heap(self.heap)}",
             f"-Xmx{self.heap}",
             *LAUNCHER_JVM_FLAGS,
             "-cp",
