@@ -29,8 +29,19 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy
 
+## pytest: the suite as two pytest processes side by side, each with its own test instance:
+## the tests marked long (they mostly wait) in one, the rest in the other; the long ones'
+## report is printed after the rest's, and either failing fails the target
 pytest: $(STAMP) chromium
-	$(BIN)/pytest
+	@long_log=$$(mktemp); instance=$${SWITCHBOARD_TEST_INSTANCE:-pytest}; \
+	SWITCHBOARD_TEST_INSTANCE=$$instance-long $(BIN)/pytest -m long -p no:cacheprovider \
+	  >$$long_log 2>&1 & long=$$!; \
+	trap 'kill $$long 2>/dev/null; rm -f $$long_log' INT TERM; \
+	$(BIN)/pytest -m "not long"; rest=$$?; \
+	wait $$long; long_rc=$$?; \
+	echo "=== the tests marked long, run beside the rest (instance $$instance-long) ==="; \
+	cat $$long_log; rm -f $$long_log; \
+	test $$rest -eq 0 && test $$long_rc -eq 0
 
 ## chromium: Debian's chromium for the browser tests (tests/support/browser.py), installed
 ## with apt-get when missing and run as root; elsewhere those tests skip and say why

@@ -22,6 +22,7 @@ OUTAGE_SECONDS = 30
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.timeout(600)
 def test_neo4j_outage_degrades_and_recovers(
     store: Store, neo4j_server: TestServer, restartable_server: DedicatedServer, tmp_path: Path

@@ -47,7 +47,7 @@ PROVIDER = "tests.support.lease_connectors:RecordingProvider"
 WAIT = 120.0
 """Generous upper bound of every wait (a hung test fails; no timing is asserted)."""
 
-pytestmark = pytest.mark.timeout(900)
+pytestmark = [pytest.mark.timeout(900), pytest.mark.long]
 
 
 def manifest() -> dict[str, Any]:

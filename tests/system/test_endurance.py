@@ -301,6 +301,7 @@ def endurance_server(restartable_server: DedicatedServer) -> DedicatedServer:
 
 
 @pytest.mark.slow
+@pytest.mark.long
 @pytest.mark.timeout(int(DURATION) + 1200)
 def test_daemon_endurance(endurance_server: DedicatedServer, tmp_path: Path) -> None:
     server = endurance_server
