@@ -438,6 +438,12 @@ class EgeriaViews:
                 lambda: self.detach_targets(connectorGUID, elementGUID),
             )
 
+        self.add_catalog_target_reads(router, connector_base, target_base)
+        self.add_catalog_target_changes(router, target_base)
+
+    def add_catalog_target_reads(
+        self, router: APIRouter, connector_base: str, target_base: str
+    ) -> None:
         @router.get(
             connector_base,
             summary="Egeria: a connector's catalog targets",
@@ -478,8 +484,6 @@ class EgeriaViews:
                 "getCatalogTarget",
                 lambda: relationship_response(*catalog_target(self.store, relationshipGUID)),
             )
-
-        self.add_catalog_target_changes(router, target_base)
 
     def detach_targets(self, connector_guid: str, element_guid: str) -> dict[str, Any]:
         """Remove every catalog target from a connector to an element, in one transaction."""
