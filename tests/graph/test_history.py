@@ -22,6 +22,7 @@ from engine.history import (
     prune_history,
     resolve_group_as_of,
 )
+from tests.support.history_manifests import group_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "examples").glob("*.yaml"))
@@ -29,26 +30,7 @@ GROUP = "g"
 
 
 def manifest(*connectors: str, endpoint: str = "localhost:1") -> dict[str, Any]:
-    return {
-        "connectorTypes": [{"qualifiedName": "ct", "connectorProviderClassName": "m:P"}],
-        "integrationGroups": [
-            {
-                "qualifiedName": GROUP,
-                "connectors": [
-                    {
-                        "qualifiedName": name,
-                        "registration": {"connectorName": name},
-                        "connection": {
-                            "qualifiedName": f"{name}-conn",
-                            "connectorType": "ct",
-                            "endpoint": {"qualifiedName": f"{name}-ep", "networkAddress": endpoint},
-                        },
-                    }
-                    for name in connectors
-                ],
-            }
-        ],
-    }
+    return group_manifest(GROUP, connectors, endpoint=endpoint)
 
 
 def apply(store: Store, tmp_path: Path, data: dict[str, Any]) -> mf.ApplyReport:

@@ -22,6 +22,7 @@ from engine.graph import elements as api
 from engine.graph.writer import wipe_database
 from engine.history import check_history, diff_group, group_changes, resolve_group_as_of
 from tests.support.egeria_helpers import ARCHIVES
+from tests.support.history_manifests import group_manifest
 
 GROUPS = ("g1", "g2", "test:group:files")  # the last one comes from the archive
 CONNECTORS = ("c1", "c2", "c3")
@@ -40,26 +41,7 @@ STEPS = st.lists(st.one_of(_apply, _update, _delete, _import, _cypher), min_size
 
 
 def _manifest(group: str, connectors: set[str], port: int) -> dict[str, Any]:
-    return {
-        "connectorTypes": [{"qualifiedName": "ct", "connectorProviderClassName": "m:P"}],
-        "integrationGroups": [
-            {
-                "qualifiedName": group,
-                "connectors": [
-                    {
-                        "qualifiedName": name,
-                        "registration": {"connectorName": name, "refreshTimeInterval": port},
-                        "connection": {
-                            "qualifiedName": f"{name}-conn",
-                            "connectorType": "ct",
-                            "configurationProperties": {"port": port},
-                        },
-                    }
-                    for name in sorted(connectors)
-                ],
-            }
-        ],
-    }
+    return group_manifest(group, sorted(connectors), port=port, interval=port)
 
 
 def _exists(store: Store, name: str) -> bool:

@@ -15,32 +15,14 @@ from engine.declare import manifest as mf
 from engine.graph import Store, canonical_document, resolve_group
 from engine.graph import elements as api
 from engine.history import change_history, diff_group, group_changes, rollback_group
+from tests.support.history_manifests import group_manifest
 
 GROUP = "g"
 AUDIT = ("createTime", "updateTime", "version", "createdBy", "updatedBy")
 
 
 def manifest(*connectors: str, group: str = GROUP, port: int = 1) -> dict[str, Any]:
-    return {
-        "connectorTypes": [{"qualifiedName": "ct", "connectorProviderClassName": "m:P"}],
-        "integrationGroups": [
-            {
-                "qualifiedName": group,
-                "connectors": [
-                    {
-                        "qualifiedName": name,
-                        "registration": {"connectorName": name, "refreshTimeInterval": port},
-                        "connection": {
-                            "qualifiedName": f"{name}-conn",
-                            "connectorType": "ct",
-                            "configurationProperties": {"port": port},
-                        },
-                    }
-                    for name in connectors
-                ],
-            }
-        ],
-    }
+    return group_manifest(group, connectors, port=port, interval=port)
 
 
 def apply(store: Store, tmp_path: Path, data: dict[str, Any]) -> None:

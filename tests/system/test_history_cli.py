@@ -14,31 +14,13 @@ from click.testing import CliRunner
 
 from cli.main import cli
 from engine.graph import Store, canonical_json, resolve_group
+from tests.support.history_manifests import group_manifest
 
 GROUP = "g"
 
 
 def manifest(port: int, *connectors: str) -> dict[str, Any]:
-    return {
-        "connectorTypes": [{"qualifiedName": "ct", "connectorProviderClassName": "m:P"}],
-        "integrationGroups": [
-            {
-                "qualifiedName": GROUP,
-                "connectors": [
-                    {
-                        "qualifiedName": name,
-                        "registration": {"connectorName": name},
-                        "connection": {
-                            "qualifiedName": f"{name}-conn",
-                            "connectorType": "ct",
-                            "configurationProperties": {"port": port},
-                        },
-                    }
-                    for name in connectors
-                ],
-            }
-        ],
-    }
+    return group_manifest(GROUP, connectors, port=port)
 
 
 def run(env: dict[str, str], *args: str) -> tuple[int, str, str]:
