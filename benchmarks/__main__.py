@@ -27,11 +27,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
+from benchmarks.results import publish
 from engine import NEO4J_VERSION, LocalNeo4j
 
-RESULTS = Path(__file__).parent / "RESULTS.md"
 INSTANCE = "bench-suite"
 SMALL_INSTANCE = "bench-suite-small"
 
@@ -231,10 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             "",
         ]
     )
-    print(section)
-    if not args.no_record:
-        with RESULTS.open("a", encoding="utf-8") as fh:
-            fh.write("\n" + section)
+    publish(section, record=not args.no_record)
     return 0
 
 

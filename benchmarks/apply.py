@@ -53,6 +53,7 @@ from typing import Any
 
 from benchmarks.proc import cpu_seconds, server_pid
 from benchmarks.queries import bench_query_text
+from benchmarks.results import RESULTS
 from engine import (
     NEO4J_VERSION,
     AssetConnection,
@@ -73,8 +74,6 @@ from engine.declare import manifest as mf
 from engine.graph import Store, init_schema, save_element, save_relationship
 from engine.graph.writer import wipe_database
 from tests.world.manifests import connector_doc, shared_doc, write_manifest_files
-
-RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
 def one_per_transaction(store: Store, count: int, per_group: int) -> None:

@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks.results import publish
 from engine import NEO4J_VERSION, LocalNeo4j, Neo4jSettings
 from engine.graph import Store, init_schema
 from engine.graph.writer import wipe_database
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = Path(__file__).parent / "RESULTS.md"
 EXAMPLES = ROOT / "examples"
 SMALL_GROUP = "Switchboard:IntegrationGroup:files"
 TARGET_RATIO = 1.5
@@ -240,10 +240,7 @@ def main(argv: list[str] | None = None) -> int:
             "",
         ]
     )
-    print(section)
-    if not args.no_record:
-        with RESULTS.open("a", encoding="utf-8") as fh:
-            fh.write("\n" + section)
+    publish(section, record=not args.no_record)
     return 0
 
 

@@ -46,20 +46,19 @@ import sys
 import threading
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from benchmarks.idle_connectors import PROVIDER, STARTED, STARTED_LOCK
 from benchmarks.proc import cpu_seconds
 from benchmarks.queries import run_bench_query
 from benchmarks.resolve import Timing, connect, ms, timed
+from benchmarks.results import publish
 from engine import NEO4J_VERSION, LocalNeo4j
 from engine.daemon import DaemonConfig, Supervisor, specs_from_groups
 from engine.graph import RESOLVE_GROUPS_QUERY, Store, encode_properties, init_schema, resolve_groups
 from engine.validate import validate_groups
 from tests.world import SyntheticSpec, group_qualified_name, load_synthetic, wipe_synthetic
 
-RESULTS = Path(__file__).parent / "RESULTS.md"
 DEFAULT_POLL = DaemonConfig.model_fields["poll_interval"].default
 TARGET_SHARE = 0.05
 """Issue 8: the quiet poll costs at most 5% of one core (daemon + Neo4j)."""
@@ -432,10 +431,7 @@ def main(argv: list[str] | None = None) -> int:
         lines += scale_lines(scale, scale_names, args.fast_poll, args.trials)
     lines.append("")
     report = "\n".join(lines)
-    print(report)
-    if not args.no_record:
-        with RESULTS.open("a", encoding="utf-8") as fh:
-            fh.write(report + "\n")
+    publish(report, record=not args.no_record)
     return 0
 
 

@@ -37,10 +37,10 @@ import statistics
 import sys
 import time
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 from benchmarks.proc import cpu_seconds
+from benchmarks.results import publish
 from engine import NEO4J_VERSION, LocalNeo4j, Neo4jSettings
 from engine.declare.egeria import (
     Archive,
@@ -53,7 +53,6 @@ from engine.graph import Store, init_schema
 from engine.graph.writer import wipe_database
 from tests.world import synthetic_archive
 
-RESULTS = Path(__file__).parent / "RESULTS.md"
 SAMPLES = (
     "APIsContentPack.omarchive",
     "OpenLineageContentPack.omarchive",
@@ -261,12 +260,7 @@ def main(argv: list[str] | None = None) -> int:
         "",
     ]
     out = "\n".join(lines)
-    print(out)
-    if not args.no_record:
-        with RESULTS.open("a", encoding="utf-8") as fh:
-            if RESULTS.stat().st_size == 0:
-                fh.write("# Benchmark results\n\n")
-            fh.write(out + "\n")
+    publish(out, record=not args.no_record)
     return 0
 
 

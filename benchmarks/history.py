@@ -38,6 +38,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.egeria_import import connect
+from benchmarks.results import publish
 from engine.declare import manifest as mf
 from engine.declare.egeria import import_archive, parse_archive
 from engine.graph import Store, get_element, init_schema, resolve_group
@@ -45,8 +46,6 @@ from engine.graph.writer import history_paused, wipe_database_batched
 from engine.history import change_history, resolve_group_as_of
 from tests.world.archives import synthetic_archive
 from tests.world.manifests import write_manifest_files
-
-RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
 def wipe(store: Store) -> None:
@@ -226,10 +225,7 @@ def main(argv: list[str] | None = None) -> int:
         if local is not None and started:
             local.stop()
     text = report(figures, args, argv)
-    print(text)
-    if not args.no_record:
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write("\n" + text)
+    publish(text, record=not args.no_record)
     return 0
 
 

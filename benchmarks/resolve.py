@@ -39,7 +39,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import neo4j
@@ -47,6 +46,7 @@ from neo4j import Query
 
 from benchmarks.proc import cpu_seconds, server_pid
 from benchmarks.queries import bench_query_text, run_bench_query
+from benchmarks.results import publish
 from engine import NEO4J_VERSION, LocalNeo4j, Neo4jSettings, ResolvedGroup, gc_paused
 from engine.graph import (
     RESOLVE_GROUP_QUERY,
@@ -58,8 +58,6 @@ from engine.graph import (
     resolve_group,
 )
 from tests.world import SyntheticSpec, group_qualified_name, load_synthetic, wipe_synthetic
-
-RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
 # ------------------------------------------------------------------ OGM-style walk
@@ -479,12 +477,7 @@ def main(argv: list[str] | None = None) -> int:
             "",
         ]
     report = "\n".join(lines)
-    print(report)
-    if not args.no_record:
-        with RESULTS.open("a", encoding="utf-8") as fh:
-            if RESULTS.stat().st_size == 0:
-                fh.write("# Benchmark results\n\n")
-            fh.write(report + "\n")
+    publish(report, record=not args.no_record)
     return 0
 
 

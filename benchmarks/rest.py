@@ -45,6 +45,7 @@ from typing import Any
 import httpx
 
 from benchmarks.proc import cpu_seconds
+from benchmarks.results import RESULTS
 from engine import NEO4J_VERSION, LocalNeo4j, Neo4jSettings
 from engine.declare.manifest import (
     apply_documents,
@@ -55,8 +56,6 @@ from engine.declare.manifest import (
 from engine.graph import Store, canonical_json, init_schema, resolve_group
 from engine.graph.writer import wipe_database
 from tests.world.manifests import group_doc, shared_doc
-
-RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
 @dataclass(frozen=True)

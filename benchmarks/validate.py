@@ -36,13 +36,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
 from benchmarks.proc import cpu_seconds
 from benchmarks.queries import run_bench_query
+from benchmarks.results import publish
 from engine import NEO4J_VERSION, LocalNeo4j, Neo4jSettings, gc_paused
 from engine.graph import Store, init_schema, resolve_group
 from engine.validate import build_graph, load_snapshot, validate_graph, validate_groups
@@ -53,8 +53,6 @@ from tests.world import (
     synthetic_groups,
     wipe_synthetic,
 )
-
-RESULTS = Path(__file__).parent / "RESULTS.md"
 
 
 def say(message: str) -> None:
@@ -381,12 +379,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     lines.append("")
     report = "\n".join(lines)
-    print(report)
-    if not args.no_record:
-        with RESULTS.open("a", encoding="utf-8") as fh:
-            if fh.tell() == 0:
-                fh.write("# Benchmark results\n\n")
-            fh.write(report + "\n")
+    publish(report, record=not args.no_record)
     return 0
 
 
