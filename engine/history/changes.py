@@ -129,13 +129,18 @@ def _audit_time(value: Any) -> Any:
     return to_python(value)
 
 
-def _change(after: dict[str, Any], before: dict[str, Any] | None) -> RecordedChange:
+def _change(
+    after: dict[str, Any], before: dict[str, Any] | None, names: dict[str, str]
+) -> RecordedChange:
+    """A recorded state and the one it replaced as a change; a relationship is named by
+    its ends' qualifiedNames (``names``, by guid; the guid where none was recorded)."""
     deleted = bool(after.get("_hDeleted"))
     if before is not None and before.get("_hDeleted"):
         before = None
     action: Action = "delete" if deleted else "create" if before is None else "update"
     if after.get("_hKind") == "relationship":
-        name = f"{after.get('_hType')} {after.get('_hFrom')} -> {after.get('_hTo')}"
+        ends = [str(after.get(k)) for k in ("_hFrom", "_hTo")]
+        name = " -> ".join(names.get(end, end) for end in ends)
     else:
         name = str(after.get("_hName"))
     old = _plain(before) if before is not None else None
@@ -175,6 +180,7 @@ def change_history(
             keys.extend(group_history_keys(store, group))
         states = store.read("history_states_of", {"keys": keys, "name": name})
         rows = _change_sets_of(states, since, until, limit)
+    names = _end_names(store, rows)
     return [
         ChangeSet(
             id=str(c["id"]),
@@ -184,10 +190,31 @@ def change_history(
             command=str(c.get("command")),
             summary=str(c.get("summary")),
             outside=bool(c.get("outside")),
-            changes=[_change(s["after"], s["before"]) for s in found],
+            changes=[_change(s["after"], s["before"], names) for s in found],
         )
         for c, found in rows
     ]
+
+
+def _end_names(
+    store: Store, rows: list[tuple[dict[str, Any], list[dict[str, Any]]]]
+) -> dict[str, str]:
+    """The qualifiedNames of the relationships' ends (element guid -> name): from the
+    element states at hand, the others from their newest recorded state (one read)."""
+    names: dict[str, str] = {}
+    ends: set[str] = set()
+    for _, found in rows:
+        for pair in found:
+            state = pair["after"]
+            if state.get("_hKind") == "relationship":
+                ends.update(str(state[k]) for k in ("_hFrom", "_hTo") if state.get(k))
+            elif state.get("_hName") is not None:
+                names[str(state["_hKey"])] = str(state["_hName"])
+    missing = sorted(ends - names.keys())
+    if missing:
+        for row in store.read("history_names_of_keys", {"keys": missing}):
+            names[str(row["key"])] = str(row["name"])
+    return names
 
 
 def _change_sets_of(

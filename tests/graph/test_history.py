@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from engine import IntegrationConnector, NotFoundError
+from engine import Endpoint, IntegrationConnector, NotFoundError
 from engine.declare import manifest as mf
 from engine.graph import Store, canonical_json, resolve_group
 from engine.graph import elements as api
@@ -62,6 +62,23 @@ def test_apply_records_one_change_set_with_creates(store: Store, tmp_path: Path)
     assert ("relationship", "REGISTERED_INTEGRATION_CONNECTOR", "create") in actions
     names = {c.name for c in change_set.changes if c.kind == "element"}
     assert names == {GROUP, "c1", "c1-conn", "c1-ep", "ct"}
+
+
+def test_relationship_changes_name_their_ends(store: Store, tmp_path: Path) -> None:
+    """By qualifiedName: from the elements of the same change set, or (a change set that
+    only links two earlier elements) from the ends' recorded states."""
+    apply(store, tmp_path, manifest("c1"))
+    (change_set,) = change_history(store)
+    relationships = {(c.type, c.name) for c in change_set.changes if c.kind == "relationship"}
+    assert ("CONNECT_TO_ENDPOINT", "c1-conn -> c1-ep") in relationships
+    assert ("REGISTERED_INTEGRATION_CONNECTOR", f"{GROUP} -> c1") in relationships
+
+    api.save_element(store, Endpoint(qualifiedName="other-ep", networkAddress="h:2"))
+    api.detach_endpoint(store, "c1-conn", "c1-ep")
+    api.attach_endpoint(store, "c1-conn", "other-ep")
+    newest, detached = change_history(store, limit=2)
+    assert [(c.action, c.name) for c in newest.changes] == [("create", "c1-conn -> other-ep")]
+    assert [(c.action, c.name) for c in detached.changes] == [("delete", "c1-conn -> c1-ep")]
 
 
 def test_reapply_records_nothing(store: Store, tmp_path: Path) -> None:
