@@ -54,12 +54,23 @@ def to_csv(result: CypherResult) -> str:
     return buffer.getvalue()
 
 
+_SINGULAR = {
+    "nodes": "node",
+    "relationships": "relationship",
+    "properties": "property",
+    "labels": "label",
+    "indexes": "index",
+    "constraints": "constraint",
+}
+"""The singular of each noun the server's update counters start with."""
+
+
 def describe_counters(counters: dict[str, int]) -> str:
     """``2 nodes created, 1 relationship created`` from the update counters."""
     parts = []
     for name, count in sorted(counters.items()):
         words = name.split("_")
-        noun = words[0][:-1] if count == 1 and words[0].endswith("s") else words[0]
+        noun = _SINGULAR.get(words[0], words[0]) if count == 1 else words[0]
         parts.append(f"{count} {' '.join([noun, *words[1:]])}")
     return ", ".join(parts)
 
