@@ -48,7 +48,8 @@ def _render(change_sets: list[ChangeSet]) -> None:
         console.print("no recorded changes match")
         return
     for cs in change_sets:
-        mark = " [red](changed outside Switchboard)[/]" if cs.outside else ""
+        outside = "changed outside Switchboard"
+        mark = f" [red]({outside})[/]" if cs.outside and outside not in cs.summary else ""
         console.print(
             f"[bold]{cs.time.isoformat()}[/] {cs.user} {cs.tool}: {cs.summary}{mark}  [dim]{cs.id}[/]",
             soft_wrap=True,
