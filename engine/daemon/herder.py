@@ -31,12 +31,13 @@ from engine.daemon.clock import Clock
 from engine.daemon.config import DaemonConfig
 from engine.daemon.leases import LeaseKeeper
 from engine.daemon.spec import ConnectorSpec, blocking_errors, group_specs, specs_from_groups
-from engine.daemon.status import GroupStatus
+from engine.daemon.status import ConnectorChangeSet, GroupStatus
 from engine.daemon.worker import SpecChange, Worker
 from engine.errors import NotFoundError, StoreError
 from engine.graph.resolve import group_fingerprints, resolve_existing_groups, resolve_groups
 from engine.graph.store import Store
-from engine.graph.writer import set_desired_state
+from engine.graph.writer import OUTSIDE_SUMMARY, set_desired_state
+from engine.history.changes import ConfigurationChange, configuration_changes
 from engine.resolved import ResolvedGroup
 
 log = logging.getLogger("switchboard.daemon")
@@ -118,6 +119,24 @@ class IncrementalResolution:
 
     def forget(self) -> None:
         self.resolved.clear()
+
+
+def restart_cause(change: ConfigurationChange) -> ConnectorChangeSet | None:
+    """What a connector's status says caused its restart: the change set, or "changed
+    outside Switchboard" (no id) when a part of its configuration differs from its
+    recorded state; None when nothing is recorded (pruned)."""
+    if change.outside:
+        return ConnectorChangeSet(summary=OUTSIDE_SUMMARY, outside=True)
+    found = change.change_set
+    if found is None:
+        return None
+    return ConnectorChangeSet(
+        id=found.id,
+        time=found.time.isoformat(),
+        user=found.user,
+        summary=found.summary,
+        outside=found.outside,
+    )
 
 
 @dataclass
@@ -413,6 +432,9 @@ class Herder:
         }
         wanted = {s.identity: s for s in specs}
         running = self.worker.specs()
+        causes = self._change_sets(
+            [s for i, s in wanted.items() if i in running and running[i].config_key != s.config_key]
+        )
         for identity, spec in running.items():
             if identity not in wanted:
                 self.worker.remove(identity, "removed from its group")
@@ -423,7 +445,9 @@ class Herder:
                 self.worker.add(spec)
                 done["started"].append(spec.name)
             elif current.config_key != spec.config_key:
-                self.worker.replace_spec(spec, change=SpecChange.CONFIGURATION)
+                self.worker.replace_spec(
+                    spec, change=SpecChange.CONFIGURATION, change_set=causes.get(identity)
+                )
                 done["restarted"].append(spec.name)
             elif dict(current.target_keys) != dict(spec.target_keys):
                 self.worker.replace_spec(spec, change=SpecChange.TARGETS)
@@ -438,6 +462,19 @@ class Herder:
             )
         self.worker.wakeup.set()
         return done
+
+    def _change_sets(self, restarting: Sequence[ConnectorSpec]) -> dict[str, ConnectorChangeSet]:
+        """The change set behind each new configuration of ``restarting`` (one history read,
+        only when connectors restart); none where the read fails: the restarts go on."""
+        if not restarting:
+            return {}
+        try:
+            found = configuration_changes(self.store, [spec.view for spec in restarting])
+        except Exception as exc:  # a status detail never stops a restart
+            log.debug("change sets of restarted connectors not read: %s", exc, exc_info=True)
+            return {}
+        causes = {identity: restart_cause(change) for identity, change in found.items()}
+        return {identity: cause for identity, cause in causes.items() if cause is not None}
 
     # ---------------------------------------------------------------- change following
     def poll_changes(self) -> bool:

@@ -30,7 +30,7 @@ from engine.daemon.instantiate import (
 from engine.daemon.runtime_state import Backoff, Failure, Instance, Schedule, Statistics
 from engine.daemon.spec import ConnectorSpec
 from engine.daemon.states import ConnectorState, Event, backoff_seconds, next_state
-from engine.daemon.status import ConnectorStatus, RefreshReport
+from engine.daemon.status import ConnectorChangeSet, ConnectorStatus, RefreshReport
 from engine.errors import (
     ConnectorConfigError,
     ProviderLoadError,
@@ -90,6 +90,8 @@ class ConnectorRuntime:
         self.instance = Instance()
         self.fence: LeaseFence | None = None
         """Under connector leases: what every write of the connector must prove."""
+        self.change_set: ConnectorChangeSet | None = None
+        """The change set behind the last restart, when a configuration change caused it."""
 
     # ------------------------------------------------------------ identity
     @property
@@ -424,13 +426,21 @@ class ConnectorRuntime:
             thread.join(self.config.disconnect_timeout)
         self._release_secrets()
 
-    def restart(self, spec: ConnectorSpec | None = None, *, reason: str = "restart") -> None:
-        """Disconnect, take ``spec`` if given, and go back to INITIALIZED."""
+    def restart(
+        self,
+        spec: ConnectorSpec | None = None,
+        *,
+        reason: str = "restart",
+        change_set: ConnectorChangeSet | None = None,
+    ) -> None:
+        """Disconnect, take ``spec`` if given, and go back to INITIALIZED (``change_set``:
+        the change that caused it, shown in the status until the next restart)."""
         with self.lock:
             connector, thread = self._detach()
             self.instance.context = None
             if spec is not None:
                 self.spec = spec
+            self.change_set = change_set
             self.stats.restarts += 1
             self.schedule = Schedule(paused=self.schedule.paused)
             self.backoff.reset()
@@ -542,6 +552,7 @@ class ConnectorRuntime:
                 health_check=self.failure.last_check,
                 validation_errors=list(self.spec.errors),
                 restart_count=stats.restarts,
+                change_set=self.change_set,
                 catalog_targets=[t.name or t.guid for t in view.catalogTargets],
                 catalog_target_changes=stats.target_changes,
                 statistics={

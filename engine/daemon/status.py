@@ -18,6 +18,7 @@ from engine.daemon.states import ConnectorState
 __all__ = [
     "UNASSIGNED",
     "ClusterStatus",
+    "ConnectorChangeSet",
     "ConnectorHolder",
     "ConnectorStatus",
     "ControlResult",
@@ -56,6 +57,24 @@ class RefreshReport(_Document):
     deleted: int = 0
 
 
+class ConnectorChangeSet(_Document):
+    """The change set whose change restarted a connector (docs/history.md)."""
+
+    id: str | None = None
+    """None: changed outside Switchboard, no change set recorded (yet)."""
+    time: str | None = None
+    user: str | None = None
+    summary: str
+    outside: bool = False
+    """Changed outside Switchboard: a catch-up change set, or none recorded yet."""
+
+    def short(self) -> str:
+        """One line for a table: ``id-prefix user: summary``, or the summary alone."""
+        if self.id is None:
+            return self.summary
+        return f"{self.id[:8]} {self.user}: {self.summary}"
+
+
 class ConnectorStatus(_Document):
     """One registered connector (no secret can appear: errors are redacted)."""
 
@@ -81,6 +100,9 @@ class ConnectorStatus(_Document):
     health_check: str | None = None
     validation_errors: list[str] = Field(default_factory=list)
     restart_count: int = 0
+    change_set: ConnectorChangeSet | None = None
+    """Since its last restart, when that was for a change of its configuration in the
+    graph: the change set that made it."""
     catalog_targets: list[str] = Field(default_factory=list)
     catalog_target_changes: int = 0
     statistics: dict[str, int] = Field(default_factory=dict)

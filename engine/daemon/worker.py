@@ -21,7 +21,7 @@ from engine.daemon.config import DaemonConfig
 from engine.daemon.runtime import ConnectorRuntime, Job
 from engine.daemon.spec import ConnectorSpec
 from engine.daemon.states import ConnectorState
-from engine.daemon.status import ConnectorStatus
+from engine.daemon.status import ConnectorChangeSet, ConnectorStatus
 from engine.errors import NotFoundError
 from engine.graph.store import Store
 from engine.graph.writer import LeaseFence
@@ -84,12 +84,19 @@ class Worker:
         with self.lock:
             self.runtimes.pop(identity, None)
 
-    def replace_spec(self, spec: ConnectorSpec, *, change: SpecChange) -> None:
-        """Hand a connector its new spec (see :class:`SpecChange`)."""
+    def replace_spec(
+        self,
+        spec: ConnectorSpec,
+        *,
+        change: SpecChange,
+        change_set: ConnectorChangeSet | None = None,
+    ) -> None:
+        """Hand a connector its new spec (see :class:`SpecChange`; ``change_set``: the change
+        set behind a configuration change)."""
         with self.lock:
             runtime = self.runtimes[spec.identity]
         if change is SpecChange.CONFIGURATION:
-            runtime.restart(spec, reason="configuration changed")
+            runtime.restart(spec, reason="configuration changed", change_set=change_set)
         elif change is SpecChange.TARGETS:
             runtime.update_targets(spec)
         else:

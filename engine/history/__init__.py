@@ -18,9 +18,11 @@ if TYPE_CHECKING:
     from engine.history.asof import group_history_keys, group_rows_as_of, resolve_group_as_of
     from engine.history.changes import (
         ChangeSet,
+        ConfigurationChange,
         RecordedChange,
         change_history,
         check_history,
+        configuration_changes,
         parse_time,
     )
     from engine.history.diff import diff_group, group_changes, rollback_group
@@ -29,9 +31,11 @@ __all__ = [
     "ChangeInfo",
     "ChangeSet",
     "CheckResult",
+    "ConfigurationChange",
     "RecordedChange",
     "change_history",
     "check_history",
+    "configuration_changes",
     "diff_group",
     "group_changes",
     "group_history_keys",

@@ -4,6 +4,7 @@ and the times operators type (ISO 8601 or relative: ``2h``, ``3d``)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -14,6 +15,7 @@ from engine.graph.store import Store
 from engine.graph.writer import OUTSIDE_SUMMARY, ChangeInfo, CheckResult
 from engine.graph.writer import check_history as _record_outside_changes
 from engine.history.asof import group_history_keys, stored_properties
+from engine.resolved import ConnectionView, ConnectorView
 
 DEFAULT_LIMIT = 1000
 """Most change sets :func:`change_history` returns unless told otherwise."""
@@ -182,18 +184,23 @@ def change_history(
         rows = _change_sets_of(states, since, until, limit)
     names = _end_names(store, rows)
     return [
-        ChangeSet(
-            id=str(c["id"]),
-            time=to_python(c["time"]),
-            user=str(c.get("user")),
-            tool=str(c.get("tool")),
-            command=str(c.get("command")),
-            summary=str(c.get("summary")),
-            outside=bool(c.get("outside")),
-            changes=[_change(s["after"], s["before"], names) for s in found],
-        )
+        _change_set(c, [_change(s["after"], s["before"], names) for s in found])
         for c, found in rows
     ]
+
+
+def _change_set(c: dict[str, Any], changes: list[RecordedChange]) -> ChangeSet:
+    """A change set from its stored properties, with ``changes``."""
+    return ChangeSet(
+        id=str(c["id"]),
+        time=to_python(c["time"]),
+        user=str(c.get("user")),
+        tool=str(c.get("tool")),
+        command=str(c.get("command")),
+        summary=str(c.get("summary")),
+        outside=bool(c.get("outside")),
+        changes=changes,
+    )
 
 
 def _end_names(
@@ -261,3 +268,68 @@ def check_history(store: Store, *, user: str | None = None) -> CheckResult:
     Cypher ``SET``, say) as one catch-up change set; see ``switchboard history --check``."""
     change = ChangeInfo("history", "history --check", OUTSIDE_SUMMARY, user)
     return _record_outside_changes(store, change)
+
+
+@dataclass(frozen=True)
+class ConfigurationChange:
+    """The change set behind a connector's current configuration."""
+
+    change_set: ChangeSet | None
+    """The newest change set that recorded a state of any part of the configuration (without
+    its changes); None when none was recorded, or it was pruned."""
+    outside: bool
+    """A part is no longer stored as last recorded: changed outside Switchboard (a plain
+    Cypher edit, say) and not caught up yet, so no change set names that change."""
+
+
+def configuration_changes(
+    store: Store, connectors: Sequence[ConnectorView]
+) -> dict[str, ConfigurationChange]:
+    """Per registration guid of ``connectors``, the change set behind its configuration as
+    resolved: the newest that touched its registration, connector, connections (embedded
+    ones too), connector types, endpoints, catalog targets or the links between them. One
+    read for them all; reads only."""
+    if not connectors:
+        return {}
+    configurations = [
+        {
+            "registration": view.registration.guid,
+            "elements": sorted(_configuration_elements(view)),
+            "from": sorted({view.connector.guid, *(c.guid for c in _connections(view))}),
+        }
+        for view in connectors
+    ]
+    rows = store.read("history_configuration_changes", {"configurations": configurations})
+    return {
+        str(row["registration"]): ConfigurationChange(
+            change_set=_change_set(row["changeSet"], []) if row["changeSet"] else None,
+            outside=bool(row["outside"]),
+        )
+        for row in rows
+    }
+
+
+def _connections(view: ConnectorView) -> list[ConnectionView]:
+    """The connector's connections and, to any depth, the connections they embed."""
+    found: list[ConnectionView] = []
+    pending = [c for c in [view.connection, *view.additionalConnections] if c is not None]
+    while pending:
+        connection = pending.pop()
+        found.append(connection)
+        pending.extend(e.connection for e in connection.embeddedConnections if not e.cycle)
+    return found
+
+
+def _configuration_elements(view: ConnectorView) -> set[str]:
+    """The guids of the elements the connector's configuration is made of."""
+    guids = {view.connector.guid, *(t.element.guid for t in view.catalogTargets)}
+    for connection in _connections(view):
+        guids.add(connection.guid)
+        parts: Iterable[Any] = (
+            connection.connectorType,
+            *connection.additionalConnectorTypes,
+            connection.endpoint,
+            *connection.additionalEndpoints,
+        )
+        guids.update(part.guid for part in parts if part is not None)
+    return guids
