@@ -36,6 +36,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from benchmarks.egeria_import import connect
 from benchmarks.results import publish
@@ -121,6 +122,70 @@ def bulk_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[s
     return figures
 
 
+BOUND_LABEL = "BenchMinimalState"
+
+
+def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[str, float]:
+    """The least that writing one indexed node per recorded state can cost: after a bulk
+    apply without history (the floor, measured again here), the same number of nodes as
+    it created elements and relationships, each holding only a key, a change set id and
+    the element's properties as one JSON text (built by the client, so the server does no
+    copying), with the two indexes the reads would need at the least, in one transaction."""
+    paths = write_manifest_files(folder, args.groups, args.per_group)
+    floor: list[float] = []
+    recorded: list[float] = []
+    minimal: list[float] = []
+    driver = store.driver
+    with driver.session(database=store.database) as session:
+        for name, key in (("bench_minimal_key", "_hKey"), ("bench_minimal_cs", "_hChangeSet")):
+            session.run(
+                f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{BOUND_LABEL}) ON (n.{key})"
+            ).consume()
+        session.run("CALL db.awaitIndexes(300)").consume()
+    for round_ in range(args.rounds):
+        wipe(store)
+        recorded.append(timed(lambda: mf.apply(store, paths)))
+        wipe(store)
+        with history_paused():
+            floor.append(timed(lambda: mf.apply(store, paths)))
+        with driver.session(database=store.database) as session:
+            found = session.run(
+                "MATCH (n:Referenceable) RETURN n.guid AS key, properties(n) AS p "
+                "UNION ALL MATCH ()-[r]->() WHERE r.guid IS NOT NULL "
+                "RETURN r.guid AS key, properties(r) AS p"
+            ).data()
+        rows = [
+            {"key": row["key"], "state": json.dumps(row["p"], default=str, sort_keys=True)}
+            for row in found
+        ]
+        started = time.perf_counter()
+        write_minimal_states(store, rows, f"cs{round_}")
+        minimal.append(time.perf_counter() - started)
+    with driver.session(database=store.database) as session:
+        for name in ("bench_minimal_key", "bench_minimal_cs"):
+            session.run(f"DROP INDEX {name} IF EXISTS").consume()
+    return {
+        "floor_apply": statistics.median(floor),
+        "minimal_states": statistics.median(minimal),
+        "recorded_apply": statistics.median(recorded),
+        "minimal_count": float(len(rows)),
+    }
+
+
+def write_minimal_states(store: Store, rows: list[dict[str, str]], change_set: str) -> None:
+    statement = (
+        f"UNWIND $rows AS row CREATE (s:{BOUND_LABEL}) "
+        "SET s._hKey = row.key, s._hChangeSet = $cs, s._hState = row.state"
+    )
+
+    def work(tx: Any) -> None:
+        for start in range(0, len(rows), 1000):
+            tx.run(statement, rows=rows[start : start + 1000], cs=change_set).consume()
+
+    with store.driver.session(database=store.database) as session:
+        session.execute_write(work)
+
+
 def reading_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[str, float]:
     wipe(store)
     paths = write_manifest_files(folder, args.big_groups, args.per_group)
@@ -159,6 +224,13 @@ ROWS = (
     ("apply changing 1%", "change_with", "change_without", 1.15),
     ("resolve --as-of vs live resolve", "resolve_as_of", "resolve_live", 3.0),
     ("history of one element vs get", "history_one", "get_live", 2.0),
+    (
+        "bulk apply with history vs without (this part's rounds)",
+        "recorded_apply",
+        "floor_apply",
+        1.5,
+    ),
+    ("without + minimal state nodes vs without (bulk apply)", "bound_apply", "floor_apply", 1.5),
 )
 
 
@@ -168,8 +240,19 @@ def report(figures: dict[str, float], args: argparse.Namespace, argv: list[str])
         "",
         f"`python -m benchmarks.history {shlex.join(argv)}` on {platform.node()} "
         f"(load {' '.join(f'{x:.1f}' for x in os.getloadavg())}; heap {args.heap}); "
-        f"{args.groups * args.per_group} connectors for the writes, "
-        f"{args.big_groups * args.per_group} for the reads after {args.revisions} revisions.",
+        f"{args.groups * args.per_group} connectors for the writes"
+        + (
+            f", {args.big_groups * args.per_group} for the reads after {args.revisions} revisions."
+            if args.part in ("all", "reads")
+            else "."
+        )
+        + (
+            f" Minimal state nodes: {figures['minimal_count']:.0f}, one per element and "
+            "relationship the apply created (key, change set id, properties as one JSON text "
+            "built by the client; 2 indexes), written in one transaction after it."
+            if "minimal_count" in figures
+            else ""
+        ),
         "",
         "| what | measured (s) | baseline (s) | ratio | limit |",
         "|---|---|---|---|---|",
@@ -203,7 +286,11 @@ def main(argv: list[str] | None = None) -> int:
         "new connectors with their history needs about 1.7 GB of transaction memory",
     )
     parser.add_argument(
-        "--part", choices=("all", "writes", "reads"), default="all", help="What to measure."
+        "--part",
+        choices=("all", "writes", "reads", "bound"),
+        default="all",
+        help="What to measure; 'bound' (not part of 'all'): what writing one minimal indexed "
+        "node per recorded state costs at the least, next to the bulk apply without history.",
     )
     parser.add_argument("--no-record", action="store_true", help="Do not append to RESULTS.md.")
     args = parser.parse_args(argv)
@@ -216,6 +303,11 @@ def main(argv: list[str] | None = None) -> int:
             if args.part in ("all", "writes"):
                 figures.update(bulk_figures(store, args, Path(tmp)))
                 print(f"writes: {figures}", file=sys.stderr, flush=True)
+            if args.part == "bound":
+                bound = bound_figures(store, args, Path(tmp))
+                bound["bound_apply"] = bound["floor_apply"] + bound["minimal_states"]
+                figures.update(bound)
+                print(f"bound: {bound}", file=sys.stderr, flush=True)
             if args.part in ("all", "reads"):
                 wipe(store)
                 figures.update(reading_figures(store, args, Path(tmp)))
