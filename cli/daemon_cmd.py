@@ -242,7 +242,8 @@ def call(
 @handle_errors
 def status_cmd(url: str, token: str | None, watch: bool, as_json: bool) -> None:
     """Show every group and connector of a running daemon: state, last and
-    next refresh, restarts and the last error."""
+    next refresh, restarts (and the change set that caused the last one) and the
+    last error."""
     doc = call(url, token, "GET", "/status")
     if as_json:
         print_json(doc)

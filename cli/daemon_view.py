@@ -38,12 +38,22 @@ def status_table(status: DaemonStatus) -> Table:
         f"[bold red]degraded[/] ({status.degraded_reason})" if status.degraded else "[green]ok[/]"
     )
     table = Table(title=title, title_justify="left", expand=False)
-    for col in ("group", "connector", "state", "last refresh", "next refresh", "restarts", "error"):
+    columns = (
+        "group",
+        "connector",
+        "state",
+        "last refresh",
+        "next refresh",
+        "restarts",
+        "restarted for",
+        "error",
+    )
+    for col in columns:
         table.add_column(col, overflow="fold")
     for group in status.groups:
         if not group.connectors:
             note = "group not found" if group.found is False else "no connectors"
-            table.add_row(group.qualified_name, "-", f"[dim]{note}[/]", "", "", "", "")
+            table.add_row(group.qualified_name, "-", f"[dim]{note}[/]", "", "", "", "", "")
         for c in group.connectors:
             state = c.state.value + (" (paused)" if c.paused else "")
             style = STATE_STYLES.get(c.state.value, "")
@@ -58,6 +68,7 @@ def status_table(status: DaemonStatus) -> Table:
                 last,
                 _short_time(c.next_refresh),
                 str(c.restart_count),
+                c.change_set.short().replace("[", r"\[") if c.change_set else "",
                 error.replace("[", r"\["),
             )
     return table

@@ -2,8 +2,8 @@
 
 Plain server-rendered HTML with a small inline stylesheet and script: no build
 step, nothing fetched from anywhere but the daemon itself. It shows every group
-and connector (state, last and next refresh, restarts, refresh counts, the last
-error with its trace, validation errors); under connector leases also this daemon's
+and connector (state, last and next refresh, restarts and the change set behind the last
+one, refresh counts, the last error with its trace, validation errors); under connector leases also this daemon's
 id, the connectors whose lease it lost (why, when), the live daemons and the holder of
 every connector of its groups (name, id, control API, epoch, lease expiry, ``UNASSIGNED``
 where no live daemon holds it), as ``GET /daemons`` shows them; it reloads itself every
@@ -340,7 +340,7 @@ def _connector_row(c: ConnectorStatus) -> str:
         f"<td>{escape(c.connector_name)}<br><small>{escape(c.connector_qualified_name)}</small></td>"
         f'<td><span class="state state-{state}">{state}</span>{paused}</td>'
         f"<td>{last}</td><td>{_next_refresh(c)}</td>"
-        f'<td class="restarts">{c.restart_count}</td><td>{counts}</td>'
+        f'<td class="restarts">{c.restart_count}{_change_set_note(c)}</td><td>{counts}</td>'
         f'<td class="error">{_error_cell(c)}</td><td class="actions">{actions}</td></tr>'
     )
 
@@ -425,6 +425,19 @@ def _cluster_tables(cluster: ClusterStatus) -> str:
     )
     return _table("daemons", "live daemons", columns, daemons) + _table(
         "holders", "who holds each connector", holder_columns, holders
+    )
+
+
+def _change_set_note(c: ConnectorStatus) -> str:
+    """Under the restart count: the change set that restarted the connector (id, user and
+    summary; all of it and the time as the tooltip)."""
+    change = c.change_set
+    if change is None:
+        return ""
+    full = " ".join(v for v in (change.id, change.time, change.user) if v)
+    return (
+        f'<br><small class="change-set" title="{escape(full or change.summary)}">'
+        f"{escape(change.short())}</small>"
     )
 
 

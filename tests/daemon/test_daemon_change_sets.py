@@ -4,16 +4,21 @@ write API, and edits made around Switchboard (no change set until a catch-up).""
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from click.testing import CliRunner
+from fastapi.testclient import TestClient
 
+from cli.main import cli
 from engine import Endpoint
-from engine.daemon import DaemonConfig, Supervisor
+from engine.daemon import ApiServer, DaemonConfig, Supervisor, create_app
 from engine.declare import manifest as mf
 from engine.graph import Store, resolve_group
 from engine.graph import elements as api
@@ -102,23 +107,45 @@ def status_of(sup: Supervisor, name: str) -> dict[str, Any]:
 
 
 def test_restart_names_the_applied_change_set(
-    running: Supervisor, store: Store, tmp_path: Path
+    running: Supervisor, store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     assert status_of(running, "c1")["changeSet"] is None  # started, not restarted
-    apply(store, tmp_path, manifest(address="host:9"), user="alice")
+    monkeypatch.setenv("SWITCHBOARD_USER", "alice")
+    apply(store, tmp_path, manifest(address="host:9"))
     wait_for(lambda: status_of(running, "c1")["restartCount"] == 1)
     newest = change_history(store, "c1-ep")[0]
-    change_set = status_of(running, "c1")["changeSet"]
-    assert change_set == {
+    expected = {
         "id": newest.id,
         "time": newest.time.isoformat(),
         "user": "alice",
         "summary": newest.summary,
         "outside": False,
     }
+    assert status_of(running, "c1")["changeSet"] == expected
     assert GROUP in newest.summary
     assert status_of(running, "c2")["restartCount"] == 0
     assert status_of(running, "c2")["changeSet"] is None
+
+    # GET /status, the status page, `daemon status` (--json: all of it; the table: short)
+    client = TestClient(create_app(running))
+    (group,) = client.get("/status").json()["groups"]
+    by_name = {c["connectorName"]: c for c in group["connectors"]}
+    assert by_name["c1"]["changeSet"] == expected and by_name["c2"]["changeSet"] is None
+    page = unescape(client.get("/").text)
+    short = f"{newest.id[:8]} alice: {newest.summary}"
+    assert short in page and page.count('class="change-set"') == 1
+    server = ApiServer(create_app(running), "127.0.0.1", 0)
+    server.start()
+    try:
+        url = ["--url", f"http://127.0.0.1:{server.port}"]
+        runner = CliRunner()
+        doc = json.loads(runner.invoke(cli, ["daemon", "status", *url, "--json"]).output)
+        (c1,) = [c for c in doc["groups"][0]["connectors"] if c["connectorName"] == "c1"]
+        assert c1["changeSet"] == expected
+        table = runner.invoke(cli, ["daemon", "status", *url], env={"COLUMNS": "250"})
+        assert table.exit_code == 0 and short in table.output, table.output
+    finally:
+        server.stop()
 
     # the next restart (requested, no change) clears it
     running.restart("c1")
