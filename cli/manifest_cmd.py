@@ -232,11 +232,7 @@ def apply_cmd(
             progress=progress,
             on_plan=None if as_json else render_plan if dry_run else plan_and_restarts(st),
         )
-    restarts: list[RestartImpact] = []
-    if dry_run:
-        from engine.daemon import restart_impact  # the daemon package only for a dry run
-
-        restarts = restart_impact(st, report.plan)
+    restarts = restarts_of(st, report.plan) if dry_run else []
     if as_json:
         document = report.as_dict()
         if dry_run:
@@ -250,14 +246,22 @@ def apply_cmd(
     render_warnings(report)
 
 
+def restarts_of(st: Store, plan: Plan) -> list[RestartImpact]:
+    """The connectors running daemons would restart for ``plan``: none when the plan changes
+    nothing, and then the daemon package is not even loaded."""
+    if not plan.change_count:
+        return []
+    from engine.daemon import restart_impact  # the daemon package only for a change
+
+    return restart_impact(st, plan)
+
+
 def plan_and_restarts(st: Store) -> Callable[[Plan], None]:
     """Show a plan before it is applied with the connectors running daemons will restart."""
 
     def show(plan: Plan) -> None:
-        from engine.daemon import restart_impact  # the daemon package only for this
-
         render_plan(plan)
-        render_restarts(restart_impact(st, plan), applying=True)
+        render_restarts(restarts_of(st, plan), applying=True)
 
     return show
 

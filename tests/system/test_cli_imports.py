@@ -74,8 +74,9 @@ def applied_env(cli_env: dict[str, str], store: Store, tmp_path: Path) -> dict[s
         (["validate", FILES_GROUP], [*HEAVY, "pydantic", "engine.declare", "engine.resolved"]),
         (
             ["apply", "--dry-run", "-f", str(EXAMPLES)],
-            # nothing to restart (the files are applied already): no resolved views either
-            [*HEAVY, "engine.validate", "engine.resolved", "rich.progress"],
+            # nothing changes (the files are applied already): so nothing to restart, and
+            # neither the daemon package nor the resolved views are loaded
+            [*HEAVY, "engine.validate", "engine.resolved", "engine.daemon", "rich.progress"],
         ),
         (["db", "status"], [*HEAVY, "pydantic", "engine.validate"]),
     ],
