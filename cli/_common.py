@@ -30,8 +30,10 @@ def _width(stream: object) -> int | None:
     return 200
 
 
-console = Console(highlight=False, width=_width(sys.stdout))
-err_console = Console(stderr=True, highlight=False, width=_width(sys.stderr))
+# emoji=False: qualifiedNames are colon-separated ('acme:fire:db' is no emoji), and rich's
+# emoji table (thousands of names) stays unloaded.
+console = Console(highlight=False, emoji=False, width=_width(sys.stdout))
+err_console = Console(stderr=True, highlight=False, emoji=False, width=_width(sys.stderr))
 
 
 def fail(message: str, *, hint: str | None = None, code: int = 1) -> None:
