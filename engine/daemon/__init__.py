@@ -91,6 +91,7 @@ if TYPE_CHECKING:
     from engine.daemon.status import (
         UNASSIGNED,
         ClusterStatus,
+        ConnectorChangeSet,
         ConnectorHolder,
         ConnectorStatus,
         ControlResult,
@@ -158,6 +159,7 @@ __all__ = [
     "CataloguedElement",
     "Clock",
     "ClusterStatus",
+    "ConnectorChangeSet",
     "ConnectorContext",
     "ConnectorHolder",
     "ConnectorProvider",
