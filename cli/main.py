@@ -8,6 +8,7 @@ table's help equal to each command's own).
 
 from __future__ import annotations
 
+import gc
 import importlib
 from dataclasses import dataclass
 
@@ -24,8 +25,19 @@ class LazyCommand:
     attribute: str
     short_help: str
 
-    def load(self) -> click.Command:
-        command = getattr(importlib.import_module(self.module), self.attribute)
+    def load(self, *, freeze: bool = False) -> click.Command:
+        """The command, its module imported; with ``freeze`` (the process's own command, see
+        :func:`main`), with the garbage collector paused during the import and the objects
+        imported frozen (kept out of every later collection)."""
+        if freeze:
+            from engine import gc_paused
+
+            with gc_paused():
+                module = importlib.import_module(self.module)
+                gc.freeze()  # before the collector is back on, so none of it is walked
+        else:
+            module = importlib.import_module(self.module)
+        command = getattr(module, self.attribute)
         if not isinstance(command, click.Command):
             raise TypeError(f"{self.module}.{self.attribute} is not a click command")
         return command
@@ -140,13 +152,18 @@ COMMANDS: dict[str, LazyCommand] = {
 class LazyGroup(click.Group):
     """A click group whose commands are imported from :data:`COMMANDS` when invoked."""
 
+    freeze_imports = False
+    """Set by :func:`main`: the command's imports (the driver, pydantic and the models...)
+    live as long as the process, so the collector need not walk them, neither while they
+    load nor after. Off for a caller that runs the group inside its own process (tests)."""
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *COMMANDS})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         command = super().get_command(ctx, cmd_name)
         if command is None and cmd_name in COMMANDS:
-            command = COMMANDS[cmd_name].load()
+            command = COMMANDS[cmd_name].load(freeze=self.freeze_imports)
             self.add_command(command, cmd_name)
         return command
 
@@ -205,4 +222,11 @@ def cli() -> None:
 
 
 def main() -> None:
-    cli(prog_name="switchboard")
+    """The ``switchboard`` process: the command runs, then the process ends."""
+    cli.freeze_imports = True
+    try:
+        cli(prog_name="switchboard")
+    finally:
+        # What the process holds goes with it: frozen, it is left out of the collector's
+        # passes at interpreter exit, which otherwise walk every object still alive.
+        gc.freeze()
