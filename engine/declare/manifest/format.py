@@ -51,6 +51,14 @@ def _link_properties(spec: Relationship, spec_field: str) -> dict[str, Any]:
     return {k: v.astimezone(UTC) if isinstance(v, datetime) else v for k, v in data.items()}
 
 
+def _no_items() -> list[Any]:
+    """An empty list: the default of the list fields. Not ``default_factory=list``: building
+    a model, pydantic reads its default factories' signatures, and the builtin ``list``'s is
+    parsed from text by the tokenizer (its patterns compiled on first use, ~2 ms of every
+    command that loads the format)."""
+    return []
+
+
 def _ref_or_inline(value: Any) -> str:
     return "ref" if isinstance(value, str) else "inline"
 
@@ -87,7 +95,7 @@ class ConnectionSpec(Connection):
     connectorType: ConnectorTypeRef | None = None
     endpoint: EndpointRef | None = None
     embeddedConnections: list[EmbeddedConnectionSpec] = Field(
-        default_factory=list, description="Only for typeName VirtualConnection."
+        default_factory=_no_items, description="Only for typeName VirtualConnection."
     )
 
     def type_name(self) -> str:
@@ -120,7 +128,7 @@ class ConnectorDeclaration(IntegrationConnector):
 
     registration: RegisteredIntegrationConnector
     connection: ConnectionRef | None = None
-    catalogTargets: list[CatalogTargetSpec] = Field(default_factory=list)
+    catalogTargets: list[CatalogTargetSpec] = Field(default_factory=_no_items)
 
     def graph_properties(self) -> dict[str, Any]:
         return _own_properties(self, frozenset({"registration", "connection", "catalogTargets"}))
@@ -153,7 +161,7 @@ class GroupSpec(IntegrationGroup):
     """An integration group and its registered connectors."""
 
     connectors: list[ConnectorEntry] = Field(
-        default_factory=list,
+        default_factory=_no_items,
         description="Connectors declared here, or {connector: qualifiedName, registration: ...}"
         " to register one declared elsewhere.",
     )
@@ -167,18 +175,31 @@ class Manifest(SwitchboardModel):
     and catalog-target elements that the groups reference by qualifiedName."""
 
     apiVersion: Literal["switchboard/v1"] = "switchboard/v1"
-    integrationGroups: list[GroupSpec] = Field(default_factory=list)
-    connectorTypes: list[ConnectorType] = Field(default_factory=list)
-    endpoints: list[Endpoint] = Field(default_factory=list)
-    connections: list[ConnectionSpec] = Field(default_factory=list)
-    elements: list[Element] = Field(default_factory=list)
+    integrationGroups: list[GroupSpec] = Field(default_factory=_no_items)
+    connectorTypes: list[ConnectorType] = Field(default_factory=_no_items)
+    endpoints: list[Endpoint] = Field(default_factory=_no_items)
+    connections: list[ConnectionSpec] = Field(default_factory=_no_items)
+    elements: list[Element] = Field(default_factory=_no_items)
 
 
-ConnectionSpec.model_rebuild()
-EmbeddedConnectionSpec.model_rebuild()
-ConnectorDeclaration.model_rebuild()
-GroupSpec.model_rebuild()
-Manifest.model_rebuild()
+# Every model a manifest is made of, built here (the element and relationship models defer
+# theirs until first used) and parts before the models containing them: a part's schema is
+# then generated once and reused by the models containing it, where built on first use it
+# would be generated inside each of them and again when the part itself is first dumped.
+# ConnectionSpec and EmbeddedConnectionSpec contain each other: ConnectionSpec goes first.
+for _model in (
+    ConnectorType,
+    Endpoint,
+    Element,
+    RegisteredIntegrationConnector,
+    CatalogTargetSpec,
+    ConnectionSpec,
+    EmbeddedConnectionSpec,
+    ConnectorDeclaration,
+    GroupSpec,
+    Manifest,
+):
+    _model.model_rebuild()
 
 
 def manifest_json_schema() -> dict[str, Any]:
