@@ -28,7 +28,6 @@ from engine.declare.manifest import (
 from engine.declare.manifest import (
     ApplyProgress as ProgressFn,
 )
-from engine.graph import delete_element, get_element, get_relationships
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -346,6 +345,7 @@ def get_cmd(name: str, by_guid: bool, as_json: bool) -> None:
     if server_url():
         data = remote_element(name, by_guid)
     else:
+        from engine.graph import get_element, get_relationships  # the element API here only
         from engine.server import element_document
 
         st = store(quiet=as_json)
@@ -378,6 +378,8 @@ def delete_cmd(name: str, by_guid: bool, expected_version: int | None, yes: bool
     connection(s) and endpoints only it uses (connector types stay); a group
     takes along its registrations, not its connectors.
     """
+    from engine.graph import delete_element  # the element API (and its writes) here only
+
     if not yes:
         click.confirm(f"delete {name}?", abort=True, err=True)
     st = store()

@@ -75,8 +75,13 @@ def applied_env(cli_env: dict[str, str], store: Store, tmp_path: Path) -> dict[s
         (
             ["apply", "--dry-run", "-f", str(EXAMPLES)],
             # nothing changes (the files are applied already): so nothing to restart, and
-            # neither the daemon package nor the resolved views are loaded
-            [*HEAVY, "engine.validate", "engine.resolved", "engine.daemon", "rich.progress"],
+            # neither the daemon package nor the resolved views are loaded; a dry run
+            # writes nothing, so nothing of the write path either
+            [
+                *HEAVY,
+                *("engine.validate", "engine.resolved", "engine.daemon", "rich.progress"),
+                *("engine.declare.manifest.write", "engine.graph.writer", "engine.graph.resolve"),
+            ],
         ),
         (["db", "status"], [*HEAVY, "pydantic", "engine.validate"]),
     ],

@@ -18,9 +18,9 @@ are deleted only with ``prune``.
 
 The rooms: :mod:`.format` (the document models and their JSON Schema),
 :mod:`.reading` (files to checked documents), :mod:`.desired` (documents to the
-desired rows), :mod:`.plan` (desired against stored), :mod:`.apply` (plan and
-write in one transaction through :mod:`engine.graph.writer`) and :mod:`.export`
-(stored groups to a document).
+desired rows), :mod:`.plan` (desired against stored), :mod:`.apply` (plan, and
+write in one transaction through :mod:`.write` and :mod:`engine.graph.writer`) and
+:mod:`.export` (stored groups to a document).
 """
 
 from engine.declare.manifest.apply import (
