@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 from dataclasses import dataclass
 
 import click
@@ -221,8 +222,15 @@ def cli() -> None:
     """
 
 
+PYDANTIC_PLUGINS_ENV = "PYDANTIC_DISABLE_PLUGINS"
+"""Switchboard uses no pydantic plugin, so the ``switchboard`` process does not look for any
+(pydantic reads every installed distribution's entry points to find them when it builds
+its first model). Set it, even to nothing, to have pydantic's own choice."""
+
+
 def main() -> None:
     """The ``switchboard`` process: the command runs, then the process ends."""
+    os.environ.setdefault(PYDANTIC_PLUGINS_ENV, "__all__")
     cli.freeze_imports = True
     try:
         cli(prog_name="switchboard")

@@ -1,11 +1,12 @@
 """The ``switchboard`` process keeps what it imports out of the garbage collector's passes
-(it lives as long as the process); a caller running the CLI inside its own process keeps
-its collector as it was."""
+(it lives as long as the process) and looks for no pydantic plugin unless told to; a caller
+running the CLI inside its own process keeps its collector as it was."""
 
 from __future__ import annotations
 
 import gc
 import json
+import os
 import subprocess
 import sys
 
@@ -33,9 +34,14 @@ print(json.dumps({"code": code, "after": gc.get_freeze_count()}))
 """
 
 
-def run(script: str) -> dict[str, object]:
+def run(script: str, env: dict[str, str] | None = None) -> dict[str, object]:
     done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env=env,
     )
     report: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return report
@@ -63,3 +69,21 @@ def test_loading_a_command_in_another_process_leaves_its_collector_alone() -> No
     assert command.name == "groups"
     assert gc.get_freeze_count() == before
     assert gc.isenabled()
+
+
+PLUGINS_AS_THE_PROCESS = """
+import json, os, sys
+from cli.main import main
+sys.argv = ["switchboard", "--help"]
+try:
+    main()
+except SystemExit:
+    pass
+print(json.dumps({"plugins": os.environ.get("PYDANTIC_DISABLE_PLUGINS")}))
+"""
+
+
+def test_the_process_looks_for_no_pydantic_plugin_unless_told() -> None:
+    env = {k: v for k, v in os.environ.items() if k != "PYDANTIC_DISABLE_PLUGINS"}
+    assert run(PLUGINS_AS_THE_PROCESS, env)["plugins"] == "__all__"
+    assert run(PLUGINS_AS_THE_PROCESS, {**env, "PYDANTIC_DISABLE_PLUGINS": ""})["plugins"] == ""
