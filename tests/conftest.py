@@ -58,6 +58,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 @dataclass(frozen=True)
 class TestServer:
+    __test__ = False  # a fixture's value, not a test class for pytest to collect
+
     settings: Neo4jSettings
     started_here: bool
     local: LocalNeo4j | None
