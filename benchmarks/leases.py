@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -27,11 +28,13 @@ import tempfile
 import time
 import urllib.request
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from benchmarks.idle_connectors import PROVIDER
 from benchmarks.proc import cpu_seconds, server_pid
+from benchmarks.results import publish
 from engine import LocalNeo4j, Neo4jSettings
 from engine.declare import manifest as mf
 from engine.graph import Store, init_schema
@@ -159,7 +162,43 @@ def cores(daemons: Daemons, server: int | None, window: float) -> tuple[float, f
     return (daemons.cpu() - d0) / window, (cpu_seconds(server) - s0) / window
 
 
+def report(
+    args: argparse.Namespace,
+    argv: list[str],
+    single: tuple[float, float],
+    shared: tuple[float, float],
+    split: dict[str, int],
+    moved: float,
+) -> str:
+    """The run as a RESULTS.md section: CPU of the daemons and of Neo4j, without leases
+    (the floor) and under leases, side by side, and the move after a kill -9."""
+    floor, leased = sum(single), sum(shared)
+    return "\n".join(
+        [
+            f"## leases ({datetime.now(UTC):%Y-%m-%d %H:%M} UTC)",
+            "",
+            f"`python -m benchmarks.leases {shlex.join(argv)}`: {args.connectors} idle "
+            f"connectors, {args.daemons} daemons under leases (lease {args.lease:g} s, renew "
+            f"{args.renew:g} s) against one daemon without leases; CPU over {args.window:g} s "
+            f"windows, in cores; load average at the end "
+            f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}.",
+            "",
+            "| | daemons | Neo4j | total | against the floor |",
+            "|---|---|---|---|---|",
+            f"| quiet, one daemon, no leases (floor) | {single[0]:.3f} | {single[1]:.3f} | "
+            f"{floor:.3f} | 1.00x |",
+            f"| quiet, {args.daemons} daemons under leases "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(split.items()))}) | {shared[0]:.3f} | "
+            f"{shared[1]:.3f} | {leased:.3f} | {leased / floor:.2f}x |",
+            "",
+            f"`kill -9` of one daemon to every connector held by a live daemon again: "
+            f"{moved:.1f} s (lease + renew = {args.lease + args.renew:g} s).",
+        ]
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = argparse.ArgumentParser(prog="python -m benchmarks.leases", description=__doc__)
     parser.add_argument("--instance", default="bench-leases", help="embedded instance to use")
     parser.add_argument("--connectors", type=int, default=1000)
@@ -167,6 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", type=float, default=30.0, help="seconds per CPU window")
     parser.add_argument("--lease", type=float, default=10.0, help="leaseSeconds")
     parser.add_argument("--renew", type=float, default=3.0, help="renewSeconds")
+    parser.add_argument("--no-record", action="store_true", help="Do not append to RESULTS.md.")
     args = parser.parse_args(argv)
     local = LocalNeo4j(instance=args.instance, port=free_port())
     result = local.start(progress=lambda m: say(f"  {m}"))
@@ -217,17 +257,7 @@ def main(argv: list[str] | None = None) -> int:
         store.close()
         if not result.already_running:
             local.stop()
-    print(
-        f"connectors {args.connectors}, daemons {args.daemons}, lease {args.lease:g} s, renew {args.renew:g} s"
-    )
-    print(f"quiet, one daemon, no leases: daemon {single[0]:.3f} + Neo4j {single[1]:.3f} cores")
-    print(
-        f"quiet, {args.daemons} daemons, leases: daemons {shared[0]:.3f} + Neo4j {shared[1]:.3f} cores"
-        f" (split {dict(sorted(split.items()))})"
-    )
-    print(
-        f"kill -9 to every connector held again: {moved:.1f} s (lease + renew = {args.lease + args.renew:g} s)"
-    )
+    publish(report(args, argv, single, shared, split, moved), record=not args.no_record)
     return 0
 
 
