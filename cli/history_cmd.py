@@ -48,10 +48,9 @@ def _render(change_sets: list[ChangeSet]) -> None:
         console.print("no recorded changes match")
         return
     for cs in change_sets:
-        outside = "changed outside Switchboard"
-        mark = f" [red]({outside})[/]" if cs.outside and outside not in cs.summary else ""
+        # a catch-up change set's summary says "changed outside Switchboard" itself
         console.print(
-            f"[bold]{cs.time.isoformat()}[/] {cs.user} {cs.tool}: {cs.summary}{mark}  [dim]{cs.id}[/]",
+            f"[bold]{cs.time.isoformat()}[/] {cs.user} {cs.tool}: {cs.summary}  [dim]{cs.id}[/]",
             soft_wrap=True,
         )
         for change in cs.changes:
