@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.egeria_import import connect
+from benchmarks.queries import bench_query_text, run_bench_query
 from benchmarks.results import publish
 from engine.declare import manifest as mf
 from engine.declare.egeria import import_archive, parse_archive
@@ -123,6 +124,7 @@ def bulk_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[s
 
 
 BOUND_LABEL = "BenchMinimalState"
+"""The minimal state nodes' label (benchmarks/cypher/minimal_states_create.cypher)."""
 
 
 def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[str, float]:
@@ -148,12 +150,7 @@ def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[
         wipe(store)
         with history_paused():
             floor.append(timed(lambda: mf.apply(store, paths)))
-        with driver.session(database=store.database) as session:
-            found = session.run(
-                "MATCH (n:Referenceable) RETURN n.guid AS key, properties(n) AS p "
-                "UNION ALL MATCH ()-[r]->() WHERE r.guid IS NOT NULL "
-                "RETURN r.guid AS key, properties(r) AS p"
-            ).data()
+        found = run_bench_query(store, "stored_properties")
         rows = [
             {"key": row["key"], "state": json.dumps(row["p"], default=str, sort_keys=True)}
             for row in found
@@ -173,10 +170,8 @@ def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[
 
 
 def write_minimal_states(store: Store, rows: list[dict[str, str]], change_set: str) -> None:
-    statement = (
-        f"UNWIND $rows AS row CREATE (s:{BOUND_LABEL}) "
-        "SET s._hKey = row.key, s._hChangeSet = $cs, s._hState = row.state"
-    )
+    """``rows`` as minimal state nodes, 1,000 per statement, in one transaction."""
+    statement = bench_query_text("minimal_states_create")
 
     def work(tx: Any) -> None:
         for start in range(0, len(rows), 1000):
