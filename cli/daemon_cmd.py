@@ -137,31 +137,8 @@ def run_cmd(
     serves without one.
     """
 
-    sources = bool(groups) + bool(config_file) + all_groups
-    if sources != 1 and not (sources == 2 and config_file and all_groups):
-        raise UsageError(
-            "give either --group QN (one or more), --all-groups or --config FILE",
-            hint="e.g. 'switchboard daemon run --group demo.group'",
-        )
-    if config_file is not None:
-        config, notes = DaemonConfig.load(config_file)
-        for note in notes:
-            err_console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
-    else:
-        config = DaemonConfig.model_validate({"groups": list(groups)})
-    updates: dict[str, Any] = {}
-    if all_groups:
-        updates["all_groups"] = True
-    if (shared or all_groups) and config.leases is None:
-        updates["leases"] = LeaseConfig.model_validate({})
-    if server_name is not None:
-        if not server_name.strip():
-            raise UsageError("--server-name must not be empty")
-        updates["server_name"] = server_name
-    if poll_interval is not None:
-        if poll_interval <= 0:
-            raise UsageError("--poll-interval must be > 0 seconds")
-        updates["poll_interval"] = poll_interval
+    config = config_from_options(groups, config_file, all_groups)
+    updates = option_updates(config, shared, all_groups, server_name, poll_interval)
     api_updates: dict[str, Any] = {}
     if port is not None:
         api_updates["port"] = port
@@ -175,6 +152,50 @@ def run_cmd(
         updates["api"] = config.api.model_copy(update=api_updates)
     config = config.model_copy(update=updates)
     run_daemon(config, once=once, as_json=as_json, watch=watch, log_level=log_level)
+
+
+def config_from_options(
+    groups: tuple[str, ...], config_file: Path | None, all_groups: bool
+) -> DaemonConfig:
+    """The daemon configuration named by exactly one source: --group, --all-groups or
+    --config (--config with --all-groups is allowed); the configuration's notes go to
+    stderr."""
+    sources = bool(groups) + bool(config_file) + all_groups
+    if sources != 1 and not (sources == 2 and config_file and all_groups):
+        raise UsageError(
+            "give either --group QN (one or more), --all-groups or --config FILE",
+            hint="e.g. 'switchboard daemon run --group demo.group'",
+        )
+    if config_file is None:
+        return DaemonConfig.model_validate({"groups": list(groups)})
+    config, notes = DaemonConfig.load(config_file)
+    for note in notes:
+        err_console.print(f"[yellow]note:[/] {escape(note)}", soft_wrap=True)
+    return config
+
+
+def option_updates(
+    config: DaemonConfig,
+    shared: bool,
+    all_groups: bool,
+    server_name: str | None,
+    poll_interval: float | None,
+) -> dict[str, Any]:
+    """What the command line's options change in ``config`` (its API section aside)."""
+    updates: dict[str, Any] = {}
+    if all_groups:
+        updates["all_groups"] = True
+    if (shared or all_groups) and config.leases is None:
+        updates["leases"] = LeaseConfig.model_validate({})
+    if server_name is not None:
+        if not server_name.strip():
+            raise UsageError("--server-name must not be empty")
+        updates["server_name"] = server_name
+    if poll_interval is not None:
+        if poll_interval <= 0:
+            raise UsageError("--poll-interval must be > 0 seconds")
+        updates["poll_interval"] = poll_interval
+    return updates
 
 
 # --------------------------------------------------------------------- client

@@ -4,7 +4,7 @@ putting a group back as it was (docs/history.md)."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -12,6 +12,7 @@ from cli._common import console, handle_errors, print_json, store
 from engine import UsageError
 
 if TYPE_CHECKING:
+    from engine.graph import Store
     from engine.history import ChangeSet, RecordedChange
 
 TIME_HELP = "ISO 8601 (2026-12-04T03:00:00Z, 2026-12-04) or relative (30m, 2h, 3d, 1w)"
@@ -55,6 +56,33 @@ def _render(change_sets: list[ChangeSet]) -> None:
         )
         for change in cs.changes:
             _render_change(change)
+
+
+def _prune(before: str, as_json: bool) -> None:
+    from engine.history import parse_time, prune_history
+
+    dropped = prune_history(store(quiet=as_json), parse_time(before))
+    if as_json:
+        print_json({"droppedStates": dropped})
+    else:
+        console.print(f"dropped {dropped} recorded state(s) no later time needs")
+
+
+def _check(the_store: Store, as_json: bool) -> NoReturn:
+    """Record what changed around Switchboard; exit 1 when anything had."""
+    from engine.history import check_history
+
+    result = check_history(the_store)
+    if as_json:
+        print_json({"changeSet": result.change_set, "changed": result.changed})
+    elif result.changed:
+        console.print(
+            f"recorded {result.changed} state(s) changed outside Switchboard "
+            f"in change set {result.change_set}"
+        )
+    else:
+        console.print("the graph matches its recorded history")
+    raise SystemExit(1 if result.changed else 0)
 
 
 @click.command("history")
@@ -107,32 +135,18 @@ def history_cmd(
       switchboard history --check
       switchboard history prune --before 90d
     """
-    from engine.history import change_history, check_history, parse_time, prune_history
+    from engine.history import change_history, parse_time
 
     if name == "prune":
         if before is None:
             raise UsageError("history prune needs --before TIME", hint=f"TIME: {TIME_HELP}")
-        dropped = prune_history(store(quiet=as_json), parse_time(before))
-        if as_json:
-            print_json({"droppedStates": dropped})
-        else:
-            console.print(f"dropped {dropped} recorded state(s) no later time needs")
+        _prune(before, as_json)
         return
     if before is not None:
         raise UsageError("--before goes with 'history prune'", hint="switchboard history --help")
     the_store = store(quiet=as_json)
     if check:
-        result = check_history(the_store)
-        if as_json:
-            print_json({"changeSet": result.change_set, "changed": result.changed})
-        elif result.changed:
-            console.print(
-                f"recorded {result.changed} state(s) changed outside Switchboard "
-                f"in change set {result.change_set}"
-            )
-        else:
-            console.print("the graph matches its recorded history")
-        raise SystemExit(1 if result.changed else 0)
+        _check(the_store, as_json)
     found = change_history(
         the_store,
         name,

@@ -214,9 +214,9 @@ def apply_cmd(
         )
         if as_json:
             print_json(remote.document)
-            return
-        render_summary(remote)
-        render_warnings(remote)
+        else:
+            render_summary(remote)
+            render_warnings(remote)
         return
     st = store(quiet=as_json)
     with apply_progress(not as_json and not dry_run) as progress:
@@ -231,6 +231,12 @@ def apply_cmd(
             progress=progress,
             on_plan=None if as_json else render_plan if dry_run else plan_and_restarts(st),
         )
+    render_apply_report(st, report, dry_run=dry_run, as_json=as_json)
+
+
+def render_apply_report(st: Store, report: ApplyReport, *, dry_run: bool, as_json: bool) -> None:
+    """An apply's outcome: with --dry-run its plan and the restarts it would cause, then
+    the summary and warnings (or all of it as one JSON document)."""
     restarts = restarts_of(st, report.plan) if dry_run else []
     if as_json:
         document = report.as_dict()
