@@ -256,20 +256,7 @@ class EgeriaViews:
             body: Annotated[UpdateElementRequestBody | None, Body()] = None,
         ) -> JSONResponse:
             def work() -> dict[str, Any]:
-                given = body or UpdateElementRequestBody()
-                stored = self.element(guid)
-                element = element_from_egeria(
-                    given.properties,
-                    default_type=None,
-                    qualified_name=stored.qualifiedName,
-                    stored_type=stored.typeName,
-                )
-                update_element(
-                    self.store,
-                    element,
-                    mode="merge" if given.merge else "replace",
-                    user=user_of(request),
-                )
+                self.update(guid, body or UpdateElementRequestBody(), user_of(request))
                 return boolean_response(True)
 
             return self.answer(serverName, urlMarker, "BooleanResponse", "update", work)
@@ -290,6 +277,18 @@ class EgeriaViews:
                 return void_response()
 
             return self.answer(serverName, urlMarker, "VoidResponse", "delete", work)
+
+    def update(self, guid: str, given: UpdateElementRequestBody, user: str | None) -> None:
+        """Update the element ``guid`` with an Egeria update body (merge or replace); its
+        qualifiedName and type stay as stored."""
+        stored = self.element(guid)
+        element = element_from_egeria(
+            given.properties,
+            default_type=None,
+            qualified_name=stored.qualifiedName,
+            stored_type=stored.typeName,
+        )
+        update_element(self.store, element, mode="merge" if given.merge else "replace", user=user)
 
     def retrieve(self, guid: str) -> dict[str, Any]:
         """One element with its outgoing relationships of this model and their ends."""
