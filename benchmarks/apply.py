@@ -195,7 +195,125 @@ def measure(pid: int | None, run: Callable[[], object]) -> tuple[Timing, object]
     return timing, result
 
 
-def main(argv: list[str] | None = None) -> None:
+@dataclass
+class Results:
+    """What one run measured: every apply into an empty database and the floor run after
+    it, the two re-applies, the elements and relationships an apply creates, and the
+    seconds of the one-per-transaction writes."""
+
+    bulk: list[Timing]
+    floors: list[Timing]
+    reapplies: list[Timing]
+    created: int
+    single_s: float
+
+
+def open_store(local: LocalNeo4j, restart: bool) -> tuple[Store, bool]:
+    """Start the instance (stopped first with ``restart``) and connect to it; also says
+    whether the server is cold (started by this run)."""
+    was_running = local.status().pid is not None
+    if restart and was_running:
+        local.stop()
+    uri = local.start().uri
+    cold = restart or not was_running
+    store = Store.connect(Neo4jSettings(uri=uri, username="neo4j", password=local.password()))
+    init_schema(store)
+    return store, cold
+
+
+def measure_applies(
+    store: Store, pid: int | None, paths: list[Path], applies: int
+) -> tuple[list[Timing], list[Timing], int]:
+    """``applies`` rounds of an apply into the wiped database followed by a floor run into
+    the wiped database; returns both timings and the count an apply creates."""
+    nodes, rels = floor_rows(paths)
+    bulk: list[Timing] = []
+    floors: list[Timing] = []
+    created = 0
+    for _ in range(applies):
+        wipe_database(store)
+        timing, report = measure(pid, lambda: mf.apply(store, paths))
+        bulk.append(timing)
+        assert isinstance(report, mf.ApplyReport)
+        created = report.counts["create"]
+        wipe_database(store)
+        timing, floor_created = measure(pid, lambda: floor_write(store, nodes, rels))
+        floors.append(timing)
+        assert created == floor_created, (floor_created, report.counts)
+    return bulk, floors, created
+
+
+def measure_reapplies(store: Store, pid: int | None, paths: list[Path]) -> list[Timing]:
+    """Two applies of ``paths`` on an apply's graph (0 changes each)."""
+    reapplies: list[Timing] = []
+    wipe_database(store)
+    mf.apply(store, paths)  # untimed: the re-applies run on an apply's graph
+    for _ in range(2):
+        timing, again = measure(pid, lambda: mf.apply(store, paths))
+        assert isinstance(again, mf.ApplyReport)
+        assert again.changes == 0, again.counts
+        reapplies.append(timing)
+    return reapplies
+
+
+def measure_one_per_transaction(store: Store, count: int, per_group: int) -> float:
+    """Wall seconds of :func:`one_per_transaction` into the wiped database (wiped after)."""
+    wipe_database(store)
+    start = time.perf_counter()
+    one_per_transaction(store, count, per_group)
+    single_s = time.perf_counter() - start
+    wipe_database(store)
+    return single_s
+
+
+def report_lines(
+    results: Results, connectors: int, single: int, cold: bool, loads: tuple[float, float]
+) -> list[str]:
+    """The report, one line per figure or ratio."""
+    bulk, floors, reapplies = results.bulk, results.floors, results.reapplies
+    created = results.created
+    last, floor = median(bulk[1:]), median(floors[1:])
+    bulk_rate = connectors / last.wall
+    single_rate = single / results.single_s
+    server = "started by this run: the first apply ran on a cold JVM" if cold else "already running"
+    return [
+        f"load average (1 min) at start / end: {loads[0]:.1f} / {loads[1]:.1f}; server {server}",
+        f"first apply into an empty database: {connectors} connectors, {created} elements and "
+        f"relationships created in {bulk[0].text(connectors)}",
+        f"second apply into the wiped database: {bulk[1].text(connectors)}",
+        f"warm applies #2-#{len(bulk)}, median (steady state, the headline): "
+        f"{last.text(connectors)}",
+        "every apply, wall / client CPU / Neo4j CPU s: "
+        + ", ".join(f"{t.wall:.1f} / {t.client:.1f} / {t.server:.1f}" for t in bulk),
+        f"re-apply (0 changes), twice: {reapplies[0].text(connectors)}; "
+        f"{reapplies[1].text(connectors)}",
+        f"one element per transaction: {single} connectors in {results.single_s:.1f} s = "
+        f"{single_rate:,.1f} connectors/s",
+        f"ratio bulk (steady state) / one-per-transaction: {bulk_rate / single_rate:,.1f}x",
+        f"floor (plain UNWIND CREATE of the same {created} nodes and relationships, "
+        f"one transaction), first / median of the others: {floors[0].text(connectors)}; "
+        f"{floor.text(connectors)}",
+        f"ratio apply / floor (steady state): wall {last.wall / floor.wall:,.2f}x, "
+        f"Neo4j CPU {last.server / max(floor.server, 0.01):,.2f}x, client CPU of the apply "
+        f"{last.client:.1f} s",
+    ]
+
+
+def record(lines: list[str], argv: list[str] | None) -> None:
+    """Append the report to RESULTS.md as a section with the command and the machine."""
+    command = ".venv/bin/python -m benchmarks.apply " + shlex.join(argv or sys.argv[1:])
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    with RESULTS.open("a", encoding="utf-8") as out:
+        out.write(
+            f"\n## Manifest apply ({when})\n\n`{command.strip()}`\n\n"
+            f"Neo4j {NEO4J_VERSION} embedded, {machine}.\n\n"
+            + "\n".join(f"- {line}" for line in lines)
+            + "\n"
+        )
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--groups", type=int, default=100)
     parser.add_argument("--per-group", type=int, default=100)
@@ -213,92 +331,30 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--instance", default="bench-apply")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
-    args = parser.parse_args(argv)
-    applies = max(2, args.applies)
+    return parser.parse_args(argv)
 
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    applies = max(2, args.applies)
     local = LocalNeo4j(instance=args.instance)
-    was_running = local.status().pid is not None
-    if args.restart and was_running:
-        local.stop()
-    uri = local.start().uri
-    cold = args.restart or not was_running
-    store = Store.connect(Neo4jSettings(uri=uri, username="neo4j", password=local.password()))
-    init_schema(store)
+    store, cold = open_store(local, args.restart)
     connectors = args.groups * args.per_group
     load_start = os.getloadavg()[0]
-
     pid = server_pid(local)
-    bulk: list[Timing] = []
-    floors: list[Timing] = []
-    reapplies: list[Timing] = []
-    created = 0
     with tempfile.TemporaryDirectory() as tmp:
         paths = write_manifest_files(Path(tmp), args.groups, args.per_group)
-        nodes, rels = floor_rows(paths)
-        for _ in range(applies):
-            wipe_database(store)
-            timing, report = measure(pid, lambda: mf.apply(store, paths))
-            bulk.append(timing)
-            assert isinstance(report, mf.ApplyReport)
-            created = report.counts["create"]
-            wipe_database(store)
-            timing, floor_created = measure(pid, lambda: floor_write(store, nodes, rels))
-            floors.append(timing)
-            assert created == floor_created, (floor_created, report.counts)
-        wipe_database(store)
-        mf.apply(store, paths)  # untimed: the re-applies run on an apply's graph
-        for _ in range(2):
-            timing, again = measure(pid, lambda: mf.apply(store, paths))
-            assert isinstance(again, mf.ApplyReport)
-            assert again.changes == 0, again.counts
-            reapplies.append(timing)
-
-    wipe_database(store)
-    start = time.perf_counter()
-    one_per_transaction(store, args.single, args.per_group)
-    single_s = time.perf_counter() - start
-    wipe_database(store)
+        bulk, floors, created = measure_applies(store, pid, paths, applies)
+        reapplies = measure_reapplies(store, pid, paths)
+    single_s = measure_one_per_transaction(store, args.single, args.per_group)
     store.close()
     load_end = os.getloadavg()[0]
-
-    last, floor = median(bulk[1:]), median(floors[1:])
-    bulk_rate = connectors / last.wall
-    single_rate = args.single / single_s
-    server = "started by this run: the first apply ran on a cold JVM" if cold else "already running"
-    lines = [
-        f"load average (1 min) at start / end: {load_start:.1f} / {load_end:.1f}; server {server}",
-        f"first apply into an empty database: {connectors} connectors, {created} elements and "
-        f"relationships created in {bulk[0].text(connectors)}",
-        f"second apply into the wiped database: {bulk[1].text(connectors)}",
-        f"warm applies #2-#{len(bulk)}, median (steady state, the headline): "
-        f"{last.text(connectors)}",
-        "every apply, wall / client CPU / Neo4j CPU s: "
-        + ", ".join(f"{t.wall:.1f} / {t.client:.1f} / {t.server:.1f}" for t in bulk),
-        f"re-apply (0 changes), twice: {reapplies[0].text(connectors)}; "
-        f"{reapplies[1].text(connectors)}",
-        f"one element per transaction: {args.single} connectors in {single_s:.1f} s = "
-        f"{single_rate:,.1f} connectors/s",
-        f"ratio bulk (steady state) / one-per-transaction: {bulk_rate / single_rate:,.1f}x",
-        f"floor (plain UNWIND CREATE of the same {created} nodes and relationships, "
-        f"one transaction), first / median of the others: {floors[0].text(connectors)}; "
-        f"{floor.text(connectors)}",
-        f"ratio apply / floor (steady state): wall {last.wall / floor.wall:,.2f}x, "
-        f"Neo4j CPU {last.server / max(floor.server, 0.01):,.2f}x, client CPU of the apply "
-        f"{last.client:.1f} s",
-    ]
+    results = Results(bulk, floors, reapplies, created, single_s)
+    lines = report_lines(results, connectors, args.single, cold, (load_start, load_end))
     for line in lines:
         print(line)
     if not args.no_record:
-        command = ".venv/bin/python -m benchmarks.apply " + shlex.join(argv or sys.argv[1:])
-        when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write(
-                f"\n## Manifest apply ({when})\n\n`{command.strip()}`\n\n"
-                f"Neo4j {NEO4J_VERSION} embedded, {machine}.\n\n"
-                + "\n".join(f"- {line}" for line in lines)
-                + "\n"
-            )
+        record(lines, argv)
 
 
 if __name__ == "__main__":

@@ -69,6 +69,8 @@ class OgmWalker:
         self.store = store
         self.queries = 0
         self._nodes: dict[str, dict[str, Any]] = {}
+        self._connections: dict[str, dict[str, Any]] = {}
+        self._elements: dict[str, dict[str, Any]] = {}
 
     def _q(self, name: str, **params: Any) -> list[dict[str, Any]]:
         self.queries += 1
@@ -79,59 +81,61 @@ class OgmWalker:
             self._nodes[guid] = self._q("ogm_node", guid=guid)[0]["props"]
         return self._nodes[guid]
 
+    def _element(self, guid: str) -> str:
+        """Fetch the element ``guid`` (once) with the names of the connections it owns."""
+        if guid not in self._elements:
+            names: set[str] = set()
+            for own in self._q("ogm_asset_connections", guid=guid):
+                props = self.node(own["end"])
+                names.update(
+                    str(v)
+                    for v in (props.get("qualifiedName"), props.get("displayName"))
+                    if v is not None
+                )
+            self._elements[guid] = {"node": self.node(guid), "connectionNames": sorted(names)}
+        return guid
+
+    def _visit(self, guid: str) -> None:
+        """Fetch the connection ``guid`` (once), its hops and the connections it embeds."""
+        if guid in self._connections:
+            return
+        entry: dict[str, Any] = {"node": self.node(guid)}
+        self._connections[guid] = entry
+        entry["connectorTypes"] = [
+            self._element(r["end"]) for r in self._q("ogm_connector_types", guid=guid)
+        ]
+        entry["endpoints"] = [self._element(r["end"]) for r in self._q("ogm_endpoints", guid=guid)]
+        embedded = self._q("ogm_embedded", guid=guid)
+        entry["embedded"] = [{"relationship": r["rel"], "child": r["end"]} for r in embedded]
+        entry["assets"] = [r["qualifiedName"] for r in self._q("ogm_connection_assets", guid=guid)]
+        for r in embedded:
+            self._visit(r["end"])
+
+    def _connector(self, reg: dict[str, Any]) -> dict[str, Any]:
+        """The registered connector of ``reg``, with its connections and catalog targets."""
+        connector_guid = reg["end"]
+        owned = [r["end"] for r in self._q("ogm_asset_connections", guid=connector_guid)]
+        for conn in owned:
+            self._visit(conn)
+        targets = [
+            {"relationship": t["rel"], "element": self._element(t["end"])}
+            for t in self._q("ogm_catalog_targets", guid=connector_guid)
+        ]
+        return {
+            "registration": reg["rel"],
+            "connector": self.node(connector_guid),
+            "connections": owned,
+            "catalogTargets": targets,
+        }
+
     def resolve(self, qualified_name: str) -> ResolvedGroup:
         group = self._q("ogm_group", qualifiedName=qualified_name)[0]["props"]
-        connectors: list[dict[str, Any]] = []
-        connections: dict[str, dict[str, Any]] = {}
-        elements: dict[str, dict[str, Any]] = {}
-
-        def element(guid: str) -> str:
-            if guid not in elements:
-                names: set[str] = set()
-                for own in self._q("ogm_asset_connections", guid=guid):
-                    props = self.node(own["end"])
-                    names.update(
-                        str(v)
-                        for v in (props.get("qualifiedName"), props.get("displayName"))
-                        if v is not None
-                    )
-                elements[guid] = {"node": self.node(guid), "connectionNames": sorted(names)}
-            return guid
-
-        def visit(guid: str) -> None:
-            if guid in connections:
-                return
-            entry: dict[str, Any] = {"node": self.node(guid)}
-            connections[guid] = entry
-            entry["connectorTypes"] = [
-                element(r["end"]) for r in self._q("ogm_connector_types", guid=guid)
-            ]
-            entry["endpoints"] = [element(r["end"]) for r in self._q("ogm_endpoints", guid=guid)]
-            embedded = self._q("ogm_embedded", guid=guid)
-            entry["embedded"] = [{"relationship": r["rel"], "child": r["end"]} for r in embedded]
-            entry["assets"] = [
-                r["qualifiedName"] for r in self._q("ogm_connection_assets", guid=guid)
-            ]
-            for r in embedded:
-                visit(r["end"])
-
-        for reg in self._q("ogm_registrations", guid=group["guid"]):
-            connector_guid = reg["end"]
-            owned = [r["end"] for r in self._q("ogm_asset_connections", guid=connector_guid)]
-            for conn in owned:
-                visit(conn)
-            targets = [
-                {"relationship": t["rel"], "element": element(t["end"])}
-                for t in self._q("ogm_catalog_targets", guid=connector_guid)
-            ]
-            connectors.append(
-                {
-                    "registration": reg["rel"],
-                    "connector": self.node(connector_guid),
-                    "connections": owned,
-                    "catalogTargets": targets,
-                }
-            )
+        self._connections = {}
+        self._elements = {}
+        connectors = [
+            self._connector(reg) for reg in self._q("ogm_registrations", guid=group["guid"])
+        ]
+        connections, elements = self._connections, self._elements
         row = {
             "group": group,
             "connectors": connectors,
@@ -349,7 +353,196 @@ def ensure_graph(
     )
 
 
-def main(argv: list[str] | None = None) -> int:
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Run:
+    """Everything one run measured, with how its two graphs came about and the state of
+    the machine (1-minute load average, calibration loop) at its start and end."""
+
+    big_how: str
+    small_how: str
+    big_connectors: int
+    load_start: float
+    load_end: float
+    calib_start: float
+    calib_end: float
+    m: Measurement
+    ogm: Timing
+    ogm_queries: int
+    breakdowns: dict[str, dict[str, Part]]
+
+
+def instance_pid(local: LocalNeo4j | None) -> int | None:
+    """The server pid of an embedded instance (None without one)."""
+    return server_pid(local) if local is not None else None
+
+
+def measure_breakdowns(
+    big: tuple[Store, int | None], small: tuple[Store, int | None], qn: str, iterations: int
+) -> dict[str, dict[str, Part]]:
+    """The breakdown on the big and on the small graph (none when ``iterations`` is 0)."""
+    if iterations <= 0:
+        return {}
+    return {
+        "big graph": measure_breakdown(big[0], big[1], qn, iterations),
+        "small graph": measure_breakdown(small[0], small[1], qn, iterations),
+    }
+
+
+def measure_run(
+    opened: list[tuple[Store, LocalNeo4j | None, bool]],
+    args: argparse.Namespace,
+    spec: SyntheticSpec,
+    qn: str,
+) -> Run:
+    """Load both graphs (big in the first instance of ``opened``, small in the second) and
+    take every measurement."""
+    big, small = opened[0][0], opened[1][0]
+    for st in (big, small):
+        init_schema(st)
+    big_how = ensure_graph(big, spec, args.groups, args.reuse, say)
+    small_how = ensure_graph(small, spec, args.small_groups, args.reuse, say)
+    counts = run_bench_query(big, "count_synthetic")[0]
+    say("measuring")
+    load_start = os.getloadavg()[0]
+    calib_start = calibration_ms()
+    big_pid = instance_pid(opened[0][1])
+    m = measure(big, small, qn, args.iterations, args.warmup, big_pid)
+    ogm, ogm_queries = measure_ogm(big, qn, args.ogm_iterations)
+    small_pid = instance_pid(opened[1][1])
+    breakdowns = measure_breakdowns(
+        (big, big_pid), (small, small_pid), qn, args.breakdown_iterations
+    )
+    load_end = os.getloadavg()[0]
+    calib_end = calibration_ms()
+    return Run(
+        big_how,
+        small_how,
+        counts["connectors"],
+        load_start,
+        load_end,
+        calib_start,
+        calib_end,
+        m,
+        ogm,
+        ogm_queries,
+        breakdowns,
+    )
+
+
+def run_on_instances(args: argparse.Namespace, spec: SyntheticSpec, qn: str) -> Run:
+    """Open the big and the small instance, measure, and close them again (stopping the
+    ones started here unless ``--keep-running``)."""
+    opened: list[tuple[Store, LocalNeo4j | None, bool]] = []
+    try:
+        opened.append(connect(args.instance))
+        opened.append(connect(args.small_instance))
+        return measure_run(opened, args, spec, qn)
+    finally:
+        for st, local, started_here in opened:
+            st.close()
+            if local is not None and started_here and not args.keep_running:
+                local.stop()
+
+
+# ------------------------------------------------------------------ report
+def header_lines(
+    args: argparse.Namespace, command: str, spec: SyntheticSpec, qn: str, run: Run
+) -> list[str]:
+    """Title, command, machine, load, the two graphs and the measured group."""
+    small_connectors = args.small_groups * args.connectors_per_group
+    return [
+        f"### resolve ({datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')})",
+        "",
+        f"Command: `.venv/bin/{command}`  ",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, Neo4j {NEO4J_VERSION} embedded (Community), "
+        "client and server on the same machine  ",
+        f"Load average (1 min) at the start / end of the measurements: {run.load_start:.1f} / "
+        f"{run.load_end:.1f}; other work on the machine inflates every figure, the ratios are "
+        "measured side by side (interleaved). CPU check, a pure-Python loop of 10^6 "
+        f"iterations (15-20 ms on an idle core): {run.calib_start:.0f} ms / "
+        f"{run.calib_end:.0f} ms  ",
+        f"Big graph: {spec.groups} groups, {run.big_connectors} connectors, {run.big_how}  ",
+        f"Small graph (another instance): {args.small_groups} groups, {small_connectors} "
+        f"connectors, {run.small_how}  ",
+        f"Measured group `{qn}`: {run.m.connectors} connectors, each with connection, "
+        "connector type and endpoint, 20% virtual connections embedding two connections, 3 "
+        "catalog targets each; identical in both graphs (checked)",
+        "",
+    ]
+
+
+def timing_table_lines(m: Measurement, ogm: Timing, ogm_queries: int) -> list[str]:
+    """The main table: resolve_group on both graphs, its CPU, the OGM walk and RETURN 1."""
+    return [
+        "| measurement | p50 | p99 | mean | samples |",
+        "|---|---|---|---|---|",
+        f"| resolve_group end to end (query + ResolvedGroup), big graph | {ms(m.big.p50)} | "
+        f"{ms(m.big.p99)} | {ms(m.big.mean)} | {len(m.big.samples)} |",
+        f"| of which client CPU (driver + decoding), big graph | {ms(m.big_cpu.p50)} | "
+        f"{ms(m.big_cpu.p99)} | {ms(m.big_cpu.mean)} | {len(m.big_cpu.samples)} |",
+        f"| Neo4j CPU per resolve_group (/proc), big graph | | | {ms(m.big_server_cpu)} | "
+        f"{len(m.big.samples)} |",
+        f"| resolve_group end to end, small graph | {ms(m.small.p50)} | {ms(m.small.p99)} | "
+        f"{ms(m.small.mean)} | {len(m.small.samples)} |",
+        f"| OGM-style walk ({ogm_queries} queries, same document), big graph | {ms(ogm.p50)} | "
+        f"{ms(ogm.p99)} | {ms(ogm.mean)} | {len(ogm.samples)} |",
+        f"| `RETURN 1` round trip, big graph | {ms(m.floor.p50)} | {ms(m.floor.p99)} | "
+        f"{ms(m.floor.mean)} | {len(m.floor.samples)} |",
+        "",
+    ]
+
+
+def ratio_lines(m: Measurement, ogm: Timing) -> list[str]:
+    """The ratios between the measurements and the 10 ms / 25 ms target."""
+    return [
+        f"- OGM-style walk / resolve_group (p50): **{ogm.p50 / m.big.p50:.1f}x**",
+        f"- resolve_group / `RETURN 1` (p50): **{m.big.p50 / m.floor.p50:.1f}x**",
+        f"- big graph / small graph resolve_group: **{m.big.p50 / m.small.p50:.2f}x** (p50), "
+        f"{m.big.p99 / m.small.p99:.2f}x (p99)",
+        f"- target p50 <= 10 ms / p99 <= 25 ms end to end: "
+        f"**{'met' if m.big.p50 <= 0.010 and m.big.p99 <= 0.025 else 'not met'}** "
+        f"(p50 {ms(m.big.p50)}, p99 {ms(m.big.p99)})",
+        "",
+    ]
+
+
+def breakdown_lines(graph: str, parts: dict[str, Part], iterations: int) -> list[str]:
+    """The breakdown table of one graph."""
+    return [
+        f"Where the time goes ({graph}, {iterations} interleaved runs of "
+        "each step; Neo4j CPU is the mean per run over all runs, and what it shows for "
+        "'decoding alone', which sends no query, is other work on that server):",
+        "",
+        "| step | wall p50 | wall p99 | client CPU p50 | Neo4j CPU per run |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {name} | {ms(part.wall.p50)} | {ms(part.wall.p99)} | "
+            f"{ms(part.client.p50)} | {ms(part.server)} |"
+            for name, part in parts.items()
+        ),
+        "",
+    ]
+
+
+def report_lines(
+    args: argparse.Namespace, command: str, spec: SyntheticSpec, qn: str, run: Run
+) -> list[str]:
+    """The whole report (Markdown), one line per item."""
+    lines = header_lines(args, command, spec, qn, run)
+    lines += timing_table_lines(run.m, run.ogm, run.ogm_queries)
+    lines += ratio_lines(run.m, run.ogm)
+    for graph, parts in run.breakdowns.items():
+        lines += breakdown_lines(graph, parts, args.breakdown_iterations)
+    return lines
+
+
+# ------------------------------------------------------------------ main
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.resolve", description=__doc__)
     parser.add_argument("--instance", default="bench-resolve", help="instance for the big graph")
     parser.add_argument(
@@ -376,107 +569,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--keep-running", action="store_true", help="leave the instances and graphs up"
     )
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     given = argv if argv is not None else sys.argv[1:]
     command = "python -m benchmarks.resolve" + (" " + shlex.join(given) if given else "")
     spec = SyntheticSpec(groups=args.groups, connectors_per_group=args.connectors_per_group)
     qn = group_qualified_name(0)
-
-    def say(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
-
-    opened: list[tuple[Store, LocalNeo4j | None, bool]] = []
-    try:
-        opened.append(connect(args.instance))
-        opened.append(connect(args.small_instance))
-        big, small = opened[0][0], opened[1][0]
-        for st in (big, small):
-            init_schema(st)
-        big_how = ensure_graph(big, spec, args.groups, args.reuse, say)
-        small_how = ensure_graph(small, spec, args.small_groups, args.reuse, say)
-        counts = run_bench_query(big, "count_synthetic")[0]
-        say("measuring")
-        load_start = os.getloadavg()[0]
-        calib_start = calibration_ms()
-        big_pid = server_pid(opened[0][1]) if opened[0][1] is not None else None
-        m = measure(big, small, qn, args.iterations, args.warmup, big_pid)
-        ogm, ogm_queries = measure_ogm(big, qn, args.ogm_iterations)
-        small_pid = server_pid(opened[1][1]) if opened[1][1] is not None else None
-        breakdowns = (
-            {
-                "big graph": measure_breakdown(big, big_pid, qn, args.breakdown_iterations),
-                "small graph": measure_breakdown(small, small_pid, qn, args.breakdown_iterations),
-            }
-            if args.breakdown_iterations > 0
-            else {}
-        )
-        load_end = os.getloadavg()[0]
-        calib_end = calibration_ms()
-    finally:
-        for st, local, started_here in opened:
-            st.close()
-            if local is not None and started_here and not args.keep_running:
-                local.stop()
-
-    small_connectors = args.small_groups * args.connectors_per_group
-    lines = [
-        f"### resolve ({datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')})",
-        "",
-        f"Command: `.venv/bin/{command}`  ",
-        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}, Neo4j {NEO4J_VERSION} embedded (Community), "
-        "client and server on the same machine  ",
-        f"Load average (1 min) at the start / end of the measurements: {load_start:.1f} / "
-        f"{load_end:.1f}; other work on the machine inflates every figure, the ratios are "
-        "measured side by side (interleaved). CPU check, a pure-Python loop of 10^6 "
-        f"iterations (15-20 ms on an idle core): {calib_start:.0f} ms / {calib_end:.0f} ms  ",
-        f"Big graph: {spec.groups} groups, {counts['connectors']} connectors, {big_how}  ",
-        f"Small graph (another instance): {args.small_groups} groups, {small_connectors} "
-        f"connectors, {small_how}  ",
-        f"Measured group `{qn}`: {m.connectors} connectors, each with connection, connector "
-        "type and endpoint, 20% virtual connections embedding two connections, 3 catalog "
-        "targets each; identical in both graphs (checked)",
-        "",
-        "| measurement | p50 | p99 | mean | samples |",
-        "|---|---|---|---|---|",
-        f"| resolve_group end to end (query + ResolvedGroup), big graph | {ms(m.big.p50)} | "
-        f"{ms(m.big.p99)} | {ms(m.big.mean)} | {len(m.big.samples)} |",
-        f"| of which client CPU (driver + decoding), big graph | {ms(m.big_cpu.p50)} | "
-        f"{ms(m.big_cpu.p99)} | {ms(m.big_cpu.mean)} | {len(m.big_cpu.samples)} |",
-        f"| Neo4j CPU per resolve_group (/proc), big graph | | | {ms(m.big_server_cpu)} | "
-        f"{len(m.big.samples)} |",
-        f"| resolve_group end to end, small graph | {ms(m.small.p50)} | {ms(m.small.p99)} | "
-        f"{ms(m.small.mean)} | {len(m.small.samples)} |",
-        f"| OGM-style walk ({ogm_queries} queries, same document), big graph | {ms(ogm.p50)} | "
-        f"{ms(ogm.p99)} | {ms(ogm.mean)} | {len(ogm.samples)} |",
-        f"| `RETURN 1` round trip, big graph | {ms(m.floor.p50)} | {ms(m.floor.p99)} | "
-        f"{ms(m.floor.mean)} | {len(m.floor.samples)} |",
-        "",
-        f"- OGM-style walk / resolve_group (p50): **{ogm.p50 / m.big.p50:.1f}x**",
-        f"- resolve_group / `RETURN 1` (p50): **{m.big.p50 / m.floor.p50:.1f}x**",
-        f"- big graph / small graph resolve_group: **{m.big.p50 / m.small.p50:.2f}x** (p50), "
-        f"{m.big.p99 / m.small.p99:.2f}x (p99)",
-        f"- target p50 <= 10 ms / p99 <= 25 ms end to end: "
-        f"**{'met' if m.big.p50 <= 0.010 and m.big.p99 <= 0.025 else 'not met'}** "
-        f"(p50 {ms(m.big.p50)}, p99 {ms(m.big.p99)})",
-        "",
-    ]
-    for graph, parts in breakdowns.items():
-        lines += [
-            f"Where the time goes ({graph}, {args.breakdown_iterations} interleaved runs of "
-            "each step; Neo4j CPU is the mean per run over all runs, and what it shows for "
-            "'decoding alone', which sends no query, is other work on that server):",
-            "",
-            "| step | wall p50 | wall p99 | client CPU p50 | Neo4j CPU per run |",
-            "|---|---|---|---|---|",
-            *(
-                f"| {name} | {ms(part.wall.p50)} | {ms(part.wall.p99)} | "
-                f"{ms(part.client.p50)} | {ms(part.server)} |"
-                for name, part in parts.items()
-            ),
-            "",
-        ]
-    report = "\n".join(lines)
+    run = run_on_instances(args, spec, qn)
+    report = "\n".join(report_lines(args, command, spec, qn, run))
     publish(report, record=not args.no_record)
     return 0
 

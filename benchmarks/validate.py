@@ -215,8 +215,248 @@ def ensure_graph(store: Store, groups: int, cpg: int, reuse: bool) -> tuple[str,
     )
 
 
+@dataclass
+class InMemory:
+    """The in-memory measurements: ``validate_groups`` on one group, and build_graph,
+    rules and ``validate_groups`` on ``groups`` groups at once (a graph of ``nodes`` nodes
+    and ``edges`` edges)."""
+
+    connectors_per_group: int
+    groups: int
+    one_group: Samples
+    build: Samples
+    rules: Samples
+    both: Samples
+    nodes: int
+    edges: int
+
+    @property
+    def connectors(self) -> int:
+        return self.groups * self.connectors_per_group
+
+
+def measure_in_memory(cpg: int, groups: int, iterations: int, big_iterations: int) -> InMemory:
+    """``validate_groups`` on one resolved group made in Python, then the big case."""
+    say("in memory: generating resolved groups")
+    one = synthetic_groups(1, cpg)
+    checked(validate_groups(one))
+    one_group = samples(lambda: validate_groups(one), iterations, warmup=10)
+    build, rules, both, nodes, edges = measure_big(groups, cpg, big_iterations)
+    return InMemory(cpg, groups, one_group, build, rules, both, nodes, edges)
+
+
+@dataclass
+class FromNeo4j:
+    """The measurements against Neo4j: one group resolved (and validated), and the whole
+    database; ``how`` says how the graph came about, ``size`` how big its snapshot is."""
+
+    resolve: Samples
+    resolve_validate: Samples
+    whole: dict[str, Whole]
+    floors: Floors
+    how: str
+    size: str
+
+
+def measure_loaded_store(
+    store: Store, local: LocalNeo4j | None, args: argparse.Namespace
+) -> FromNeo4j:
+    """Load the benchmark graph into ``store`` and measure one group and the whole database."""
+    init_schema(store)
+    how, _ = ensure_graph(store, args.groups, args.connectors_per_group, args.reuse)
+    pid = local.status().pid if local is not None else None
+    qn = group_qualified_name(0)
+    checked(validate_groups([resolve_group(store, qn)]))
+    resolve = samples(lambda: resolve_group(store, qn), args.iterations, 20)
+    resolve_validate = samples(
+        lambda: validate_groups([resolve_group(store, qn)]), args.iterations, 20
+    )
+    graph = load_snapshot(store)
+    size = f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
+    del graph
+    say("measuring the whole database")
+    whole, floors = measure_whole(store, pid, args.big_iterations)
+    return FromNeo4j(resolve, resolve_validate, whole, floors, how, size)
+
+
+def measure_neo4j(args: argparse.Namespace) -> FromNeo4j:
+    """The Neo4j measurements, on the instance of ``--instance`` (or NEO4J_URI); an
+    instance started here is stopped afterwards unless ``--keep-running``."""
+    store, local, started_here = connect(args.instance)
+    try:
+        return measure_loaded_store(store, local, args)
+    finally:
+        store.close()
+        if local is not None and started_here and not args.keep_running:
+            local.stop()
+
+
+# ------------------------------------------------------------------ report
+def sample_rows(memory: InMemory, db: FromNeo4j | None) -> list[tuple[str, Samples]]:
+    """The rows of the main table: label and samples of each measurement."""
+    cpg, groups, total = memory.connectors_per_group, memory.groups, memory.connectors
+    rows = [
+        (f"validate_groups, 1 group of {cpg} connectors (in memory)", memory.one_group),
+        (f"build_graph, {groups} groups / {total} connectors", memory.build),
+        (f"rules on that graph ({memory.nodes} nodes, {memory.edges} edges)", memory.rules),
+        (f"validate_groups, {total} connectors (build + rules)", memory.both),
+    ]
+    if db is not None:
+        rows.append((f"resolve_group, 1 group of {cpg} connectors (Neo4j)", db.resolve))
+        rows.append((f"resolve_group + validate_groups, {cpg} connectors", db.resolve_validate))
+    return rows
+
+
+def header_lines(
+    args: argparse.Namespace,
+    command: str,
+    db: FromNeo4j | None,
+    load_before: tuple[float, float, float],
+    load_after: tuple[float, float, float],
+) -> list[str]:
+    """Title, command, machine, shape of the graph and load average of the report."""
+    size = db.size if db is not None else ""
+    how = db.how if db is not None else ""
+    return [
+        f"### validate ({datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')})",
+        "",
+        f"Command: `.venv/bin/{command}`  ",
+        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}"
+        + ("" if args.no_neo4j else f", Neo4j {NEO4J_VERSION} embedded (Community)")
+        + "  ",
+        f"Shape: {args.groups} groups x {args.connectors_per_group} connectors in the database"
+        + (f" ({size}; {how})" if size else "")
+        + "; 20% virtual connections embedding 2 connections, 3 catalog targets per "
+        "connector, 50 shared connector types; all clean (every rule runs to the end)",
+        "",
+        f"Load average (1/5/15 min) {load_before[0]:.1f}/{load_before[1]:.1f}/"
+        f"{load_before[2]:.1f} before, {load_after[0]:.1f}/{load_after[1]:.1f}/"
+        f"{load_after[2]:.1f} after, on {os.cpu_count()} CPUs: wall times include waiting "
+        "for the CPU, CPU times do not",
+        "",
+    ]
+
+
+def sample_table_lines(rows: list[tuple[str, Samples]]) -> list[str]:
+    """The main table: wall p50 / p99, CPU p50 and sample count of each row."""
+    return [
+        "| measurement | wall p50 | wall p99 | CPU p50 | samples |",
+        "|---|---|---|---|---|",
+        *(
+            f"| {label} | {ms(p50(values))} | {ms(p99(values))} | {ms(p50(values.cpu))} "
+            f"| {len(values)} |"
+            for label, values in rows
+        ),
+    ]
+
+
+def whole_table_lines(whole: dict[str, Whole], total: int) -> list[str]:
+    """The table of the whole-database measurement, one row per way of loading."""
+    return [
+        "",
+        f"Whole database ({total} connectors): `validate_graph(load_snapshot(store))`, "
+        "the two ways of loading interleaved round by round (medians; Neo4j CPU from "
+        "/proc/<pid>/stat of the server)",
+        "",
+        "| loading | wall | client CPU | Neo4j CPU | of which load_snapshot (wall / client "
+        "CPU) | validate_graph client CPU | runs |",
+        "|---|---|---|---|---|---|---|",
+        *(
+            f"| {variant} | {ms(p50(w.wall))} | {ms(p50(w.cpu))} | {ms(p50(w.server))} "
+            f"| {ms(p50(w.load_wall))} / {ms(p50(w.load_cpu))} | {ms(p50(w.validate_cpu))} "
+            f"| {len(w.wall)} |"
+            for variant, w in whole.items()
+        ),
+    ]
+
+
+def in_memory_summary_lines(memory: InMemory) -> list[str]:
+    """The in-memory ratios and the 100-connector group against its 20 ms target."""
+    small = memory.one_group
+    return [
+        "",
+        f"- {memory.connectors} connectors / {memory.connectors_per_group} connectors, "
+        f"validate_groups in memory (p50): **{p50(memory.both) / p50(small):.0f}x** for "
+        f"{memory.groups}x the connectors",
+        f"- building the graph / running the rules (p50): "
+        f"**{p50(memory.build) / p50(memory.rules):.2f}x**",
+        f"- 100-connector group, in memory: {ms(p50(small))} wall, "
+        f"{ms(p50(small.cpu))} CPU vs target 20 ms "
+        f"(**{p50(small) / 0.020:.2f}x** of the target wall, "
+        f"{p50(small.cpu) / 0.020:.2f}x CPU)",
+    ]
+
+
+def whole_target_line(variant: str, w: Whole, total: int) -> str:
+    """One way of loading the whole database against the 3 s target, with its CPU."""
+    wall = p50(w.wall)
+    return (
+        f"- whole database ({total} connectors), {variant}: {ms(wall)} wall vs target 3 s "
+        f"(**{wall / 3:.2f}x** of the target: "
+        + (("met" if wall <= 3 else "not met") if total >= 100_000 else "set for 100,000")
+        + "); "
+        f"client CPU {ms(p50(w.cpu))} + Neo4j CPU {ms(p50(w.server))} = "
+        f"{ms(p50(w.cpu) + p50(w.server))} of CPU on {os.cpu_count()} CPUs"
+    )
+
+
+def floor_line(floors: Floors, server_cpu: float) -> str:
+    """The networkx floor with the snapshot's Neo4j CPU, against the 3 s target."""
+    graph_cpu = p50(floors.graph_cpu)
+    nodes_read, edges_read = floors.sizes
+    return (
+        f"- floor, same rounds: a bare networkx MultiDiGraph of {nodes_read} integer nodes "
+        f"and {edges_read} attribute-free edges (public API) takes {ms(graph_cpu)} of "
+        f"client CPU; with the Neo4j CPU of the snapshot's queries (which read only what "
+        f"the rules use) that is {ms(graph_cpu + server_cpu)} of CPU, at best "
+        f"{ms((graph_cpu + server_cpu) / 2)} wall on 2 CPUs "
+        f"(**{(graph_cpu + server_cpu) / 2 / 3:.2f}x** the 3 s target) before any "
+        "property is decoded or any rule runs"
+    )
+
+
+def neo4j_summary_lines(db: FromNeo4j, one_group: Samples, total: int) -> list[str]:
+    """The Neo4j conclusions: one group resolved and validated, the whole database against
+    its target, the floor and parallel against one-transaction loading."""
+    lines = [
+        f"- 100-connector group resolved from Neo4j and validated: "
+        f"{ms(p50(db.resolve_validate))}; in-memory validation / resolve_group "
+        f"(CPU p50): **{p50(one_group.cpu) / p50(db.resolve.cpu):.2f}x**"
+    ]
+    lines += [whole_target_line(variant, w, total) for variant, w in db.whole.items()]
+    if db.floors.graph_cpu and db.whole:
+        lines.append(floor_line(db.floors, p50(db.whole["one transaction"].server)))
+    if len(db.whole) == 2:
+        one_tx, par = db.whole["one transaction"], db.whole["parallel"]
+        lines.append(
+            f"- parallel / one transaction (wall p50): **{p50(par.wall) / p50(one_tx.wall):.2f}x**"
+        )
+    return lines
+
+
+def report_lines(
+    args: argparse.Namespace,
+    command: str,
+    memory: InMemory,
+    db: FromNeo4j | None,
+    loads: tuple[tuple[float, float, float], tuple[float, float, float]],
+) -> list[str]:
+    """The whole report (Markdown), one line per item."""
+    total = args.groups * args.connectors_per_group
+    lines = header_lines(args, command, db, *loads)
+    lines += sample_table_lines(sample_rows(memory, db))
+    if db is not None and db.whole:
+        lines += whole_table_lines(db.whole, total)
+    lines += in_memory_summary_lines(memory)
+    if db is not None:
+        lines += neo4j_summary_lines(db, memory.one_group, total)
+    lines.append("")
+    return lines
+
+
 # ------------------------------------------------------------------ main
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.validate", description=__doc__)
     parser.add_argument("--groups", type=int, default=1000, help="groups of the database graph")
     parser.add_argument("--connectors-per-group", type=int, default=100)
@@ -237,148 +477,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-neo4j", action="store_true", help="in-memory measurements only")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     parser.add_argument("--keep-running", action="store_true", help="leave the instance up")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
     raw = argv if argv is not None else sys.argv[1:]
     command = "python -m benchmarks.validate" + (" " + shlex.join(raw) if raw else "")
-    cpg = args.connectors_per_group
-    total = args.groups * cpg
     memory_groups = args.memory_groups or min(args.groups, 100)
-    rows: list[tuple[str, Samples]] = []
     load_before = os.getloadavg()
-
-    # ---- in memory
-    say("in memory: generating resolved groups")
-    one = synthetic_groups(1, cpg)
-    checked(validate_groups(one))
-    small_mem = samples(lambda: validate_groups(one), args.iterations, warmup=10)
-    rows.append((f"validate_groups, 1 group of {cpg} connectors (in memory)", small_mem))
-    build, rules, both, nodes, edges = measure_big(memory_groups, cpg, args.big_iterations)
-    mem_total = memory_groups * cpg
-    rows.append((f"build_graph, {memory_groups} groups / {mem_total} connectors", build))
-    rows.append((f"rules on that graph ({nodes} nodes, {edges} edges)", rules))
-    rows.append((f"validate_groups, {mem_total} connectors (build + rules)", both))
+    memory = measure_in_memory(
+        args.connectors_per_group, memory_groups, args.iterations, args.big_iterations
+    )
     gc.collect()
-
-    # ---- Neo4j
-    db: dict[str, Samples] = {}
-    whole: dict[str, Whole] = {}
-    floors = Floors()
-    how = ""
-    size = ""
-    if not args.no_neo4j:
-        store, local, started_here = connect(args.instance)
-        try:
-            init_schema(store)
-            how, _ = ensure_graph(store, args.groups, cpg, args.reuse)
-            pid = local.status().pid if local is not None else None
-            qn = group_qualified_name(0)
-            checked(validate_groups([resolve_group(store, qn)]))
-            db["resolve"] = samples(lambda: resolve_group(store, qn), args.iterations, 20)
-            db["resolve+validate"] = samples(
-                lambda: validate_groups([resolve_group(store, qn)]), args.iterations, 20
-            )
-            graph = load_snapshot(store)
-            size = f"{graph.number_of_nodes()} nodes, {graph.number_of_edges()} edges"
-            del graph
-            say("measuring the whole database")
-            whole, floors = measure_whole(store, pid, args.big_iterations)
-        finally:
-            store.close()
-            if local is not None and started_here and not args.keep_running:
-                local.stop()
-        rows.append((f"resolve_group, 1 group of {cpg} connectors (Neo4j)", db["resolve"]))
-        rows.append((f"resolve_group + validate_groups, {cpg} connectors", db["resolve+validate"]))
+    db = None if args.no_neo4j else measure_neo4j(args)
     load_after = os.getloadavg()
-
-    # ---- report
-    lines = [
-        f"### validate ({datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')})",
-        "",
-        f"Command: `.venv/bin/{command}`  ",
-        f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
-        f"{platform.python_version()}"
-        + ("" if args.no_neo4j else f", Neo4j {NEO4J_VERSION} embedded (Community)")
-        + "  ",
-        f"Shape: {args.groups} groups x {cpg} connectors in the database"
-        + (f" ({size}; {how})" if size else "")
-        + "; 20% virtual connections embedding 2 connections, 3 catalog targets per "
-        "connector, 50 shared connector types; all clean (every rule runs to the end)",
-        "",
-        f"Load average (1/5/15 min) {load_before[0]:.1f}/{load_before[1]:.1f}/"
-        f"{load_before[2]:.1f} before, {load_after[0]:.1f}/{load_after[1]:.1f}/"
-        f"{load_after[2]:.1f} after, on {os.cpu_count()} CPUs: wall times include waiting "
-        "for the CPU, CPU times do not",
-        "",
-        "| measurement | wall p50 | wall p99 | CPU p50 | samples |",
-        "|---|---|---|---|---|",
-    ]
-    for label, values in rows:
-        lines.append(
-            f"| {label} | {ms(p50(values))} | {ms(p99(values))} | {ms(p50(values.cpu))} "
-            f"| {len(values)} |"
-        )
-    if whole:
-        lines += [
-            "",
-            f"Whole database ({total} connectors): `validate_graph(load_snapshot(store))`, "
-            "the two ways of loading interleaved round by round (medians; Neo4j CPU from "
-            "/proc/<pid>/stat of the server)",
-            "",
-            "| loading | wall | client CPU | Neo4j CPU | of which load_snapshot (wall / client "
-            "CPU) | validate_graph client CPU | runs |",
-            "|---|---|---|---|---|---|---|",
-        ]
-        for variant, w in whole.items():
-            lines.append(
-                f"| {variant} | {ms(p50(w.wall))} | {ms(p50(w.cpu))} | {ms(p50(w.server))} "
-                f"| {ms(p50(w.load_wall))} / {ms(p50(w.load_cpu))} | {ms(p50(w.validate_cpu))} "
-                f"| {len(w.wall)} |"
-            )
-    lines += [
-        "",
-        f"- {mem_total} connectors / {cpg} connectors, validate_groups in memory (p50): "
-        f"**{p50(both) / p50(small_mem):.0f}x** for {memory_groups}x the connectors",
-        f"- building the graph / running the rules (p50): **{p50(build) / p50(rules):.2f}x**",
-        f"- 100-connector group, in memory: {ms(p50(small_mem))} wall, "
-        f"{ms(p50(small_mem.cpu))} CPU vs target 20 ms "
-        f"(**{p50(small_mem) / 0.020:.2f}x** of the target wall, "
-        f"{p50(small_mem.cpu) / 0.020:.2f}x CPU)",
-    ]
-    if db:
-        lines.append(
-            f"- 100-connector group resolved from Neo4j and validated: "
-            f"{ms(p50(db['resolve+validate']))}; in-memory validation / resolve_group "
-            f"(CPU p50): **{p50(small_mem.cpu) / p50(db['resolve'].cpu):.2f}x**"
-        )
-    for variant, w in whole.items():
-        wall = p50(w.wall)
-        lines.append(
-            f"- whole database ({total} connectors), {variant}: {ms(wall)} wall vs target 3 s "
-            f"(**{wall / 3:.2f}x** of the target: "
-            + (("met" if wall <= 3 else "not met") if total >= 100_000 else "set for 100,000")
-            + "); "
-            f"client CPU {ms(p50(w.cpu))} + Neo4j CPU {ms(p50(w.server))} = "
-            f"{ms(p50(w.cpu) + p50(w.server))} of CPU on {os.cpu_count()} CPUs"
-        )
-    if floors.graph_cpu and whole:
-        graph_cpu, server_cpu = p50(floors.graph_cpu), p50(whole["one transaction"].server)
-        nodes_read, edges_read = floors.sizes
-        lines.append(
-            f"- floor, same rounds: a bare networkx MultiDiGraph of {nodes_read} integer nodes "
-            f"and {edges_read} attribute-free edges (public API) takes {ms(graph_cpu)} of "
-            f"client CPU; with the Neo4j CPU of the snapshot's queries (which read only what "
-            f"the rules use) that is {ms(graph_cpu + server_cpu)} of CPU, at best "
-            f"{ms((graph_cpu + server_cpu) / 2)} wall on 2 CPUs "
-            f"(**{(graph_cpu + server_cpu) / 2 / 3:.2f}x** the 3 s target) before any "
-            "property is decoded or any rule runs"
-        )
-    if len(whole) == 2:
-        one_tx, par = whole["one transaction"], whole["parallel"]
-        lines.append(
-            f"- parallel / one transaction (wall p50): **{p50(par.wall) / p50(one_tx.wall):.2f}x**"
-        )
-    lines.append("")
-    report = "\n".join(lines)
+    report = "\n".join(report_lines(args, command, memory, db, (load_before, load_after)))
     publish(report, record=not args.no_record)
     return 0
 
