@@ -42,6 +42,63 @@ class Benchmark:
     run: Callable[[list[str]], object]
 
 
+SUITE: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "apply",
+        ("--groups", "10", "--per-group", "100", "--single", "100", "--instance", INSTANCE),
+    ),
+    (
+        "resolve",
+        (
+            *("--groups", "100", "--small-groups", "10", "--iterations", "100"),
+            *("--warmup", "20", "--ogm-iterations", "5"),
+            *("--instance", INSTANCE, "--small-instance", SMALL_INSTANCE),
+        ),
+    ),
+    (
+        "validate",
+        (
+            *("--groups", "100", "--iterations", "50", "--big-iterations", "2"),
+            *("--instance", INSTANCE),
+        ),
+    ),
+    (
+        "egeria_import",
+        (
+            *("--entities", "10000", "--per-entity-sample", "200", "--sample-repeats", "2"),
+            *("--instance", INSTANCE),
+        ),
+    ),
+    (
+        "daemon_poll",
+        (
+            *("--groups", "20", "--daemon-groups", "5", "--iterations", "30"),
+            *("--warmup", "5", "--instance", INSTANCE),
+            # the issue-8 daemon at its full size (1,000 connectors in 100 groups),
+            # shorter CPU windows and fewer timed changes than the module's defaults
+            *("--scale-groups", "100", "--scale-per-group", "10", "--window", "20"),
+            *("--repeats", "2", "--default-window", "30", "--trials", "4"),
+        ),
+    ),
+    (
+        "rest",
+        (
+            *("--groups", "10", "--per-group", "100", "--applies", "2"),
+            *("--iterations", "50", "--instance", INSTANCE),
+        ),
+    ),
+    (
+        "history",
+        (
+            *("--groups", "10", "--per-group", "100", "--big-groups", "100"),
+            *("--revisions", "10", "--iterations", "10", "--instance", INSTANCE),
+        ),
+    ),
+    ("cli_latency", ("--runs", "5", "--instance", SMALL_INSTANCE)),
+)
+"""Every benchmark of the suite, in the order it runs, with its modest-size arguments."""
+
+
 def _benchmarks() -> list[Benchmark]:
     from benchmarks import (
         apply,
@@ -54,71 +111,17 @@ def _benchmarks() -> list[Benchmark]:
         validate,
     )
 
-    return [
-        Benchmark(
-            "apply",
-            ["--groups", "10", "--per-group", "100", "--single", "100", "--instance", INSTANCE],
-            apply.main,
-        ),
-        Benchmark(
-            "resolve",
-            [
-                *("--groups", "100", "--small-groups", "10", "--iterations", "100"),
-                *("--warmup", "20", "--ogm-iterations", "5"),
-                *("--instance", INSTANCE, "--small-instance", SMALL_INSTANCE),
-            ],
-            resolve.main,
-        ),
-        Benchmark(
-            "validate",
-            [
-                *("--groups", "100", "--iterations", "50", "--big-iterations", "2"),
-                *("--instance", INSTANCE),
-            ],
-            validate.main,
-        ),
-        Benchmark(
-            "egeria_import",
-            [
-                *("--entities", "10000", "--per-entity-sample", "200", "--sample-repeats", "2"),
-                *("--instance", INSTANCE),
-            ],
-            egeria_import.main,
-        ),
-        Benchmark(
-            "daemon_poll",
-            [
-                *("--groups", "20", "--daemon-groups", "5", "--iterations", "30"),
-                *("--warmup", "5", "--instance", INSTANCE),
-                # the issue-8 daemon at its full size (1,000 connectors in 100 groups),
-                # shorter CPU windows and fewer timed changes than the module's defaults
-                *("--scale-groups", "100", "--scale-per-group", "10", "--window", "20"),
-                *("--repeats", "2", "--default-window", "30", "--trials", "4"),
-            ],
-            daemon_poll.main,
-        ),
-        Benchmark(
-            "rest",
-            [
-                *("--groups", "10", "--per-group", "100", "--applies", "2"),
-                *("--iterations", "50", "--instance", INSTANCE),
-            ],
-            rest.main,
-        ),
-        Benchmark(
-            "history",
-            [
-                *("--groups", "10", "--per-group", "100", "--big-groups", "100"),
-                *("--revisions", "10", "--iterations", "10", "--instance", INSTANCE),
-            ],
-            history.main,
-        ),
-        Benchmark(
-            "cli_latency",
-            ["--runs", "5", "--instance", SMALL_INSTANCE],
-            cli_latency.main,
-        ),
-    ]
+    mains: dict[str, Callable[[list[str]], object]] = {
+        "apply": apply.main,
+        "resolve": resolve.main,
+        "validate": validate.main,
+        "egeria_import": egeria_import.main,
+        "daemon_poll": daemon_poll.main,
+        "rest": rest.main,
+        "history": history.main,
+        "cli_latency": cli_latency.main,
+    }
+    return [Benchmark(name, list(args), mains[name]) for name, args in SUITE]
 
 
 _MARKDOWN = re.compile(r"\*\*|`")
@@ -167,53 +170,50 @@ def table(rows: list[tuple[str, str, str]]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--only", help="comma-separated benchmark names (default: all)")
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     parser.add_argument("--keep-running", action="store_true", help="leave the instances up")
-    args = parser.parse_args(argv)
-    given = argv if argv is not None else sys.argv[1:]
-    command = "python -m benchmarks" + (" " + shlex.join(given) if given else "")
-    if os.environ.get("NEO4J_URI"):
-        raise SystemExit("the suite runs on embedded instances it wipes; unset NEO4J_URI")
+    return parser.parse_args(argv)
+
+
+def _chosen(only: str | None) -> list[Benchmark]:
+    """The benchmarks ``--only`` names (all when it is not given)."""
     chosen = _benchmarks()
-    if args.only:
-        names = {n.strip() for n in args.only.split(",")}
+    if only:
+        names = {n.strip() for n in only.split(",")}
         unknown = names - {b.name for b in chosen}
         if unknown:
             raise SystemExit(f"unknown benchmark(s): {', '.join(sorted(unknown))}")
         chosen = [b for b in chosen if b.name in names]
+    return chosen
 
-    locals_ = [LocalNeo4j(instance=INSTANCE), LocalNeo4j(instance=SMALL_INSTANCE)]
-    started = [not local.start().already_running for local in locals_]
-    rows: list[tuple[str, str, str]] = []
-    load_start = os.getloadavg()[0]
-    suite_start = time.perf_counter()
-    try:
-        for bench in chosen:
-            print(f"== {bench.name}", file=sys.stderr, flush=True)
-            out = io.StringIO()
-            began = time.perf_counter()
-            with contextlib.redirect_stdout(out):
-                bench.run([*bench.args, "--no-record"])
-            seconds = time.perf_counter() - began
-            print(out.getvalue(), file=sys.stderr, flush=True)
-            found = figures(out.getvalue())
-            if not found:
-                raise SystemExit(f"{bench.name}: no figures in its report")
-            rows.extend((bench.name, name, value) for name, value in found)
-            rows.append(
-                (bench.name, "benchmark wall time (setup and data included)", f"{seconds:.0f} s")
-            )
-    finally:
-        if not args.keep_running:
-            for local, here in zip(locals_, started, strict=True):
-                if here:
-                    local.stop()
 
+def _run(bench: Benchmark) -> list[tuple[str, str, str]]:
+    """Run ``bench`` without recording, echo its report to stderr, and return its
+    figures as table rows, its wall time last."""
+    print(f"== {bench.name}", file=sys.stderr, flush=True)
+    out = io.StringIO()
+    began = time.perf_counter()
+    with contextlib.redirect_stdout(out):
+        bench.run([*bench.args, "--no-record"])
+    seconds = time.perf_counter() - began
+    print(out.getvalue(), file=sys.stderr, flush=True)
+    found = figures(out.getvalue())
+    if not found:
+        raise SystemExit(f"{bench.name}: no figures in its report")
+    rows = [(bench.name, name, value) for name, value in found]
+    rows.append((bench.name, "benchmark wall time (setup and data included)", f"{seconds:.0f} s"))
+    return rows
+
+
+def _section(
+    command: str, rows: list[tuple[str, str, str]], load_start: float, suite_start: float
+) -> str:
+    """The suite's RESULTS.md section: command, machine, load and the table of figures."""
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    section = "\n".join(
+    return "\n".join(
         [
             f"## Benchmark suite ({when})",
             "",
@@ -230,7 +230,30 @@ def main(argv: list[str] | None = None) -> int:
             "",
         ]
     )
-    publish(section, record=not args.no_record)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parse_args(argv)
+    given = argv if argv is not None else sys.argv[1:]
+    command = "python -m benchmarks" + (" " + shlex.join(given) if given else "")
+    if os.environ.get("NEO4J_URI"):
+        raise SystemExit("the suite runs on embedded instances it wipes; unset NEO4J_URI")
+    chosen = _chosen(args.only)
+
+    locals_ = [LocalNeo4j(instance=INSTANCE), LocalNeo4j(instance=SMALL_INSTANCE)]
+    started = [not local.start().already_running for local in locals_]
+    rows: list[tuple[str, str, str]] = []
+    load_start = os.getloadavg()[0]
+    suite_start = time.perf_counter()
+    try:
+        for bench in chosen:
+            rows.extend(_run(bench))
+    finally:
+        if not args.keep_running:
+            for local, here in zip(locals_, started, strict=True):
+                if here:
+                    local.stop()
+    publish(_section(command, rows, load_start, suite_start), record=not args.no_record)
     return 0
 
 

@@ -36,6 +36,7 @@ import shlex
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -120,7 +121,11 @@ def wipe(store: Store) -> None:
     wipe_database(store, timeout=600.0)
 
 
-def main(argv: list[str] | None = None) -> int:
+def say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.egeria_import", description=__doc__)
     parser.add_argument("--instance", default="bench-egeria", help="embedded instance to use")
     parser.add_argument("--entities", type=int, default=50_000)
@@ -139,90 +144,132 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-record", action="store_true", help="do not append to RESULTS.md")
     parser.add_argument("--keep-running", action="store_true", help="leave the instance up")
-    args = parser.parse_args(argv)
-    given = argv if argv is not None else sys.argv[1:]
-    command = "python -m benchmarks.egeria_import" + (" " + shlex.join(given) if given else "")
+    return parser.parse_args(argv)
 
-    def say(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
 
-    load_start = os.getloadavg()[0]
-    say(f"building a synthetic archive of ~{args.entities} entities")
-    text = synthetic_archive(args.entities)
+@dataclass
+class ParsedArchive:
+    """The synthetic archive, the size of its JSON text and what parsing that text cost."""
+
+    archive: Archive
+    json_chars: int
+    seconds: float
+    cpu: float
+
+
+@dataclass
+class ImportFigures:
+    """What the imports measured: every bulk import into the wiped database, the re-import,
+    the one-entity-per-transaction baseline and Egeria's sample archives."""
+
+    bulk: list[dict[str, float | None]]
+    reimport: dict[str, float | None]
+    singles: int
+    single_s: float
+    samples: list[tuple[str, int, int, float]]
+
+
+def parse_synthetic_archive(entities: int) -> ParsedArchive:
+    """Build a synthetic archive of about ``entities`` entities and parse its JSON, timed."""
+    say(f"building a synthetic archive of ~{entities} entities")
+    text = synthetic_archive(entities)
     started = time.perf_counter()
     parse_cpu = time.process_time()
     archive = parse_archive(text, source="synthetic")
     parse_s = time.perf_counter() - started
     parse_cpu = time.process_time() - parse_cpu
+    return ParsedArchive(archive, len(text), parse_s, parse_cpu)
+
+
+def measure_bulk_imports(
+    store: Store, meter: Meter, archive: Archive, imports: int
+) -> list[dict[str, float | None]]:
+    """Each import of ``archive`` in one transaction, the database wiped before each."""
     n_ent, n_rel = len(archive.entities), len(archive.relationships)
+    bulk: list[dict[str, float | None]] = []
+    for attempt in range(1, max(2, imports) + 1):
+        wipe(store)
+        say(f"import #{attempt}: {n_ent} entities, {n_rel} relationships, one transaction")
+        report, figures = meter.measure(lambda: import_archive(store, archive))
+        assert report.elements_created == n_ent, report.as_dict()
+        bulk.append(figures)
+        say(f"  {figures['wall']:.2f} s")
+    return bulk
 
-    store, local, started_here = connect(args.instance)
-    meter = Meter(local.status().pid if local is not None else None)
-    sample_rows: list[tuple[str, int, int, float]] = []
-    try:
-        init_schema(store)
-        bulk: list[dict[str, float | None]] = []
-        for attempt in range(1, max(2, args.imports) + 1):
+
+def measure_reimport(store: Store, meter: Meter, archive: Archive) -> dict[str, float | None]:
+    """Importing ``archive`` again over itself, which changes nothing."""
+    say("re-import")
+    again, reimport = meter.measure(lambda: import_archive(store, archive))
+    assert not again.changed
+    return reimport
+
+
+def measure_one_per_transaction(store: Store, archive: Archive, count: int) -> tuple[int, float]:
+    """Entities imported and wall seconds, importing ``count`` entities one per transaction."""
+    wipe(store)
+    singles = one_entity_archives(archive, count)
+    say(f"baseline: {len(singles)} entities, one transaction each")
+    started = time.perf_counter()
+    for single in singles:
+        import_archive(store, single)
+    return len(singles), time.perf_counter() - started
+
+
+def measure_samples(store: Store, repeats: int) -> list[tuple[str, int, int, float]]:
+    """(name, entities, relationships, median seconds) of reading and importing each of
+    Egeria's sample archives into the wiped database; none where they are not found."""
+    folder = sample_archives_dir()
+    paths = [folder / name for name in SAMPLES]
+    if not all(p.is_file() for p in paths):
+        say(f"Egeria samples not found in {folder}; skipping them")
+        return []
+    rows: list[tuple[str, int, int, float]] = []
+    for path in paths:
+        timings = []
+        for _ in range(repeats):
             wipe(store)
-            say(f"import #{attempt}: {n_ent} entities, {n_rel} relationships, one transaction")
-            report, figures = meter.measure(lambda: import_archive(store, archive))
-            assert report.elements_created == n_ent, report.as_dict()
-            bulk.append(figures)
-            say(f"  {figures['wall']:.2f} s")
-        bulk_s = float(bulk[-1]["wall"] or 0.0)
-        say("re-import")
-        again, reimport = meter.measure(lambda: import_archive(store, archive))
-        assert not again.changed
-        reimport_s = float(reimport["wall"] or 0.0)
+            started = time.perf_counter()
+            sample = read_archive(path)
+            import_archive(store, sample)
+            timings.append(time.perf_counter() - started)
+        rows.append(
+            (path.name, len(sample.entities), len(sample.relationships), statistics.median(timings))
+        )
+    return rows
 
-        wipe(store)
-        singles = one_entity_archives(archive, args.per_entity_sample)
-        say(f"baseline: {len(singles)} entities, one transaction each")
-        started = time.perf_counter()
-        for single in singles:
-            import_archive(store, single)
-        single_s = time.perf_counter() - started
 
-        folder = sample_archives_dir()
-        paths = [folder / name for name in SAMPLES]
-        if all(p.is_file() for p in paths):
-            for path in paths:
-                timings = []
-                for _ in range(args.sample_repeats):
-                    wipe(store)
-                    started = time.perf_counter()
-                    sample = read_archive(path)
-                    import_archive(store, sample)
-                    timings.append(time.perf_counter() - started)
-                sample_rows.append(
-                    (
-                        path.name,
-                        len(sample.entities),
-                        len(sample.relationships),
-                        statistics.median(timings),
-                    )
-                )
-        else:
-            say(f"Egeria samples not found in {folder}; skipping them")
-        wipe(store)
-    finally:
-        store.close()
-        if local is not None and started_here and not args.keep_running:
-            local.stop()
+def measure_imports(
+    store: Store, meter: Meter, archive: Archive, args: argparse.Namespace
+) -> ImportFigures:
+    """Every import this benchmark times, in order, leaving the database wiped."""
+    init_schema(store)
+    bulk = measure_bulk_imports(store, meter, archive, args.imports)
+    reimport = measure_reimport(store, meter, archive)
+    singles, single_s = measure_one_per_transaction(store, archive, args.per_entity_sample)
+    samples = measure_samples(store, args.sample_repeats)
+    wipe(store)
+    return ImportFigures(bulk, reimport, singles, single_s, samples)
 
-    load_end = os.getloadavg()[0]
-    bulk_rate = n_ent / bulk_s
-    single_rate = len(singles) / single_s
-    lines = [
+
+def header_lines(
+    command: str,
+    parsed: ParsedArchive,
+    load: tuple[float, float],
+    started_here: bool,
+) -> list[str]:
+    """The report's title, command, machine, load and archive lines."""
+    n_ent, n_rel = len(parsed.archive.entities), len(parsed.archive.relationships)
+    return [
         f"### egeria_import ({datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')})",
         "",
         f"Command: `.venv/bin/{command}`  ",
         f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, Neo4j {NEO4J_VERSION} embedded (Community)  ",
-        f"Load average (1 min) at start / end: {load_start:.1f} / {load_end:.1f} (other work on "
+        f"Load average (1 min) at start / end: {load[0]:.1f} / {load[1]:.1f} (other work on "
         "the machine inflates every figure; the ratio is measured side by side)  ",
         f"Synthetic archive: {n_ent} entities, {n_rel} relationships "
-        f"({len(text) / 1e6:.1f} MB JSON); target >= 5,000 entities/s  ",
+        f"({parsed.json_chars / 1e6:.1f} MB JSON); target >= 5,000 entities/s  ",
         "Server: "
         + (
             "started by this run (the first import runs on a cold JVM)"
@@ -230,37 +277,77 @@ def main(argv: list[str] | None = None) -> int:
             else "already running"
         ),
         "",
+    ]
+
+
+def measurement_rows(parsed: ParsedArchive, found: ImportFigures, sample_repeats: int) -> list[str]:
+    """The report's table: one row per measurement, the Egeria samples last."""
+    n_ent, n_rel = len(parsed.archive.entities), len(parsed.archive.relationships)
+    bulk, parse_s = found.bulk, parsed.seconds
+    bulk_s = float(bulk[-1]["wall"] or 0.0)
+    reimport_s = float(found.reimport["wall"] or 0.0)
+    lines = [
         "| measurement | entities | seconds | entities/s | client CPU s | Neo4j CPU s |",
         "|---|---|---|---|---|---|",
         f"| JSON parse + typed-value decoding | {n_ent} | {parse_s:.2f} | {n_ent / parse_s:,.0f} "
-        f"| {parse_cpu:.2f} | |",
+        f"| {parsed.cpu:.2f} | |",
         f"| first import into an empty database, one transaction (plan + write, with "
         f"{n_rel} relationships) | {n_ent} | {bulk[0]['wall']:.2f} | "
         f"{n_ent / float(bulk[0]['wall'] or 1.0):,.0f} | {_cpu(bulk[0])} |",
         f"| second import into the wiped database, same server | {n_ent} | "
         f"{bulk[1]['wall']:.2f} | {n_ent / float(bulk[1]['wall'] or 1.0):,.0f} | {_cpu(bulk[1])} |",
         f"| import #{len(bulk)} into the wiped database, same server (the headline: steady "
-        f"state) | {n_ent} | {bulk_s:.2f} | **{bulk_rate:,.0f}** | {_cpu(bulk[-1])} |",
+        f"state) | {n_ent} | {bulk_s:.2f} | **{n_ent / bulk_s:,.0f}** | {_cpu(bulk[-1])} |",
         f"| re-import, nothing changed (plan only) | {n_ent} | {reimport_s:.2f} | "
-        f"{n_ent / reimport_s:,.0f} | {_cpu(reimport)} |",
-        f"| one entity per transaction (no relationships) | {len(singles)} | {single_s:.2f} | "
-        f"{single_rate:,.0f} | | |",
+        f"{n_ent / reimport_s:,.0f} | {_cpu(found.reimport)} |",
+        f"| one entity per transaction (no relationships) | {found.singles} | "
+        f"{found.single_s:.2f} | {found.singles / found.single_s:,.0f} | | |",
     ]
-    for name, ents, rels, seconds in sample_rows:
+    for name, ents, rels, seconds in found.samples:
         lines.append(
             f"| Egeria sample {name} ({rels} relationships), read + import, median of "
-            f"{args.sample_repeats} | {ents} | {seconds:.3f} | {ents / seconds:,.0f} | | |"
+            f"{sample_repeats} | {ents} | {seconds:.3f} | {ents / seconds:,.0f} | | |"
         )
-    lines += [
+    return lines
+
+
+def summary_lines(parsed: ParsedArchive, found: ImportFigures) -> list[str]:
+    """The report's closing ratios: bulk against one entity per transaction, first
+    against last import."""
+    bulk_s = float(found.bulk[-1]["wall"] or 0.0)
+    bulk_rate = len(parsed.archive.entities) / bulk_s
+    single_rate = found.singles / found.single_s
+    return [
         "",
         f"- bulk import (last) / one entity per transaction: **{bulk_rate / single_rate:.1f}x** "
         "entities per second (the bulk import also writes the relationships)",
-        f"- first / last import of the same archive: {float(bulk[0]['wall'] or 0.0) / bulk_s:.1f}x "
-        "the wall time",
+        f"- first / last import of the same archive: "
+        f"{float(found.bulk[0]['wall'] or 0.0) / bulk_s:.1f}x the wall time",
         "",
     ]
-    out = "\n".join(lines)
-    publish(out, record=not args.no_record)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    given = argv if argv is not None else sys.argv[1:]
+    command = "python -m benchmarks.egeria_import" + (" " + shlex.join(given) if given else "")
+    load_start = os.getloadavg()[0]
+    parsed = parse_synthetic_archive(args.entities)
+    store, local, started_here = connect(args.instance)
+    meter = Meter(local.status().pid if local is not None else None)
+    try:
+        found = measure_imports(store, meter, parsed.archive, args)
+    finally:
+        store.close()
+        if local is not None and started_here and not args.keep_running:
+            local.stop()
+    load = (load_start, os.getloadavg()[0])
+    lines = [
+        *header_lines(command, parsed, load, started_here),
+        *measurement_rows(parsed, found, args.sample_repeats),
+        *summary_lines(parsed, found),
+    ]
+    publish("\n".join(lines), record=not args.no_record)
     return 0
 
 

@@ -197,8 +197,7 @@ def report(
     )
 
 
-def main(argv: list[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.leases", description=__doc__)
     parser.add_argument("--instance", default="bench-leases", help="embedded instance to use")
     parser.add_argument("--connectors", type=int, default=1000)
@@ -207,51 +206,84 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lease", type=float, default=10.0, help="leaseSeconds")
     parser.add_argument("--renew", type=float, default=3.0, help="renewSeconds")
     parser.add_argument("--no-record", action="store_true", help="Do not append to RESULTS.md.")
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def daemon_env(uri: str, password: str) -> dict[str, str]:
+    """This process's environment, pointed at the benchmark's server."""
+    return {
+        **os.environ,
+        "NEO4J_URI": uri,
+        "NEO4J_USERNAME": "neo4j",
+        "NEO4J_PASSWORD": password,
+    }
+
+
+def apply_connectors(store: Store, connectors: int) -> None:
+    """Wipe the database and apply one group of ``connectors`` idle connectors."""
+    init_schema(store)
+    wipe_database(store)
+    doc = mf.Document("bench", mf.Manifest.model_validate(manifest(connectors)))
+    mf.apply_documents(store, [doc], force=True)
+
+
+def measure_floor(
+    daemons: Daemons, server: int | None, connectors: int, window: float
+) -> tuple[float, float]:
+    """CPU of one daemon without leases once every connector runs, then stop it."""
+    say(f"{connectors} connectors applied; one daemon without leases")
+    daemons.start("single", None)
+    wait("every connector refreshed once", lambda: daemons.waiting("single") == connectors)
+    time.sleep(5)
+    single = cores(daemons, server, window)
+    daemons.stop()
+    return single
+
+
+def measure_leased(
+    daemons: Daemons, store: Store, server: int | None, args: argparse.Namespace
+) -> tuple[tuple[float, float], Counter[str]]:
+    """CPU of ``args.daemons`` daemons under leases once every connector is held, and
+    how many connectors each holds."""
+    leases = {"leaseSeconds": args.lease, "renewSeconds": args.renew}
+    say(f"{args.daemons} daemons under leases")
+    for i in range(args.daemons):
+        daemons.start(f"d{i + 1}", leases)
+    wait("every connector held", lambda: sum(holders(store).values()) == args.connectors)
+    time.sleep(args.lease)
+    shared = cores(daemons, server, args.window)
+    return shared, holders(store)
+
+
+def measure_move_after_kill(daemons: Daemons, store: Store, connectors: int) -> float:
+    """Seconds from a ``kill -9`` of daemon ``d1`` until live daemons hold every connector."""
+    victim = daemons.procs.pop("d1")
+    victim.send_signal(signal.SIGKILL)
+    victim.wait()
+    killed_at = time.monotonic()
+    wait(
+        "every connector held by a live daemon",
+        lambda: sum(v for k, v in holders(store).items() if k != "d1") == connectors,
+    )
+    return time.monotonic() - killed_at
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parse_args(argv)
     local = LocalNeo4j(instance=args.instance, port=free_port())
     result = local.start(progress=lambda m: say(f"  {m}"))
     store = Store.connect(
         Neo4jSettings(uri=result.uri, password=local.password(), query_timeout=600)
     )
-    env = {
-        **os.environ,
-        "NEO4J_URI": result.uri,
-        "NEO4J_USERNAME": "neo4j",
-        "NEO4J_PASSWORD": local.password(),
-    }
     server = server_pid(local)
     folder = Path(tempfile.mkdtemp(prefix="bench-leases-"))
-    daemons = Daemons(env, folder)
+    daemons = Daemons(daemon_env(result.uri, local.password()), folder)
     try:
-        init_schema(store)
-        wipe_database(store)
-        doc = mf.Document("bench", mf.Manifest.model_validate(manifest(args.connectors)))
-        mf.apply_documents(store, [doc], force=True)
-        say(f"{args.connectors} connectors applied; one daemon without leases")
-        daemons.start("single", None)
-        wait("every connector refreshed once", lambda: daemons.waiting("single") == args.connectors)
-        time.sleep(5)
-        single = cores(daemons, server, args.window)
-        daemons.stop()
-
-        leases = {"leaseSeconds": args.lease, "renewSeconds": args.renew}
-        say(f"{args.daemons} daemons under leases")
-        for i in range(args.daemons):
-            daemons.start(f"d{i + 1}", leases)
-        wait("every connector held", lambda: sum(holders(store).values()) == args.connectors)
-        time.sleep(args.lease)
-        shared = cores(daemons, server, args.window)
-        split = holders(store)
-
-        victim = daemons.procs.pop("d1")
-        victim.send_signal(signal.SIGKILL)
-        victim.wait()
-        killed_at = time.monotonic()
-        wait(
-            "every connector held by a live daemon",
-            lambda: sum(v for k, v in holders(store).items() if k != "d1") == args.connectors,
-        )
-        moved = time.monotonic() - killed_at
+        apply_connectors(store, args.connectors)
+        single = measure_floor(daemons, server, args.connectors, args.window)
+        shared, split = measure_leased(daemons, store, server, args)
+        moved = measure_move_after_kill(daemons, store, args.connectors)
     finally:
         daemons.stop()
         store.close()
