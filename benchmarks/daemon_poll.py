@@ -53,7 +53,7 @@ from benchmarks.idle_connectors import PROVIDER, STARTED, STARTED_LOCK
 from benchmarks.proc import cpu_seconds
 from benchmarks.queries import run_bench_query
 from benchmarks.resolve import Timing, connect, ms, timed
-from benchmarks.results import publish
+from benchmarks.results import publish, say
 from engine import NEO4J_VERSION, LocalNeo4j
 from engine.daemon import DaemonConfig, Supervisor, specs_from_groups
 from engine.graph import RESOLVE_GROUPS_QUERY, Store, encode_properties, init_schema, resolve_groups
@@ -131,10 +131,6 @@ def _window(
     if sup.herder.reloads != reloads:
         raise SystemExit("the daemon reloaded although nothing changed; benchmark invalid")
     return elapsed, daemon, neo, sup.herder.polls - polls
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _start_daemon(

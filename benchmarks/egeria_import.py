@@ -41,7 +41,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from benchmarks.proc import cpu_seconds
-from benchmarks.results import publish
+from benchmarks.results import publish, say
 from engine import NEO4J_VERSION, LocalNeo4j, Neo4jSettings
 from engine.declare.egeria import (
     Archive,
@@ -119,10 +119,6 @@ def connect(instance: str) -> tuple[Store, LocalNeo4j | None, bool]:
 
 def wipe(store: Store) -> None:
     wipe_database(store, timeout=600.0)
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:

@@ -34,7 +34,7 @@ from typing import Any
 
 from benchmarks.idle_connectors import PROVIDER
 from benchmarks.proc import cpu_seconds, server_pid
-from benchmarks.results import publish
+from benchmarks.results import publish, say
 from engine import LocalNeo4j, Neo4jSettings
 from engine.declare import manifest as mf
 from engine.graph import Store, init_schema
@@ -43,10 +43,6 @@ from engine.local import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 GROUP = "bench.leases.group"
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def manifest(connectors: int) -> dict[str, Any]:

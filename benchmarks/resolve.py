@@ -46,7 +46,7 @@ from neo4j import Query
 
 from benchmarks.proc import cpu_seconds, server_pid
 from benchmarks.queries import bench_query_text, run_bench_query
-from benchmarks.results import publish
+from benchmarks.results import publish, say
 from engine import NEO4J_VERSION, LocalNeo4j, Neo4jSettings, ResolvedGroup, gc_paused
 from engine.graph import (
     RESOLVE_GROUP_QUERY,
@@ -351,10 +351,6 @@ def ensure_graph(
         f"loaded {stats.nodes} nodes and {stats.relationships} relationships in "
         f"{stats.seconds:.0f} s (UNWIND batches of 5,000)"
     )
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
@@ -17,3 +18,8 @@ def publish(section: str, *, record: bool = True) -> None:
         if fh.tell() == 0:
             fh.write("# Benchmark results\n")
         fh.write("\n" + section.rstrip("\n") + "\n")
+
+
+def say(message: str) -> None:
+    """Report progress on stderr, at once (the report itself goes to stdout)."""
+    print(message, file=sys.stderr, flush=True)

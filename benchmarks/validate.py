@@ -42,7 +42,7 @@ import networkx as nx
 
 from benchmarks.proc import cpu_seconds
 from benchmarks.queries import run_bench_query
-from benchmarks.results import publish
+from benchmarks.results import publish, say
 from engine import NEO4J_VERSION, LocalNeo4j, Neo4jSettings, gc_paused
 from engine.graph import Store, init_schema, resolve_group
 from engine.validate import build_graph, load_snapshot, validate_graph, validate_groups
@@ -53,10 +53,6 @@ from tests.world import (
     synthetic_groups,
     wipe_synthetic,
 )
-
-
-def say(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 # ------------------------------------------------------------------ timing
