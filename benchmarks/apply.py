@@ -40,9 +40,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
-import shlex
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -53,9 +50,8 @@ from typing import Any
 
 from benchmarks.proc import cpu_seconds, server_pid
 from benchmarks.queries import bench_query_text
-from benchmarks.results import RESULTS
+from benchmarks.results import record_list
 from engine import (
-    NEO4J_VERSION,
     AssetConnection,
     CatalogTarget,
     Connection,
@@ -299,20 +295,6 @@ def report_lines(
     ]
 
 
-def record(lines: list[str], argv: list[str] | None) -> None:
-    """Append the report to RESULTS.md as a section with the command and the machine."""
-    command = ".venv/bin/python -m benchmarks.apply " + shlex.join(argv or sys.argv[1:])
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-    with RESULTS.open("a", encoding="utf-8") as out:
-        out.write(
-            f"\n## Manifest apply ({when})\n\n`{command.strip()}`\n\n"
-            f"Neo4j {NEO4J_VERSION} embedded, {machine}.\n\n"
-            + "\n".join(f"- {line}" for line in lines)
-            + "\n"
-        )
-
-
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--groups", type=int, default=100)
@@ -354,7 +336,7 @@ def main(argv: list[str] | None = None) -> None:
     for line in lines:
         print(line)
     if not args.no_record:
-        record(lines, argv)
+        record_list("Manifest apply", "benchmarks.apply", argv, lines)
 
 
 if __name__ == "__main__":

@@ -28,8 +28,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
-import shlex
 import socket
 import statistics
 import subprocess
@@ -38,15 +36,14 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from benchmarks.proc import cpu_seconds
-from benchmarks.results import RESULTS
-from engine import NEO4J_VERSION, LocalNeo4j, Neo4jSettings
+from benchmarks.results import record_list
+from engine import LocalNeo4j, Neo4jSettings
 from engine.declare.manifest import (
     apply_documents,
     documents_from_text,
@@ -241,15 +238,13 @@ def report(
     for line in lines:
         print(line)
     if not args.no_record:
-        command = ".venv/bin/python -m benchmarks.rest " + shlex.join(argv or sys.argv[1:])
-        when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        machine = f"{platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
-        with RESULTS.open("a", encoding="utf-8") as out:
-            out.write(
-                f"\n## REST API beside the engine ({when})\n\n`{command.strip()}`\n\n"
-                f"Neo4j {NEO4J_VERSION} embedded, client, server and Neo4j on one machine, "
-                f"{machine}.\n\n" + "\n".join(f"- {line}" for line in lines) + "\n"
-            )
+        record_list(
+            "REST API beside the engine",
+            "benchmarks.rest",
+            argv,
+            lines,
+            setting="client, server and Neo4j on one machine, ",
+        )
 
 
 if __name__ == "__main__":
