@@ -33,8 +33,9 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -125,48 +126,75 @@ def bulk_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[s
 
 BOUND_LABEL = "BenchMinimalState"
 """The minimal state nodes' label (benchmarks/cypher/minimal_states_create.cypher)."""
+PACKED_LABEL = "BenchPackedStates"
+"""The packed states' label (benchmarks/cypher/packed_states_create.cypher)."""
+BOUND_INDEXES = (
+    f"CREATE INDEX bench_minimal_key IF NOT EXISTS FOR (n:{BOUND_LABEL}) ON (n._hKey)",
+    f"CREATE INDEX bench_minimal_cs IF NOT EXISTS FOR (n:{BOUND_LABEL}) ON (n._hChangeSet)",
+    f"CREATE FULLTEXT INDEX bench_packed_keys IF NOT EXISTS FOR (n:{PACKED_LABEL}) "
+    "ON EACH [n._hKeys] OPTIONS {indexConfig: {`fulltext.analyzer`: 'keyword'}}",
+)
+"""The indexes the bound part's states need at the least, made before and dropped after."""
 
 
 def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[str, float]:
-    """The least that writing one indexed node per recorded state can cost: after a bulk
-    apply without history (the floor, measured again here), the same number of nodes as
-    it created elements and relationships, each holding only a key, a change set id and
-    the element's properties as one JSON text (built by the client, so the server does no
-    copying), with the two indexes the reads would need at the least, in one transaction."""
+    """The least that recording can cost in two layouts, next to the bulk apply without
+    history (the floor, measured again here) and with today's recording. Each round, after
+    the floor apply, in a transaction of their own each: the elements' states *packed*, one
+    node per 1,000 elements with their outgoing relationships (docs/history.md), and one
+    *minimal* node per element and relationship, holding only a key, a change set id and
+    the properties as one JSON text built by the client (so the server does no copying)."""
     paths = write_manifest_files(folder, args.groups, args.per_group)
-    floor: list[float] = []
-    recorded: list[float] = []
-    minimal: list[float] = []
-    driver = store.driver
-    with driver.session(database=store.database) as session:
-        for name, key in (("bench_minimal_key", "_hKey"), ("bench_minimal_cs", "_hChangeSet")):
-            session.run(
-                f"CREATE INDEX {name} IF NOT EXISTS FOR (n:{BOUND_LABEL}) ON (n.{key})"
-            ).consume()
-        session.run("CALL db.awaitIndexes(300)").consume()
+    times: dict[str, list[float]] = {"floor": [], "recorded": [], "packed": [], "minimal": []}
+    run_schema_statements(store, BOUND_INDEXES)
     for round_ in range(args.rounds):
         wipe(store)
-        recorded.append(timed(lambda: mf.apply(store, paths)))
+        times["recorded"].append(timed(lambda: mf.apply(store, paths)))
         wipe(store)
         with history_paused():
-            floor.append(timed(lambda: mf.apply(store, paths)))
+            times["floor"].append(timed(lambda: mf.apply(store, paths)))
+        guids = [row["guid"] for row in run_bench_query(store, "element_guids")]
+        times["packed"].append(timed(partial(write_packed_states, store, guids, f"p{round_}")))
         found = run_bench_query(store, "stored_properties")
         rows = [
             {"key": row["key"], "state": json.dumps(row["p"], default=str, sort_keys=True)}
             for row in found
         ]
-        started = time.perf_counter()
-        write_minimal_states(store, rows, f"cs{round_}")
-        minimal.append(time.perf_counter() - started)
-    with driver.session(database=store.database) as session:
-        for name in ("bench_minimal_key", "bench_minimal_cs"):
-            session.run(f"DROP INDEX {name} IF EXISTS").consume()
+        times["minimal"].append(timed(partial(write_minimal_states, store, rows, f"cs{round_}")))
+    run_schema_statements(
+        store,
+        [f"DROP INDEX {name} IF EXISTS" for name in ("bench_minimal_key", "bench_minimal_cs")]
+        + ["DROP INDEX bench_packed_keys IF EXISTS"],
+    )
+    median = {name: statistics.median(values) for name, values in times.items()}
     return {
-        "floor_apply": statistics.median(floor),
-        "minimal_states": statistics.median(minimal),
-        "recorded_apply": statistics.median(recorded),
+        "floor_apply": median["floor"],
+        "recorded_apply": median["recorded"],
+        "minimal_states": median["minimal"],
+        "packed_states": median["packed"],
         "minimal_count": float(len(rows)),
+        "packed_count": float(len(guids)),
     }
+
+
+def run_schema_statements(store: Store, statements: Iterable[str]) -> None:
+    """Index statements, each in its own transaction, then wait for the indexes."""
+    with store.driver.session(database=store.database) as session:
+        for statement in statements:
+            session.run(statement).consume()
+        session.run("CALL db.awaitIndexes(300)").consume()
+
+
+def write_packed_states(store: Store, guids: list[str], change_set: str) -> None:
+    """The states of the elements ``guids`` packed, 1,000 per node, in one transaction."""
+    statement = bench_query_text("packed_states_create")
+
+    def work(tx: Any) -> None:
+        for start in range(0, len(guids), 1000):
+            tx.run(statement, guids=guids[start : start + 1000], cs=change_set).consume()
+
+    with store.driver.session(database=store.database) as session:
+        session.execute_write(work)
 
 
 def write_minimal_states(store: Store, rows: list[dict[str, str]], change_set: str) -> None:
@@ -226,6 +254,7 @@ ROWS = (
         1.5,
     ),
     ("without + minimal state nodes vs without (bulk apply)", "bound_apply", "floor_apply", 1.5),
+    ("without + packed states vs without (bulk apply)", "packed_apply", "floor_apply", 1.5),
 )
 
 
@@ -246,6 +275,13 @@ def report(figures: dict[str, float], args: argparse.Namespace, argv: list[str])
             "relationship the apply created (key, change set id, properties as one JSON text "
             "built by the client; 2 indexes), written in one transaction after it."
             if "minimal_count" in figures
+            else ""
+        )
+        + (
+            f" Packed states: {figures['packed_count']:.0f} elements with their outgoing "
+            "relationships, 1,000 per node (properties as typed texts built in Cypher; a "
+            "full-text index on the keys), written in one transaction after it."
+            if "packed_count" in figures
             else ""
         ),
         "",
@@ -285,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
         choices=("all", "writes", "reads", "bound"),
         default="all",
         help="What to measure; 'bound' (not part of 'all'): what writing one minimal indexed "
-        "node per recorded state costs at the least, next to the bulk apply without history.",
+        "node per recorded state, and the elements' states packed 1,000 to a node, cost at "
+        "the least, next to the bulk apply without history.",
     )
     parser.add_argument("--no-record", action="store_true", help="Do not append to RESULTS.md.")
     args = parser.parse_args(argv)
@@ -301,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
             if args.part == "bound":
                 bound = bound_figures(store, args, Path(tmp))
                 bound["bound_apply"] = bound["floor_apply"] + bound["minimal_states"]
+                bound["packed_apply"] = bound["floor_apply"] + bound["packed_states"]
                 figures.update(bound)
                 print(f"bound: {bound}", file=sys.stderr, flush=True)
             if args.part in ("all", "reads"):
