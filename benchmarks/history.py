@@ -18,8 +18,12 @@ The issue's limits: bulk apply and import at most 1.5x, 1% apply at most 1.15x, 
 most 3x a live resolve (100-connector group, 100,000-connector graph, ten revisions),
 history at most 2x a live get. Ratios are printed and appended to benchmarks/RESULTS.md.
 
+``--part bound`` (not part of ``all``) measures, beside the bulk apply without history,
+what two leaner layouts would cost at the least: one minimal node per state, and the
+elements' states packed 1,000 to a node (docs/history.md, "Cost and limits").
+
     .venv/bin/python -m benchmarks.history [--groups 100] [--per-group 100] [--revisions 10]
-        [--iterations 20] [--big-groups 1000] [--heap 3g] [--part all|writes|reads]
+        [--iterations 20] [--big-groups 1000] [--heap 3g] [--part all|writes|reads|bound]
 """
 
 from __future__ import annotations
