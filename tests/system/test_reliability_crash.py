@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 VOLATILE = ("guid", "createTime", "updateTime")
 """Left out of comparisons: apply generates guids, and times are the moment of writing."""
 
+pytestmark = pytest.mark.long  # they SIGKILL and restart the session's server
+
 
 @pytest.fixture
 def crash_server(restartable_server: DedicatedServer) -> DedicatedServer:
