@@ -158,13 +158,16 @@ def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[
         with history_paused():
             times["floor"].append(timed(lambda: mf.apply(store, paths)))
         guids = [row["guid"] for row in run_bench_query(store, "element_guids")]
-        times["packed"].append(timed(partial(write_packed_states, store, guids, f"p{round_}")))
+        cs = f"p{round_}"
+        pack = partial(write_in_batches, store, "packed_states_create", "guids", guids, cs)
+        times["packed"].append(timed(pack))
         found = run_bench_query(store, "stored_properties")
         rows = [
             {"key": row["key"], "state": json.dumps(row["p"], default=str, sort_keys=True)}
             for row in found
         ]
-        times["minimal"].append(timed(partial(write_minimal_states, store, rows, f"cs{round_}")))
+        minimal = partial(write_in_batches, store, "minimal_states_create", "rows", rows, cs)
+        times["minimal"].append(timed(minimal))
     run_schema_statements(
         store,
         [f"DROP INDEX {name} IF EXISTS" for name in ("bench_minimal_key", "bench_minimal_cs")]
@@ -189,25 +192,17 @@ def run_schema_statements(store: Store, statements: Iterable[str]) -> None:
         session.run("CALL db.awaitIndexes(300)").consume()
 
 
-def write_packed_states(store: Store, guids: list[str], change_set: str) -> None:
-    """The states of the elements ``guids`` packed, 1,000 per node, in one transaction."""
-    statement = bench_query_text("packed_states_create")
+def write_in_batches(
+    store: Store, name: str, parameter: str, values: list[Any], change_set: str
+) -> None:
+    """Run ``benchmarks/cypher/<name>.cypher`` over ``values``, 1,000 at a time as
+    ``$<parameter>`` (with ``$cs``: ``change_set``), all in one transaction."""
+    statement = bench_query_text(name)
 
     def work(tx: Any) -> None:
-        for start in range(0, len(guids), 1000):
-            tx.run(statement, guids=guids[start : start + 1000], cs=change_set).consume()
-
-    with store.driver.session(database=store.database) as session:
-        session.execute_write(work)
-
-
-def write_minimal_states(store: Store, rows: list[dict[str, str]], change_set: str) -> None:
-    """``rows`` as minimal state nodes, 1,000 per statement, in one transaction."""
-    statement = bench_query_text("minimal_states_create")
-
-    def work(tx: Any) -> None:
-        for start in range(0, len(rows), 1000):
-            tx.run(statement, rows=rows[start : start + 1000], cs=change_set).consume()
+        for start in range(0, len(values), 1000):
+            params = {parameter: values[start : start + 1000], "cs": change_set}
+            tx.run(statement, params).consume()
 
     with store.driver.session(database=store.database) as session:
         session.execute_write(work)
