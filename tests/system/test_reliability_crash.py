@@ -30,6 +30,8 @@ ROOT = Path(__file__).resolve().parents[2]
 VOLATILE = ("guid", "createTime", "updateTime")
 """Left out of comparisons: apply generates guids, and times are the moment of writing."""
 
+pytestmark = pytest.mark.long  # they SIGKILL and restart the session's server
+
 
 @pytest.fixture
 def crash_server(restartable_server: DedicatedServer) -> DedicatedServer:
@@ -127,7 +129,6 @@ def test_apply_killed_mid_transaction_is_all_or_nothing_and_converges(
     assert_history_consistent(store)
 
 
-@pytest.mark.long  # SIGKILLs and restarts the session's server; balances the two processes
 def test_import_killed_mid_transaction_is_all_or_nothing_and_converges(
     crash_server: DedicatedServer, tmp_path: Path
 ) -> None:
