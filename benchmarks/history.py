@@ -170,8 +170,10 @@ def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[
         times["minimal"].append(timed(minimal))
     run_schema_statements(
         store,
-        [f"DROP INDEX {name} IF EXISTS" for name in ("bench_minimal_key", "bench_minimal_cs")]
-        + ["DROP INDEX bench_packed_keys IF EXISTS"],
+        [
+            f"DROP INDEX {name} IF EXISTS"
+            for name in ("bench_minimal_key", "bench_minimal_cs", "bench_packed_keys")
+        ],
     )
     median = {name: statistics.median(values) for name, values in times.items()}
     return {
