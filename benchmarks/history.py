@@ -203,20 +203,35 @@ def run_schema_statements(store: Store, statements: Iterable[str]) -> None:
         session.run("CALL db.awaitIndexes(300)").consume()
 
 
+Statements = Callable[[list[Any]], list[tuple[str, dict[str, Any]]]]
+"""The statements to run for one batch of values: (text, parameters) pairs."""
+
+
+def run_in_batches(store: Store, values: list[Any], statements: Statements, *, write: bool) -> int:
+    """Run ``statements`` for each batch of 1,000 ``values``, all in one transaction (a
+    write or a read one); returns how many rows they returned in all."""
+
+    def work(tx: Any) -> int:
+        rows = 0
+        for start in range(0, len(values), 1000):
+            for text, params in statements(values[start : start + 1000]):
+                rows += len(list(tx.run(text, params)))
+        return rows
+
+    with store.driver.session(database=store.database) as session:
+        run = session.execute_write if write else session.execute_read
+        return int(run(work))
+
+
 def write_in_batches(
     store: Store, name: str, parameter: str, values: list[Any], change_set: str
 ) -> None:
     """Run ``benchmarks/cypher/<name>.cypher`` over ``values``, 1,000 at a time as
     ``$<parameter>`` (with ``$cs``: ``change_set``), all in one transaction."""
-    statement = bench_query_text(name)
-
-    def work(tx: Any) -> None:
-        for start in range(0, len(values), 1000):
-            params = {parameter: values[start : start + 1000], "cs": change_set}
-            tx.run(statement, params).consume()
-
-    with store.driver.session(database=store.database) as session:
-        session.execute_write(work)
+    text = bench_query_text(name)
+    run_in_batches(
+        store, values, lambda batch: [(text, {parameter: batch, "cs": change_set})], write=True
+    )
 
 
 def lucene_terms(keys: list[str]) -> str:
@@ -224,21 +239,17 @@ def lucene_terms(keys: list[str]) -> str:
     return " OR ".join('"' + k.replace("\\", "\\\\").replace('"', '\\"') + '"' for k in keys)
 
 
+def packed_lookup(text: str, batch: list[str]) -> tuple[str, dict[str, Any]]:
+    """The full-text lookup (``text``: packed_states_lookup.cypher) of a batch of keys'
+    packed states."""
+    return text, {"query": lucene_terms(batch), "guids": batch}
+
+
 def look_up_packed(store: Store, guids: list[str]) -> None:
     """Find every key's packed state, one full-text query per 1,000 keys, in one read
     transaction; every key must be found (they were all just packed)."""
-    statement = bench_query_text("packed_states_lookup")
-
-    def work(tx: Any) -> int:
-        found = 0
-        for start in range(0, len(guids), 1000):
-            batch = guids[start : start + 1000]
-            rows = tx.run(statement, {"query": lucene_terms(batch), "guids": batch})
-            found += len(list(rows))
-        return found
-
-    with store.driver.session(database=store.database) as session:
-        found = session.execute_read(work)
+    lookup = bench_query_text("packed_states_lookup")
+    found = run_in_batches(store, guids, lambda b: [packed_lookup(lookup, b)], write=False)
     if found != len(guids):
         raise RuntimeError(f"looked up {len(guids)} packed keys, found {found}")
 
@@ -248,15 +259,12 @@ def pack_looked_up(store: Store, guids: list[str], change_set: str) -> None:
     its keys up with one full-text query (all misses here: their states were dropped), in
     one transaction."""
     lookup, create = (bench_query_text(n) for n in ("packed_states_lookup", "packed_states_create"))
-
-    def work(tx: Any) -> None:
-        for start in range(0, len(guids), 1000):
-            batch = guids[start : start + 1000]
-            list(tx.run(lookup, {"query": lucene_terms(batch), "guids": batch}))
-            tx.run(create, {"guids": batch, "cs": change_set}).consume()
-
-    with store.driver.session(database=store.database) as session:
-        session.execute_write(work)
+    run_in_batches(
+        store,
+        guids,
+        lambda b: [packed_lookup(lookup, b), (create, {"guids": b, "cs": change_set})],
+        write=True,
+    )
 
 
 def reading_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[str, float]:
