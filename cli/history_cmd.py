@@ -58,14 +58,24 @@ def _render(change_sets: list[ChangeSet]) -> None:
             _render_change(change)
 
 
-def _prune(before: str, as_json: bool) -> None:
+def _prune(before: str, dry_run: bool, as_json: bool) -> None:
     from engine.history import parse_time, prune_history
 
-    dropped = prune_history(store(quiet=as_json), parse_time(before))
+    result = prune_history(store(quiet=as_json), parse_time(before), dry_run=dry_run)
     if as_json:
-        print_json({"droppedStates": dropped})
-    else:
-        console.print(f"dropped {dropped} recorded state(s) no later time needs")
+        print_json(
+            {
+                "droppedStates": result.states,
+                "droppedChangeSets": result.change_sets,
+                "dryRun": result.dry_run,
+            }
+        )
+        return
+    verb = "would drop" if result.dry_run else "dropped"
+    console.print(
+        f"{verb} {result.change_sets} change set(s) and {result.states} recorded state(s) "
+        "no later time needs"
+    )
 
 
 def _check(the_store: Store, as_json: bool) -> NoReturn:
@@ -106,6 +116,11 @@ def _check(the_store: Store, as_json: bool) -> NoReturn:
 @click.option(
     "--before", metavar="TIME", help="With 'prune': drop change sets recorded before TIME."
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="With 'prune': count what it would drop and write nothing.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (for scripts).")
 @handle_errors
 def history_cmd(
@@ -116,6 +131,7 @@ def history_cmd(
     limit: int,
     check: bool,
     before: str | None,
+    dry_run: bool,
     as_json: bool,
 ) -> None:
     """Who changed what and when: recorded change sets, newest first.
@@ -133,17 +149,18 @@ def history_cmd(
       switchboard history --group sales.integration --since 1d
       switchboard history Switchboard:Endpoint:warehouse --json
       switchboard history --check
-      switchboard history prune --before 90d
+      switchboard history prune --before 90d --dry-run
     """
     from engine.history import change_history, parse_time
 
     if name == "prune":
         if before is None:
             raise UsageError("history prune needs --before TIME", hint=f"TIME: {TIME_HELP}")
-        _prune(before, as_json)
+        _prune(before, dry_run, as_json)
         return
-    if before is not None:
-        raise UsageError("--before goes with 'history prune'", hint="switchboard history --help")
+    if before is not None or dry_run:
+        option = "--before" if before is not None else "--dry-run"
+        raise UsageError(f"{option} goes with 'history prune'", hint="switchboard history --help")
     the_store = store(quiet=as_json)
     if check:
         _check(the_store, as_json)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from engine.reexports import lazy_reexports
 
 if TYPE_CHECKING:
-    from engine.graph.writer import ChangeInfo, CheckResult, prune_history
+    from engine.graph.writer import ChangeInfo, CheckResult, PruneResult, prune_history
     from engine.history.asof import group_history_keys, group_rows_as_of, resolve_group_as_of
     from engine.history.changes import (
         ChangeSet,
@@ -32,6 +32,7 @@ __all__ = [
     "ChangeSet",
     "CheckResult",
     "ConfigurationChange",
+    "PruneResult",
     "RecordedChange",
     "change_history",
     "check_history",

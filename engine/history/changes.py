@@ -170,7 +170,14 @@ def change_history(
     limit: int = DEFAULT_LIMIT,
 ) -> list[ChangeSet]:
     """Change sets, newest first, with their per-element changes: of the element (or
-    relationship guid) ``name``, of everything that was ever part of ``group``, or all."""
+    relationship guid) ``name``, of everything that was ever part of ``group``, or all.
+
+    Raises :class:`UsageError` when ``since`` is later than ``until``."""
+    if since is not None and until is not None and since > until:
+        raise UsageError(
+            f"--since {since.isoformat()} is later than --until {until.isoformat()}",
+            hint="give the earlier time to --since",
+        )
     if name is None and group is None:
         params = {"since": since, "until": until, "limit": limit, "keys": None}
         rows = [

@@ -4,14 +4,14 @@ resolved as of a time, catch-up of changes made around Switchboard, prune."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
-from engine import Endpoint, IntegrationConnector, NotFoundError
+from engine import Endpoint, IntegrationConnector, NotFoundError, UsageError
 from engine.declare import manifest as mf
 from engine.graph import Store, canonical_json, resolve_group
 from engine.graph import elements as api
@@ -179,11 +179,35 @@ def test_prune_keeps_what_later_times_need(store: Store, tmp_path: Path) -> None
     apply(store, tmp_path, manifest("c1", endpoint="localhost:3"))
     later = moment()
     expected = {at: canonical_json(resolve_group_as_of(store, GROUP, at)) for at in (cut, later)}
+    planned = prune_history(store, cut, dry_run=True)
+    assert len(change_history(store)) == 3  # a dry run drops nothing
     dropped = prune_history(store, cut)
-    assert dropped == 1  # the endpoint's first state, replaced before the cut
+    assert dropped.states == 1  # the endpoint's first state, replaced before the cut
+    assert dropped.change_sets == 2
+    assert (planned.states, planned.change_sets) == (dropped.states, dropped.change_sets)
+    assert planned.dry_run and not dropped.dry_run
     assert [c.summary for c in change_history(store)] and len(change_history(store)) == 1
     for at, text in expected.items():
         assert canonical_json(resolve_group_as_of(store, GROUP, at)) == text
+
+
+def test_prune_refuses_a_cut_after_the_servers_clock(store: Store, tmp_path: Path) -> None:
+    apply(store, tmp_path, manifest("c1"))
+    apply(store, tmp_path, manifest("c1", endpoint="localhost:2"))
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    with pytest.raises(UsageError):
+        prune_history(store, tomorrow)
+    with pytest.raises(UsageError):
+        prune_history(store, tomorrow, dry_run=True)
+    assert len(change_history(store)) == 2  # nothing dropped
+
+
+def test_history_refuses_since_after_until(store: Store, tmp_path: Path) -> None:
+    apply(store, tmp_path, manifest("c1"))
+    earlier = moment()
+    with pytest.raises(UsageError):
+        change_history(store, since=moment(), until=earlier)
+    assert len(change_history(store, since=earlier - timedelta(hours=1), until=moment())) == 1
 
 
 def test_times_iso_and_relative() -> None:

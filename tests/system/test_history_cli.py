@@ -118,4 +118,26 @@ def test_prune_needs_before(cli_env: dict[str, str], world: tuple[str, str]) -> 
     code, _, err = run(cli_env, "history", "prune")
     assert code == 2 and "--before" in err
     code, out, _ = run(cli_env, "history", "prune", "--before", "1d", "--json")
-    assert code == 0 and json.loads(out) == {"droppedStates": 0}
+    assert code == 0
+    assert json.loads(out) == {"droppedStates": 0, "droppedChangeSets": 0, "dryRun": False}
+
+
+def test_prune_dry_run_and_a_cut_in_the_future(
+    cli_env: dict[str, str], world: tuple[str, str]
+) -> None:
+    code, out, _ = run(cli_env, "history", "--json")
+    recorded = len(json.loads(out))
+    assert code == 0 and recorded >= 1
+    now = moment()
+    code, out, _ = run(cli_env, "history", "prune", "--before", now, "--dry-run", "--json")
+    planned = json.loads(out)
+    assert code == 0 and planned["dryRun"] and planned["droppedChangeSets"] == recorded
+    assert planned["droppedStates"] >= 1  # the second apply replaced states of the first
+    code, _, err = run(cli_env, "history", "prune", "--before", "2999-01-01")
+    assert code == 2 and "later than the server's clock" in err
+    code, _, err = run(cli_env, "history", "--dry-run")
+    assert code == 2 and "--dry-run" in err
+    code, _, err = run(cli_env, "history", "--since", "1h", "--until", "2h")
+    assert code == 2 and "--since" in err
+    code, out, _ = run(cli_env, "history", "--json")
+    assert len(json.loads(out)) == recorded  # neither the dry run nor a refusal dropped any

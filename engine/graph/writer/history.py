@@ -18,10 +18,12 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction
 
+from engine.errors import UsageError
 from engine.graph.records import current_user, new_guid
 from engine.graph.store import Store
 
@@ -348,12 +350,38 @@ def check_history(store: Store, change: ChangeInfo) -> CheckResult:
 PRUNE_BATCH = 10_000
 
 
-def prune_history(store: Store, before: Any) -> int:
-    """Drop the change sets recorded before ``before`` and every recorded state that no
-    time from ``before`` on needs (``resolve --as-of`` a later time gives the same);
-    returns how many states were dropped."""
+@dataclass(frozen=True)
+class PruneResult:
+    """What ``switchboard history prune`` dropped (or, in a dry run, would drop)."""
 
-    def work(tx: ManagedTransaction) -> int:
+    states: int
+    """Recorded states no time from the cut on needs."""
+    change_sets: int
+    """Change sets recorded before the cut."""
+    dry_run: bool
+
+
+def prune_history(store: Store, before: datetime, *, dry_run: bool = False) -> PruneResult:
+    """Drop the change sets recorded before ``before`` and every recorded state that no
+    time from ``before`` on needs (``resolve --as-of`` a later time gives the same).
+    ``dry_run`` counts them and writes nothing.
+
+    Raises :class:`UsageError` (and drops nothing) when ``before`` is later than the
+    server's clock: such a cut would take the who, when and why of every change away.
+    """
+
+    def work(tx: ManagedTransaction) -> PruneResult:
+        ((now, states, change_sets),) = store.run_values(
+            tx, "history_prune_count", {"before": before}
+        )
+        if before > now.to_native():
+            raise UsageError(
+                f"history prune --before {before.isoformat()} is later than the server's "
+                f"clock ({now.to_native().isoformat()})",
+                hint="give a past time, e.g. --before 90d",
+            )
+        if dry_run:
+            return PruneResult(int(states), int(change_sets), dry_run=True)
         dropped = 0
         while True:
             params = {"before": before, "batch": PRUNE_BATCH}
@@ -361,7 +389,7 @@ def prune_history(store: Store, before: Any) -> int:
             dropped += int(count)
             if count < PRUNE_BATCH:
                 break
-        store.run(tx, "history_prune_change_sets", {"before": before})
-        return dropped
+        ((dropped_sets,),) = store.run_values(tx, "history_prune_change_sets", {"before": before})
+        return PruneResult(dropped, int(dropped_sets), dry_run=False)
 
     return store.write_tx("history:prune", work, timeout=max(store.query_timeout, 600.0))
