@@ -118,7 +118,7 @@ def test_only_the_writer_loads_write_statements() -> None:
     outside = {module: sorted(found) for module, found in users.items() if not may_write(module)}
     assert outside == {}, "write statements loaded outside engine/graph/writer/"
     assert "element_upsert" in users["engine/graph/writer/elements.py"]
-    assert "relationship_upsert" in users["engine/graph/writer/relationships.py"]
+    assert "relationship_upsert" in users["engine/graph/writer/templates.py"]
 
 
 def test_only_the_writer_package_and_the_schema_may_write() -> None:

@@ -22,8 +22,9 @@ Every write strategy lives here:
   pre-built rows for test and benchmark graphs, and wiping the database.
 
 Relationship statements come from one template per strategy (``cypher/engine/relationship_*``,
-``import_create_relationships``): the writer fills in the relationship type, which comes
-from :data:`engine.typesystem.RELATIONSHIP_TYPES`, never from input.
+``import_create_relationships``, ``history_sync_relationships_typed``): the writer fills in
+the relationship type (:func:`relationship_statement`, in ``templates``), which comes from
+:data:`engine.typesystem.RELATIONSHIP_TYPES`, never from input.
 """
 
 from __future__ import annotations
@@ -88,6 +89,12 @@ if TYPE_CHECKING:
         set_desired_state,
     )
     from engine.graph.writer.relationships import (
+        create_new_relationships_tx,
+        create_relationships_tx,
+        delete_relationships_tx,
+        write_relationships_tx,
+    )
+    from engine.graph.writer.templates import (
         IMPORT_CREATE_RELATIONSHIPS,
         RELATIONSHIP_CREATE,
         RELATIONSHIP_CREATE_NEW,
@@ -95,11 +102,7 @@ if TYPE_CHECKING:
         RELATIONSHIP_TEMPLATES,
         RELATIONSHIP_UPSERT,
         RelationshipKind,
-        create_new_relationships_tx,
-        create_relationships_tx,
-        delete_relationships_tx,
         relationship_statement,
-        write_relationships_tx,
     )
 
 __all__ = [

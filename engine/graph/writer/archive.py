@@ -13,7 +13,7 @@ from engine.graph.records import (
 )
 from engine.graph.store import Store
 from engine.graph.writer.history import active_recorder
-from engine.graph.writer.relationships import IMPORT_CREATE_RELATIONSHIPS, relationship_statement
+from engine.graph.writer.templates import IMPORT_CREATE_RELATIONSHIPS, relationship_statement
 
 
 class ArchiveWrites(Protocol):

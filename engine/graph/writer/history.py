@@ -26,6 +26,7 @@ from neo4j import ManagedTransaction
 from engine.errors import UsageError
 from engine.graph.records import current_user, new_guid
 from engine.graph.store import Store
+from engine.graph.writer.templates import relationship_statement
 
 T = TypeVar("T")
 
@@ -204,8 +205,6 @@ class ChangeRecorder:
         if rel_type is None:
             params["rels"] = [{"guid": g, "type": None} for g in guids]
             return self._count(HISTORY_SYNC_RELATIONSHIPS, params)
-        from engine.graph.writer.relationships import relationship_statement
-
         text = relationship_statement(HISTORY_SYNC_RELATIONSHIPS_TYPED, rel_type)
         params["guids"] = guids
         return sum(
