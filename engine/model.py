@@ -20,6 +20,7 @@ from typing import Any, ClassVar
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from engine import typesystem
 from engine.typesystem import LABEL_PATTERN
 
 IDENTITY_PROPERTIES: frozenset[str] = frozenset({"guid", "qualifiedName", "typeName"})
@@ -45,8 +46,10 @@ class DeleteMethod(StrEnum):
     OTHER = "OTHER"
 
 
-DEFAULT_PERMITTED_SYNCHRONIZATION = PermittedSynchronization.BOTH_DIRECTIONS
-DEFAULT_DELETE_METHOD = DeleteMethod.LOOK_FOR_LINEAGE
+DEFAULT_PERMITTED_SYNCHRONIZATION = PermittedSynchronization(
+    typesystem.DEFAULT_PERMITTED_SYNCHRONIZATION
+)
+DEFAULT_DELETE_METHOD = DeleteMethod(typesystem.DEFAULT_DELETE_METHOD)
 
 
 class SwitchboardModel(BaseModel):

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.graph.document import DEFAULT_PERMITTED_SYNCHRONIZATION
+from engine.typesystem import DEFAULT_PERMITTED_SYNCHRONIZATION
 
 
 class View(BaseModel):

@@ -1,4 +1,5 @@
-"""The type catalogue of SPEC.md §1-2: labels, supertypes and relationship types.
+"""The type catalogue of SPEC.md §1-2: labels, supertypes, relationship types and the
+values of the model's enumerations.
 
 Labels and relationship types written to the graph come only from here, never
 from input: a type name read from a manifest or archive is looked up in these
@@ -95,6 +96,20 @@ CATALOGUE_RELATIONSHIP_TYPES: dict[str, str] = {
 """Relationships that built-in connectors write between the elements they catalogue
 (FileFolder -> DataFile; Database -> DeployedDatabaseSchema; schema -> RelationalTable;
 RelationalTable -> RelationalColumn). Not part of a group's subgraph."""
+
+PERMITTED_SYNCHRONIZATIONS: tuple[str, ...] = (
+    "BOTH_DIRECTIONS",
+    "TO_THIRD_PARTY",
+    "FROM_THIRD_PARTY",
+    "OTHER",
+)
+"""The values of PermittedSynchronization (a registration's or catalog target's)."""
+DEFAULT_PERMITTED_SYNCHRONIZATION = "BOTH_DIRECTIONS"
+"""A catalog target's synchronisation when neither it nor its registration names one."""
+DELETE_METHODS: tuple[str, ...] = ("ARCHIVE", "SOFT_DELETE", "LOOK_FOR_LINEAGE", "PURGE", "OTHER")
+"""The values of DeleteMethod."""
+DEFAULT_DELETE_METHOD = "LOOK_FOR_LINEAGE"
+"""A catalog target's delete method when it names none."""
 
 LABEL_PATTERN = re.compile(r"[A-Z][A-Za-z0-9]{0,99}")
 """What a type name from input must look like before it may become a label."""

@@ -42,7 +42,7 @@ from engine.providers.secrets import (
     resolve_reference,
 )
 from engine.resolved import CatalogTargetView, ConnectionView
-from engine.typesystem import labels_for
+from engine.typesystem import DEFAULT_PERMITTED_SYNCHRONIZATION, labels_for
 
 log = logging.getLogger("switchboard.daemon")
 
@@ -145,7 +145,7 @@ def build_context(
         metadata_source=source,
         metadata_collection=reg.metadataCollectionQualifiedName,
         user_id=user,
-        permitted_synchronization=reg.permittedSynchronization or "BOTH_DIRECTIONS",
+        permitted_synchronization=reg.permittedSynchronization or DEFAULT_PERMITTED_SYNCHRONIZATION,
         generate_activity_reports=reg.generateConnectorActivityReports,
         writer=MetadataWriter(store, source=source, user=user, report=report),
         report=report,

@@ -30,9 +30,6 @@ PlainGroup = dict[str, Any]
 :mod:`engine.resolved` (what their ``model_dump()`` gives); see
 :func:`engine.graph.resolve.resolve_group_plain`."""
 
-DEFAULT_PERMITTED_SYNCHRONIZATION = "BOTH_DIRECTIONS"
-"""A catalog target's synchronisation when neither it nor its registration names one."""
-
 REGISTRATION_DEFAULTS: dict[str, Any] = {
     "connectorName": None,
     "connectorUserId": None,

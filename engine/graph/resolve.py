@@ -35,11 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from engine.errors import NotFoundError
 from engine.gcpause import gc_paused
-from engine.graph.document import (
-    DEFAULT_PERMITTED_SYNCHRONIZATION,
-    REGISTRATION_DEFAULTS,
-    PlainGroup,
-)
+from engine.graph.document import REGISTRATION_DEFAULTS, PlainGroup
 from engine.graph.document import (  # re-exported: they lived here first
     canonical_document as canonical_document,
 )
@@ -56,6 +52,7 @@ from engine.graph.graphmap import (
     to_python,
 )
 from engine.graph.store import Store
+from engine.typesystem import DEFAULT_PERMITTED_SYNCHRONIZATION
 
 if TYPE_CHECKING:
     from neo4j import ManagedTransaction

@@ -6,14 +6,14 @@ from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from engine.typesystem import CATALOG_TARGET
+from engine.typesystem import CATALOG_TARGET, DELETE_METHODS, PERMITTED_SYNCHRONIZATIONS
 from engine.validate.context import Context
 from engine.validate.findings import Hit
 from engine.validate.registry import rule
 from engine.validate.rules.common import registration_hit
 
-PERMITTED_SYNCHRONIZATION = ("BOTH_DIRECTIONS", "TO_THIRD_PARTY", "FROM_THIRD_PARTY", "OTHER")
-DELETE_METHOD = ("ARCHIVE", "SOFT_DELETE", "LOOK_FOR_LINEAGE", "PURGE", "OTHER")
+PERMITTED_SYNCHRONIZATION = PERMITTED_SYNCHRONIZATIONS
+DELETE_METHOD = DELETE_METHODS
 
 
 def as_datetime(value: Any) -> datetime | None:
