@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
-from engine.declare.manifest import Change, apply_documents
-from engine.declare.manifest.apply import ApplyReport
+from engine.declare.manifest import ApplyReport, Change, apply_documents
 from engine.declare.manifest.export import manifest_from_rows
 from engine.declare.manifest.reading import parse_document
 from engine.errors import ConflictError, NotFoundError

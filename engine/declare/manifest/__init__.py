@@ -19,18 +19,12 @@ are deleted only with ``prune``.
 The rooms: :mod:`.format` (the document models and their JSON Schema),
 :mod:`.reading` (files to checked documents), :mod:`.desired` (documents to the
 desired rows), :mod:`.plan` (desired against stored), :mod:`.apply` (plan, and
-write in one transaction through :mod:`.write` and :mod:`engine.graph.writer`) and
+write in one transaction through :mod:`.write` and :mod:`engine.graph.writer`; what it
+reports is :mod:`.report`'s) and
 :mod:`.export` (stored groups to a document).
 """
 
-from engine.declare.manifest.apply import (
-    ApplyProgress,
-    ApplyReport,
-    ApplyValidator,
-    apply,
-    apply_documents,
-    validate_in_transaction,
-)
+from engine.declare.manifest.apply import apply, apply_documents, validate_in_transaction
 from engine.declare.manifest.desired import Desired, collect
 from engine.declare.manifest.export import dump_document, export_manifest
 from engine.declare.manifest.format import (
@@ -53,6 +47,7 @@ from engine.declare.manifest.reading import (
     read_documents,
     schema_errors,
 )
+from engine.declare.manifest.report import ApplyProgress, ApplyReport, ApplyValidator
 
 __all__ = [
     "API_VERSION",

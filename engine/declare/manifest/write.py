@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from neo4j import ManagedTransaction
 
-from engine.declare.manifest.apply import ApplyProgress, ApplyReport, ApplyValidator
 from engine.declare.manifest.desired import Desired
 from engine.declare.manifest.plan import Plan
+from engine.declare.manifest.report import ApplyProgress, ApplyReport, ApplyValidator
 from engine.errors import ManifestError, NotFoundError
 from engine.graph.records import NEW_BATCH_SIZE, ElementRow, RelationshipRow
 from engine.graph.store import Store
