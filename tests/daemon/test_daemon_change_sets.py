@@ -165,7 +165,8 @@ def test_restart_after_a_plain_cypher_edit_names_no_change_set(
         "summary": "changed outside Switchboard",
         "outside": True,
     }
-    assert c1["state"] in ("INITIALIZED", "WAITING") and c1["lastError"] is None
+    # restarted and healthy: between refreshes or in one (a refresh may start at once)
+    assert c1["state"] in ("INITIALIZED", "WAITING", "REFRESHING") and c1["lastError"] is None
     assert status_of(running, "c2")["restartCount"] == 0
 
 
