@@ -11,7 +11,8 @@ The rooms: :mod:`.app` (the application, its error handling and tokens, a thread
 :mod:`.elements_io` (bodies to models, ETags), :mod:`.problems` (errors to HTTP),
 :mod:`.egeria_bodies` and :mod:`.egeria_paths` (Egeria's view services), :mod:`.lookups`
 (the reads Egeria's paths add), :mod:`.egeria_registrations` (connectors registered in
-groups, on the view services' and the governance configuration service's paths) and
+groups, on the view services' and the governance configuration service's paths),
+:mod:`.egeria_routes` (all of Egeria's paths on one router) and
 :mod:`.auth` (users, passwords, tokens).
 """
 

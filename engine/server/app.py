@@ -83,7 +83,7 @@ def create_server_app(store: Store, options: ServerOptions) -> FastAPI:
         add_token_routes(app, options.auth.issuer)
     router = APIRouter()
     add_native_routes(router, store)
-    from engine.server.egeria_paths import add_egeria_view_routes
+    from engine.server.egeria_routes import add_egeria_view_routes
 
     add_egeria_view_routes(router, store, options.server_name)
     app.include_router(router)

@@ -117,20 +117,6 @@ def egeria_response(response_class: str) -> dict[str, Any]:
     return {"x-egeria-response": response_class}
 
 
-def add_egeria_view_routes(router: APIRouter, store: Store, server_name: str) -> None:
-    """Every view-service path on ``router``, answering for ``server_name``."""
-    views = EgeriaViews(store, server_name)
-    for collection in COLLECTIONS:
-        views.add_collection(router, collection)
-    for (end1, end2), rel_type in LINKS.items():
-        views.add_link(router, end1, end2, rel_type)
-    views.add_catalog_targets(router)
-    from engine.server import egeria_registrations
-
-    egeria_registrations.add_view_routes(router, views, VIEW_PREFIX)
-    egeria_registrations.add_config_routes(router, views)
-
-
 class EgeriaViews:
     """The handlers, sharing the store and the checks of serverName and urlMarker."""
 
