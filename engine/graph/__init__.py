@@ -18,6 +18,7 @@ if TYPE_CHECKING:
         parse_parameter_value,
         run_cypher,
     )
+    from engine.graph.cypherfiles import QUERY_FOLDERS, query_text
     from engine.graph.document import PlainGroup, canonical_document, canonical_json
     from engine.graph.elements import (
         add_catalog_target,
@@ -63,7 +64,6 @@ if TYPE_CHECKING:
         get_query,
         library,
         query_names,
-        run_library_query,
     )
     from engine.graph.reader import (
         find_element,
@@ -74,6 +74,7 @@ if TYPE_CHECKING:
         read_elements_tx,
         read_outgoing_tx,
         read_relationship_states_tx,
+        run_library_query,
     )
     from engine.graph.records import (
         EGERIA_NAME_BY_REL_TYPE,
@@ -125,11 +126,9 @@ if TYPE_CHECKING:
     )
     from engine.graph.store import (
         APP_NAME,
-        QUERY_FOLDERS,
         Store,
         close_stores,
         get_store,
-        query_text,
         start_embedded,
         translate_errors,
     )

@@ -23,8 +23,8 @@ from importlib import resources
 from typing import Any
 
 from engine.errors import UsageError
+from engine.graph.cypherfiles import QUERY_FOLDERS, query_text
 from engine.graph.graphmap import to_python
-from engine.graph.store import QUERY_FOLDERS, Store, query_text
 
 LIBRARY_MARKER = "// Library: analysts"
 LIBRARY_FOLDER = "library"
@@ -187,16 +187,6 @@ def bind(query: LibraryQuery, raw: Mapping[str, str]) -> dict[str, Any]:
             ),
         )
     return {name: declared[name].convert(value) for name, value in raw.items()}
-
-
-def run_library_query(store: Store, name: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Run library query ``name`` with already converted ``params`` (read-only).
-
-    Temporal values come back as Python datetimes.
-    """
-    query = get_query(name)
-    rows = store.read(query.name, params)
-    return [{key: plain(value) for key, value in row.items()} for row in rows]
 
 
 def plain(value: Any) -> Any:

@@ -19,8 +19,6 @@ import logging
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import neo4j
@@ -29,13 +27,13 @@ from neo4j import exceptions as neo4j_exc
 
 from engine.errors import (
     ConstraintViolation,
-    QueryNotFoundError,
     StoreAuthError,
     StoreError,
     StoreTransientError,
     StoreUnavailableError,
     SwitchboardError,
 )
+from engine.graph.cypherfiles import query_text
 from engine.settings import Neo4jSettings
 
 if TYPE_CHECKING:
@@ -75,24 +73,6 @@ def route_driver_notifications() -> None:
 
 
 route_driver_notifications()
-
-
-QUERY_FOLDERS = ("library", "engine")
-"""Folders of ``cypher/``: the analysts' library, then the engine's internal statements."""
-
-
-@cache
-def query_text(name: str) -> str:
-    """The text of ``cypher/{library,engine}/<name>.cypher``; raises :class:`QueryNotFoundError`."""
-    root = resources.files("cypher")
-    for folder in QUERY_FOLDERS:
-        resource = root.joinpath(folder, f"{name}.cypher")
-        if resource.is_file():
-            return resource.read_text(encoding="utf-8")
-    raise QueryNotFoundError(
-        f"no query named '{name}' in cypher/library/ or cypher/engine/",
-        hint="'switchboard query --list' shows the analysts' library",
-    )
 
 
 class Statement(NamedTuple):
