@@ -15,6 +15,8 @@ if TYPE_CHECKING:
     from engine.graph import Store
     from engine.history import ChangeSet, RecordedChange
 
+DEFAULT_CHANGES = 50
+"""How many changes of each change set `history` shows unless told otherwise."""
 TIME_HELP = "ISO 8601 (2026-12-04T03:00:00Z, 2026-12-04) or relative (30m, 2h, 3d, 1w)"
 _COLOURS = {"create": "green", "update": "yellow", "delete": "red"}
 
@@ -56,6 +58,12 @@ def _render(change_sets: list[ChangeSet]) -> None:
         )
         for change in cs.changes:
             _render_change(change)
+        hidden = cs.change_count - len(cs.changes)
+        if hidden > 0:
+            console.print(
+                f"  [dim]... and {hidden:,} more change(s): --changes 0 shows all, "
+                f"or name an element[/]"
+            )
 
 
 def _prune(before: str, dry_run: bool, as_json: bool) -> None:
@@ -108,6 +116,14 @@ def _check(the_store: Store, as_json: bool) -> NoReturn:
     help="Show at most this many change sets (the newest).",
 )
 @click.option(
+    "--changes",
+    type=click.IntRange(min=0),
+    default=DEFAULT_CHANGES,
+    show_default=True,
+    help="Show at most this many changes of each change set (a bulk apply records one per "
+    "element and relationship; JSON's changeCount gives the total); 0 shows them all.",
+)
+@click.option(
     "--check",
     is_flag=True,
     help="Compare the graph with its last recorded states and record every difference "
@@ -129,6 +145,7 @@ def history_cmd(
     since: str | None,
     until: str | None,
     limit: int,
+    changes: int,
     check: bool,
     before: str | None,
     dry_run: bool,
@@ -171,6 +188,7 @@ def history_cmd(
         since=parse_time(since) if since else None,
         until=parse_time(until) if until else None,
         limit=limit,
+        changes=changes or None,
     )
     if as_json:
         print_json([cs.as_dict() for cs in found])

@@ -18,6 +18,8 @@ from engine.history.asof import group_history_keys, stored_properties
 from engine.resolved import ConnectionView, ConnectorView
 
 DEFAULT_LIMIT = 1000
+_NO_CAP = 2**62
+"""The cap of changes per change set that caps nothing (the query's LIMIT takes an int)."""
 """Most change sets :func:`change_history` returns unless told otherwise."""
 
 _RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
@@ -98,6 +100,10 @@ class ChangeSet:
     outside: bool
     """A catch-up: these states were changed outside Switchboard (found later)."""
     changes: list[RecordedChange] = field(default_factory=list)
+    """Its changes: all of them, or the first ones when :func:`change_history` was given a
+    cap (``change_count`` says how many there are)."""
+    change_count: int = 0
+    """How many changes it recorded (of the elements asked about), shown or not."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -108,6 +114,7 @@ class ChangeSet:
             "command": self.command,
             "summary": self.summary,
             "outside": self.outside,
+            "changeCount": self.change_count,
             "changes": [c.as_dict() for c in self.changes],
         }
 
@@ -168,9 +175,12 @@ def change_history(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: int = DEFAULT_LIMIT,
+    changes: int | None = None,
 ) -> list[ChangeSet]:
     """Change sets, newest first, with their per-element changes: of the element (or
-    relationship guid) ``name``, of everything that was ever part of ``group``, or all.
+    relationship guid) ``name``, of everything that was ever part of ``group``, or all;
+    at most ``limit`` change sets, each with at most ``changes`` changes (None: all; each
+    change set's ``change_count`` says how many it recorded).
 
     Raises :class:`UsageError` when ``since`` is later than ``until``."""
     if since is not None and until is not None and since > until:
@@ -179,25 +189,30 @@ def change_history(
             hint="give the earlier time to --since",
         )
     if name is None and group is None:
-        params = {"since": since, "until": until, "limit": limit, "keys": None}
+        cap = _NO_CAP if changes is None else changes
+        params = {"since": since, "until": until, "limit": limit, "keys": None, "changes": cap}
         rows = [
-            (row["changeSet"], row["states"]) for row in store.read("history_change_sets", params)
+            (row["changeSet"], row["states"], int(row["changeCount"]))
+            for row in store.read("history_change_sets", params)
         ]
     else:
         keys: list[str] = [] if name is None else [name]  # a guid works too
         if group is not None:
             keys.extend(group_history_keys(store, group))
         states = store.read("history_states_of", {"keys": keys, "name": name})
-        rows = _change_sets_of(states, since, until, limit)
-    names = _end_names(store, rows)
+        rows = [
+            (c, found[:changes], len(found))
+            for c, found in _change_sets_of(states, since, until, limit)
+        ]
+    names = _end_names(store, [(c, found) for c, found, _ in rows])
     return [
-        _change_set(c, [_change(s["after"], s["before"], names) for s in found])
-        for c, found in rows
+        _change_set(c, [_change(s["after"], s["before"], names) for s in found], count)
+        for c, found, count in rows
     ]
 
 
-def _change_set(c: dict[str, Any], changes: list[RecordedChange]) -> ChangeSet:
-    """A change set from its stored properties, with ``changes``."""
+def _change_set(c: dict[str, Any], changes: list[RecordedChange], count: int) -> ChangeSet:
+    """A change set from its stored properties, with ``changes`` of its ``count``."""
     return ChangeSet(
         id=str(c["id"]),
         time=to_python(c["time"]),
@@ -207,6 +222,7 @@ def _change_set(c: dict[str, Any], changes: list[RecordedChange]) -> ChangeSet:
         summary=str(c.get("summary")),
         outside=bool(c.get("outside")),
         changes=changes,
+        change_count=count,
     )
 
 
@@ -309,7 +325,7 @@ def configuration_changes(
     rows = store.read("history_configuration_changes", {"configurations": configurations})
     return {
         str(row["registration"]): ConfigurationChange(
-            change_set=_change_set(row["changeSet"], []) if row["changeSet"] else None,
+            change_set=_change_set(row["changeSet"], [], 0) if row["changeSet"] else None,
             outside=bool(row["outside"]),
         )
         for row in rows

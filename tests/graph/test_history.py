@@ -172,6 +172,19 @@ def test_next_write_catches_up_an_outside_edit_first(store: Store, tmp_path: Pat
     assert change.before is not None and change.before["networkAddress"] == "x:9"
 
 
+def test_changes_per_change_set_can_be_capped(store: Store, tmp_path: Path) -> None:
+    apply(store, tmp_path, manifest("c1", "c2", "c3"))
+    (whole,) = change_history(store)
+    assert whole.change_count == len(whole.changes) > 3
+    (capped,) = change_history(store, changes=2)
+    assert capped.change_count == whole.change_count and capped.id == whole.id
+    assert [c.key for c in capped.changes] == [c.key for c in whole.changes[:2]]
+    assert capped.as_dict()["changeCount"] == whole.change_count
+    (grouped,) = change_history(store, group=GROUP, changes=1)  # through the group's keys
+    (all_of_group,) = change_history(store, group=GROUP)
+    assert len(grouped.changes) == 1 and grouped.change_count == len(all_of_group.changes)
+
+
 def test_prune_keeps_what_later_times_need(store: Store, tmp_path: Path) -> None:
     apply(store, tmp_path, manifest("c1"))
     apply(store, tmp_path, manifest("c1", endpoint="localhost:2"))

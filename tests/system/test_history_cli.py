@@ -114,6 +114,22 @@ def test_check_records_an_edit_made_around_switchboard(
     assert code == 0 and "changed outside Switchboard" in out
 
 
+def test_history_caps_the_changes_shown_of_each_change_set(
+    cli_env: dict[str, str], world: tuple[str, str]
+) -> None:
+    code, out, _ = run(cli_env, "history", "--json", "--changes", "1")
+    assert code == 0
+    newest, oldest = json.loads(out)
+    assert len(oldest["changes"]) == 1 and oldest["changeCount"] > 1
+    code, out, _ = run(cli_env, "history", "--json", "--changes", "0")
+    assert [len(cs["changes"]) for cs in json.loads(out)] == [
+        newest["changeCount"],
+        oldest["changeCount"],
+    ]
+    code, out, _ = run(cli_env, "history", "--changes", "1")
+    assert code == 0 and f"and {oldest['changeCount'] - 1} more change(s)" in out
+
+
 def test_prune_needs_before(cli_env: dict[str, str], world: tuple[str, str]) -> None:
     code, _, err = run(cli_env, "history", "prune")
     assert code == 2 and "--before" in err
