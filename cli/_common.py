@@ -89,6 +89,31 @@ def progress_status(enabled: bool = True) -> Iterator[Callable[[str], None]]:
         yield update
 
 
+@contextmanager
+def progress_bar(enabled: bool, *, verb: str) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A progress bar on stderr for long work, updated as ``progress(stage, done, total)``
+    and described as "``verb`` ``stage``" (None, and no bar, when not on a terminal)."""
+    if not enabled or not err_console.is_terminal:
+        yield None
+        return
+    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TaskProgressColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task(verb, total=None)
+
+        def update(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=f"{verb} {stage}", completed=done, total=total)
+
+        yield update
+
+
 def store(quiet: bool = False) -> Store:
     """The process-wide store, starting the embedded server with progress if needed."""
     from engine.graph import get_store

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from cli._common import console, handle_errors, print_json, store
+from cli._common import console, handle_errors, print_json, progress_bar, store
 from engine import UsageError
 
 if TYPE_CHECKING:
@@ -90,7 +90,8 @@ def _check(the_store: Store, as_json: bool) -> NoReturn:
     """Record what changed around Switchboard; exit 1 when anything had."""
     from engine.history import check_history
 
-    result = check_history(the_store)
+    with progress_bar(not as_json, verb="comparing") as progress:
+        result = check_history(the_store, progress=progress)
     if as_json:
         print_json({"changeSet": result.change_set, "changed": result.changed})
     elif result.changed:

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 from rich.markup import escape
 
-from cli._common import console, err_console, handle_errors, print_json, store
+from cli._common import console, err_console, handle_errors, print_json, progress_bar, store
 from cli.remote import RemoteApplyReport, remote_apply, remote_element, server_url
 from engine import ManifestError
 from engine.declare.manifest import (
@@ -24,9 +23,6 @@ from engine.declare.manifest import (
     export_manifest,
     manifest_json_schema,
     validate_in_transaction,
-)
-from engine.declare.manifest import (
-    ApplyProgress as ProgressFn,
 )
 
 if TYPE_CHECKING:
@@ -53,30 +49,6 @@ def expand_paths(paths: tuple[str, ...]) -> list[Path]:
         else:
             out.append(p)
     return out
-
-
-@contextmanager
-def apply_progress(enabled: bool) -> Iterator[ProgressFn | None]:
-    """A progress bar on stderr for long applies (only on a terminal)."""
-    if not enabled or not err_console.is_terminal:
-        yield None
-        return
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
-
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TaskProgressColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("applying", total=None)
-
-        def update(stage: str, done: int, total: int) -> None:
-            bar.update(task, description=f"writing {stage}", completed=done, total=total)
-
-        yield update
 
 
 def _table(**options: Any) -> Table:
@@ -219,7 +191,7 @@ def apply_cmd(
             render_warnings(remote)
         return
     st = store(quiet=as_json)
-    with apply_progress(not as_json and not dry_run) as progress:
+    with progress_bar(not as_json and not dry_run, verb="writing") as progress:
         report = apply(
             st,
             paths,

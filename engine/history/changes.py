@@ -4,7 +4,7 @@ and the times operators type (ISO 8601 or relative: ``2h``, ``3d``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -286,11 +286,17 @@ def _state_order(pair: dict[str, Any]) -> tuple[Any, ...]:
     )
 
 
-def check_history(store: Store, *, user: str | None = None) -> CheckResult:
+def check_history(
+    store: Store,
+    *,
+    user: str | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> CheckResult:
     """Record what was changed around Switchboard since it was last recorded (a plain
-    Cypher ``SET``, say) as one catch-up change set; see ``switchboard history --check``."""
+    Cypher ``SET``, say) as one catch-up change set; see ``switchboard history --check``.
+    ``progress(stage, done, total)`` is told how far the comparison is."""
     change = ChangeInfo("history", "history --check", OUTSIDE_SUMMARY, user)
-    return _record_outside_changes(store, change)
+    return _record_outside_changes(store, change, progress=progress)
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,16 @@ def test_next_write_catches_up_an_outside_edit_first(store: Store, tmp_path: Pat
     assert change.before is not None and change.before["networkAddress"] == "x:9"
 
 
+def test_check_tells_how_far_its_comparison_is(store: Store, tmp_path: Path) -> None:
+    apply(store, tmp_path, manifest("c1", "c2"))
+    seen: list[tuple[str, int, int]] = []
+    result = check_history(store, progress=lambda *step: seen.append(step))
+    assert result.changed == 0
+    assert {stage for stage, _, _ in seen} == {"elements", "relationships"}
+    done = [d for _, d, _ in seen]
+    assert done == sorted(done) and done[-1] == seen[-1][2] == seen[0][2]
+
+
 def test_changes_per_change_set_can_be_capped(store: Store, tmp_path: Path) -> None:
     apply(store, tmp_path, manifest("c1", "c2", "c3"))
     (whole,) = change_history(store)

@@ -36,6 +36,9 @@ HISTORY_SYNC_RELATIONSHIPS_TYPED = "history_sync_relationships_typed"
 OUTSIDE_SUMMARY = "changed outside Switchboard"
 """The summary of a catch-up change set."""
 
+SyncProgress = Callable[[str, int, int], None]
+"""progress(stage, done, total): how many of the guids a sync compares it has compared."""
+
 
 @dataclass(frozen=True)
 class ChangeInfo:
@@ -172,11 +175,17 @@ class ChangeRecorder:
         return change_set, row["time"]
 
     def sync(
-        self, elements: set[str], relationships: Mapping[str, str | None], *, outside: bool
+        self,
+        elements: set[str],
+        relationships: Mapping[str, str | None],
+        *,
+        outside: bool,
+        progress: SyncProgress | None = None,
     ) -> int:
         """Record, for each of these guids whose stored state differs from its last
         recorded one, a new state: in this transaction's catch-up change set (``outside``)
-        or in a new change set of its own. Returns how many states were recorded."""
+        or in a new change set of its own. ``progress`` is told, batch by batch, how many
+        of the guids were compared. Returns how many states were recorded."""
         if outside:
             if self.catch_up is None:
                 self.catch_up, self._catch_up_time = self._open(outside=True)
@@ -184,16 +193,22 @@ class ChangeRecorder:
         else:
             change_set, time = self._open(outside=False)
             self.change_set = change_set
-        changed = 0
+        changed, done, total = 0, 0, len(elements) + len(relationships)
         for batch in _chunks(sorted(elements)):
             params = {"guids": batch, "changeSet": change_set, "time": time}
             changed += self._count(HISTORY_SYNC_ELEMENTS, params)
+            done += len(batch)
+            if progress is not None:
+                progress("elements", done, total)
         by_type: dict[str | None, list[str]] = {}
         for guid in sorted(relationships):
             by_type.setdefault(relationships[guid], []).append(guid)
         for rel_type, guids in by_type.items():
             for batch in _chunks(guids):
                 changed += self._sync_relationships(rel_type, batch, change_set, time)
+                done += len(batch)
+                if progress is not None:
+                    progress("relationships", done, total)
         return changed
 
     def _sync_relationships(
@@ -325,11 +340,13 @@ class CheckResult:
     changed: int
 
 
-def check_history(store: Store, change: ChangeInfo) -> CheckResult:
+def check_history(
+    store: Store, change: ChangeInfo, *, progress: SyncProgress | None = None
+) -> CheckResult:
     """Compare every element and relationship of the integration-group model with its last
     recorded state, in one write transaction, and record each difference (an edit, a
     creation or a deletion made around Switchboard) in one catch-up change set marked
-    "changed outside Switchboard"."""
+    "changed outside Switchboard". ``progress`` is told how far the comparison is."""
 
     def work(tx: ManagedTransaction) -> CheckResult:
         recorder = ChangeRecorder(store, tx, change)
@@ -339,7 +356,7 @@ def check_history(store: Store, change: ChangeInfo) -> CheckResult:
         for kind, key, rel_type in rows:
             if kind == "relationship" and (rel_type is not None or key not in relationships):
                 relationships[str(key)] = rel_type
-        changed = recorder.sync(elements, relationships, outside=True)
+        changed = recorder.sync(elements, relationships, outside=True, progress=progress)
         recorder.finish()
         return CheckResult(recorder.catch_up, changed)
 
