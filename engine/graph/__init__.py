@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         to_python,
     )
     from engine.graph.guide import GUIDE_TITLE, guide_html, library_guide_html
+    from engine.graph.library_runs import run_library_query
     from engine.graph.querylib import (
         PARAMETER_TYPES,
         LibraryQuery,
@@ -74,7 +75,6 @@ if TYPE_CHECKING:
         read_elements_tx,
         read_outgoing_tx,
         read_relationship_states_tx,
-        run_library_query,
     )
     from engine.graph.records import (
         EGERIA_NAME_BY_REL_TYPE,

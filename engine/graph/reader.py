@@ -1,5 +1,4 @@
-"""Reading elements and relationships back: by name or guid, and as a plan's stored state;
-running the analysts' library queries.
+"""Reading elements and relationships back: by name or guid, and as a plan's stored state.
 
 Only read statements run here; every write goes through :mod:`engine.graph.writer`.
 """
@@ -13,7 +12,6 @@ from neo4j import ManagedTransaction
 
 from engine.errors import NotFoundError, UsageError
 from engine.graph.graphmap import decode_properties
-from engine.graph.querylib import get_query, plain
 from engine.graph.records import (
     BATCH_SIZE,
     EGERIA_NAME_BY_REL_TYPE,
@@ -224,13 +222,3 @@ def get_relationships(
         "relationships_outgoing", {"qualifiedNames": [qualified_name], "types": types}
     )
     return [stored_relationship(r) for r in rows]
-
-
-def run_library_query(store: Store, name: str, params: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """Run library query ``name`` with already converted ``params`` (read-only).
-
-    Temporal values come back as Python datetimes.
-    """
-    query = get_query(name)
-    rows = store.read(query.name, params)
-    return [{key: plain(value) for key, value in row.items()} for row in rows]

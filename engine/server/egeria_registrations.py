@@ -25,7 +25,7 @@ from fastapi.responses import JSONResponse
 
 from engine.errors import NotFoundError
 from engine.graph.elements import get_element, remove_relationship, save_relationship
-from engine.graph.reader import run_library_query
+from engine.graph.library_runs import run_library_query
 from engine.server.egeria_bodies import (
     NewRelationshipRequestBody,
     NullRequestBody,

@@ -28,8 +28,8 @@ from engine.graph.elements import (
     save_relationship,
     update_element,
 )
+from engine.graph.library_runs import run_library_query
 from engine.graph.querylib import bind, get_query, library
-from engine.graph.reader import run_library_query
 from engine.graph.resolve import canonical_json, resolve_group, resolve_groups
 from engine.graph.store import Store
 from engine.server.elements_io import (
