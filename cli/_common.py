@@ -96,11 +96,19 @@ def progress_bar(enabled: bool, *, verb: str) -> Iterator[Callable[[str, int, in
     if not enabled or not err_console.is_terminal:
         yield None
         return
-    from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TaskProgressColumn,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     with Progress(
-        TextColumn("{task.description}"),
+        TextColumn("[bold]{task.description}"),
         BarColumn(),
+        MofNCompleteColumn(),
         TaskProgressColumn(),
         TimeElapsedColumn(),
         console=err_console,

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from cli._common import console, err_console, handle_errors, print_json, store
+from cli._common import console, handle_errors, print_json, progress_bar, store
 from engine.declare.egeria import (
     Archive,
     ImportReport,
@@ -32,23 +31,8 @@ PROGRESS_THRESHOLD = 2_000
 @contextmanager
 def _progress(archive: Archive, enabled: bool) -> Iterator[ProgressCallback | None]:
     size = len(archive.entities) + len(archive.relationships)
-    if not enabled or size < PROGRESS_THRESHOLD or not err_console.is_terminal:
-        yield None
-        return
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err_console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task(f"{archive.name}: planning", total=None)
-
-        def update(phase: str, done: int, total: int) -> None:
-            bar.update(task, description=f"{archive.name}: {phase}", completed=done, total=total)
-
-        yield update
+    with progress_bar(enabled and size >= PROGRESS_THRESHOLD, verb=f"{archive.name}:") as bar:
+        yield bar
 
 
 def _render(report: ImportReport) -> None:
