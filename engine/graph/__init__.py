@@ -1,7 +1,9 @@
 """Everything that touches Neo4j: the store (the only driver user), the writer,
-reading, one-query resolution, the schema and the analysts' query library.
+reading, one-query resolution, the schema and running the analysts' library queries.
 
-The writer is its own package, :mod:`engine.graph.writer`; the rest is re-exported here.
+The writer is its own package, :mod:`engine.graph.writer`; the rest is re-exported here,
+with the statements' names and the library's catalogue and guide from
+:mod:`engine.statements` (which talks to no server).
 """
 
 from typing import TYPE_CHECKING
@@ -18,7 +20,6 @@ if TYPE_CHECKING:
         parse_parameter_value,
         run_cypher,
     )
-    from engine.graph.cypherfiles import QUERY_FOLDERS, query_text
     from engine.graph.document import PlainGroup, canonical_document, canonical_json
     from engine.graph.elements import (
         add_catalog_target,
@@ -55,17 +56,7 @@ if TYPE_CHECKING:
         storable_problem,
         to_python,
     )
-    from engine.graph.guide import GUIDE_TITLE, guide_html, library_guide_html
     from engine.graph.library_runs import run_library_query
-    from engine.graph.querylib import (
-        PARAMETER_TYPES,
-        LibraryQuery,
-        Parameter,
-        bind,
-        get_query,
-        library,
-        query_names,
-    )
     from engine.graph.reader import (
         find_element,
         get_element,
@@ -132,6 +123,17 @@ if TYPE_CHECKING:
         start_embedded,
         translate_errors,
     )
+    from engine.statements.catalogue import (
+        PARAMETER_TYPES,
+        LibraryQuery,
+        Parameter,
+        bind,
+        get_query,
+        library,
+        query_names,
+    )
+    from engine.statements.files import QUERY_FOLDERS, query_text
+    from engine.statements.guide import GUIDE_TITLE, guide_html, library_guide_html
 
 __all__ = [
     "APP_NAME",

@@ -33,8 +33,8 @@ from engine.errors import (
     StoreUnavailableError,
     SwitchboardError,
 )
-from engine.graph.cypherfiles import query_text
 from engine.settings import Neo4jSettings
+from engine.statements.files import query_text
 
 if TYPE_CHECKING:
     # the embedded default's code is imported only when no NEO4J_URI is given

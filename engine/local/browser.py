@@ -36,16 +36,6 @@ GuideSource = Callable[[], str]
 """Returns the guide's HTML; called at every start of an instance with HTTP on."""
 
 
-def library_guide_html() -> str:
-    """The analysts' library as a guide (:mod:`engine.graph.guide`, the one generator).
-
-    Imported when called: ``engine.graph`` imports this package to start the server.
-    """
-    from engine.graph.guide import library_guide_html as generate
-
-    return generate()
-
-
 def http_enabled_from_env() -> bool:
     """False when ``SWITCHBOARD_NEO4J_HTTP`` is ``off`` (or false, no, 0); True otherwise."""
     return os.environ.get(HTTP_SWITCH, "on").strip().lower() not in _OFF

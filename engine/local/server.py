@@ -46,7 +46,6 @@ from engine.local.browser import (
     browser_url,
     http_enabled_from_env,
     http_settings,
-    library_guide_html,
 )
 from engine.local.host import (
     NEO4J_VERSION,
@@ -64,6 +63,7 @@ from engine.local.process import (
 )
 from engine.local.status import InstanceStatus, StartResult
 from engine.settings import DEFAULT_INSTANCE, switchboard_home
+from engine.statements.guide import library_guide_html
 
 DEFAULT_BOLT_PORT = 7687
 MAIN_CLASS = "org.neo4j.server.CommunityEntryPoint"

@@ -29,7 +29,6 @@ from engine.graph.elements import (
     update_element,
 )
 from engine.graph.library_runs import run_library_query
-from engine.graph.querylib import bind, get_query, library
 from engine.graph.resolve import canonical_json, resolve_group, resolve_groups
 from engine.graph.store import Store
 from engine.server.elements_io import (
@@ -42,6 +41,7 @@ from engine.server.elements_io import (
     write_document,
 )
 from engine.server.problems import stale_version
+from engine.statements.catalogue import bind, get_query, library
 
 API = "/api/v1"
 ELEMENT_EXAMPLE = {

@@ -9,7 +9,7 @@ import re
 from functools import cache
 from typing import Literal
 
-from engine.graph.cypherfiles import query_text
+from engine.statements.files import query_text
 from engine.typesystem import RELATIONSHIP_TYPES
 
 RelationshipKind = Literal["single", "several", "keyed"]

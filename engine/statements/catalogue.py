@@ -23,8 +23,7 @@ from importlib import resources
 from typing import Any
 
 from engine.errors import UsageError
-from engine.graph.cypherfiles import QUERY_FOLDERS, query_text
-from engine.graph.graphmap import to_python
+from engine.statements.files import QUERY_FOLDERS, query_text
 
 LIBRARY_MARKER = "// Library: analysts"
 LIBRARY_FOLDER = "library"
@@ -187,12 +186,3 @@ def bind(query: LibraryQuery, raw: Mapping[str, str]) -> dict[str, Any]:
             ),
         )
     return {name: declared[name].convert(value) for name, value in raw.items()}
-
-
-def plain(value: Any) -> Any:
-    """Driver values -> Python ones, through nested maps and lists."""
-    if isinstance(value, Mapping):
-        return {str(k): plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return to_python(value)

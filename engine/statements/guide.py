@@ -1,6 +1,6 @@
 """The analysts' library as a Neo4j Browser guide (``:play``), generated from ``cypher/library/``.
 
-One source: the guide lists :func:`engine.graph.querylib.library`, the same queries
+One source: the guide lists :func:`engine.statements.catalogue.library`, the same queries
 ``switchboard query --list`` lists, each with its description, parameters and result
 columns, a ``:params`` block with example values (when it has parameters) and the
 query itself. Browser marks both blocks runnable: a click puts one in the editor, its
@@ -15,7 +15,7 @@ import json
 from collections.abc import Sequence
 from html import escape
 
-from engine.graph.querylib import LibraryQuery, Parameter, library
+from engine.statements.catalogue import LibraryQuery, Parameter, library
 
 GUIDE_TITLE = "Switchboard: the analysts' library"
 
