@@ -16,7 +16,8 @@ from rich.text import Text
 from cli._common import console, handle_errors, print_json, store
 from cli.remote import remote_group, remote_rows, server_url
 from engine import UsageError
-from engine.graph import bind, get_query, library, run_library_query
+from engine.graph import run_library_query
+from engine.statements import bind, get_query, library
 
 if TYPE_CHECKING:
     from rich.tree import Tree

@@ -1,9 +1,9 @@
 """Everything that touches Neo4j: the store (the only driver user), the writer,
 reading, one-query resolution, the schema and running the analysts' library queries.
 
-The writer is its own package, :mod:`engine.graph.writer`; the rest is re-exported here,
-with the statements' names and the library's catalogue and guide from
-:mod:`engine.statements` (which talks to no server).
+The writer is its own package, :mod:`engine.graph.writer`; the rest is re-exported here.
+The statements themselves, the library's catalogue and its guide are
+:mod:`engine.statements`'s (which talks to no server).
 """
 
 from typing import TYPE_CHECKING
@@ -123,17 +123,6 @@ if TYPE_CHECKING:
         start_embedded,
         translate_errors,
     )
-    from engine.statements.catalogue import (
-        PARAMETER_TYPES,
-        LibraryQuery,
-        Parameter,
-        bind,
-        get_query,
-        library,
-        query_names,
-    )
-    from engine.statements.files import QUERY_FOLDERS, query_text
-    from engine.statements.guide import GUIDE_TITLE, guide_html, library_guide_html
 
 __all__ = [
     "APP_NAME",
@@ -142,15 +131,12 @@ __all__ = [
     "EGERIA_NAME_BY_REL_TYPE",
     "FIXED_KEYS",
     "FLAT_SEPARATOR",
-    "GUIDE_TITLE",
     "INDEXED_PROPERTIES",
     "INDEXES",
     "MAP_LIST_PROPERTY",
     "MAP_PROPERTIES",
     "NEW_BATCH_SIZE",
-    "PARAMETER_TYPES",
     "PLAIN_TYPES",
-    "QUERY_FOLDERS",
     "REL_TYPE_BY_MODEL",
     "RESOLVE_COLUMNS",
     "RESOLVE_GROUPS_QUERY",
@@ -166,8 +152,6 @@ __all__ = [
     "GraphPath",
     "GraphRelationship",
     "Index",
-    "LibraryQuery",
-    "Parameter",
     "PlainGroup",
     "RelationshipIdentity",
     "RelationshipRow",
@@ -180,7 +164,6 @@ __all__ = [
     "attach_connection",
     "attach_connector_type",
     "attach_endpoint",
-    "bind",
     "canonical_document",
     "canonical_json",
     "check_schema",
@@ -200,24 +183,18 @@ __all__ = [
     "evaluate_parameter",
     "find_element",
     "get_element",
-    "get_query",
     "get_relationships",
     "get_store",
     "group_fingerprints",
     "group_from_parts",
     "group_from_row",
     "group_names",
-    "guide_html",
     "init_schema",
     "json_schema",
     "json_schema_text",
-    "library",
-    "library_guide_html",
     "now",
     "parse_json_text",
     "parse_parameter_value",
-    "query_names",
-    "query_text",
     "read_element_by_guid_tx",
     "read_element_states_tx",
     "read_elements_tx",

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from engine.daemon import DaemonConfig, Supervisor
-from engine.graph import Store, query_text
+from engine.graph import Store
+from engine.statements import query_text
 from tests.support.daemon_helpers import wait_for
 from tests.support.daemon_world import SECRET_VALUE, build_world, cypher
 from tests.world import GraphBuilder

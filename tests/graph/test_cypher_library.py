@@ -9,17 +9,16 @@ from typing import Any
 
 import pytest
 
-from engine.graph import (
+from engine.graph import Store, run_library_query
+from engine.graph.writer import RELATIONSHIP_KINDS, RELATIONSHIP_TEMPLATES, relationship_statement
+from engine.statements import (
     PARAMETER_TYPES,
-    Store,
     bind,
     get_query,
     library,
     query_names,
     query_text,
-    run_library_query,
 )
-from engine.graph.writer import RELATIONSHIP_KINDS, RELATIONSHIP_TEMPLATES, relationship_statement
 from tests.world import build_fixture_world, guid_for
 
 Rows = list[dict[str, Any]]

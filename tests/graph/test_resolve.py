@@ -20,10 +20,10 @@ from engine.graph import (
     group_from_parts,
     group_names,
     json_schema_text,
-    query_text,
     resolve_group,
     resolve_groups,
 )
+from engine.statements import query_text
 from tests.support.golden import GOLDEN_DIR, check_golden
 from tests.world import GraphBuilder, build_fixture_world, guid_for
 

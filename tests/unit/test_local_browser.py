@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from engine.graph import GUIDE_TITLE, LibraryQuery, Parameter, guide_html, library
 from engine.local import (
     GUIDE_PATH,
     HTTP_SWITCH,
@@ -20,6 +19,7 @@ from engine.local import (
     http_enabled_from_env,
     http_settings,
 )
+from engine.statements import GUIDE_TITLE, LibraryQuery, Parameter, guide_html, library
 
 QUERY_NAME = re.compile(r'data-query-name="([^"]+)"')
 

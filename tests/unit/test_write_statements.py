@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.graph import QUERY_FOLDERS
+from engine.statements import QUERY_FOLDERS
 
 ROOT = Path(__file__).resolve().parents[2]
 SCANNED = ("engine", "cli", "tests", "benchmarks")
