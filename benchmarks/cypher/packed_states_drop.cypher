@@ -1,3 +1,4 @@
-// Benchmark (history --part bound): drop the packed states (between the variants of a round).
+// Benchmark (history --part bound): drop the packed states and their routes (between the
+// variants of a round).
 MATCH (p:BenchPackedStates)
-DELETE p
+DETACH DELETE p
