@@ -150,7 +150,10 @@ def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[
     the floor apply, in a transaction of their own each: the elements' states *packed*, one
     node per 1,000 elements with their outgoing relationships (docs/history.md), and one
     *minimal* node per element and relationship, holding only a key, a change set id and
-    the properties as one JSON text built by the client (so the server does no copying)."""
+    the properties as one JSON text built by the client (so the server does no copying).
+    The packed states are also found again (through their full-text index, then through a
+    route per key), and the parts of a lookup timed apart: the full-text queries alone, and
+    the packed texts read without a lookup."""
     paths = write_manifest_files(folder, args.groups, args.per_group)
     times: dict[str, list[float]] = {
         name: []
