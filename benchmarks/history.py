@@ -188,6 +188,7 @@ def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[
         ]
         minimal = partial(write_in_batches, store, "minimal_states_create", "rows", rows, cs)
         times["minimal"].append(timed(minimal))
+    reads = packed_read_figures(store, f"p{args.rounds}")
     run_schema_statements(
         store,
         [
@@ -210,9 +211,62 @@ def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[
         "packed_route_hits": median["route_hits"],
         "packed_lookups_only": median["lookups_only"],
         "packed_texts_only": median["texts_only"],
+        **reads,
         "minimal_count": float(len(rows)),
         "packed_count": float(len(guids)),
     }
+
+
+READ_SAMPLE = 20
+"""How many groups the packed-state reads are timed on (every fifth group, up to this)."""
+
+
+def packed_read_figures(store: Store, change_set: str) -> dict[str, float]:
+    """What reading one group's packed states costs (the packs holding its keys found with
+    one full-text query and fetched whole, each state picked out on the client with its
+    outgoing relationships), next to a
+    live resolve of the same group: from the packs as they stand (packed in the order the
+    elements were created), then packed again group by group. Medians over a sample."""
+    groups = run_bench_query(store, "group_element_guids")
+    sample = groups[:: max(1, len(groups) // READ_SAMPLE)][:READ_SAMPLE]
+    created = [read_group_packs(store, row["guids"]) for row in sample]
+    run_bench_query(store, "packed_states_drop", write=True)
+    in_order = list(dict.fromkeys(guid for row in groups for guid in row["guids"]))
+    write_in_batches(store, "packed_states_create", "guids", in_order, change_set)
+    grouped = [read_group_packs(store, row["guids"]) for row in sample]
+    live = [timed(partial(resolve_group, store, row["group"])) for row in sample]
+    return {
+        "group_read_created": statistics.median(t for t, _ in created),
+        "group_packs_created": statistics.median(n for _, n in created),
+        "group_read_grouped": statistics.median(t for t, _ in grouped),
+        "group_packs_grouped": statistics.median(n for _, n in grouped),
+        "group_live_resolve": statistics.median(live),
+        "group_keys": statistics.median(len(row["guids"]) for row in sample),
+    }
+
+
+def read_group_packs(store: Store, guids: list[str]) -> tuple[float, int]:
+    """Read the packed states of ``guids`` (see :func:`packed_read_figures`); the time it
+    took and how many packs it fetched. Every key must be found."""
+    text = bench_query_text("packs_of_keys")
+    start = time.perf_counter()
+    with store.driver.session(database=store.database) as session:
+        packs = session.execute_read(
+            lambda tx: [r.values() for r in tx.run(text, {"query": lucene_terms(guids)})]
+        )
+    wanted = set(guids)
+    states: dict[str, tuple[str, list[tuple[str, str, str, str]]]] = {}
+    for keys, texts, owners, rel_guids, rel_types, rel_to, rel_texts in packs:
+        outgoing: dict[int, list[tuple[str, str, str, str]]] = {}
+        for owner, *rel in zip(owners, rel_guids, rel_types, rel_to, rel_texts, strict=True):
+            outgoing.setdefault(owner, []).append((rel[0], rel[1], rel[2], rel[3]))
+        for i, key in enumerate(keys):
+            if key in wanted:
+                states[key] = (texts[i], outgoing.get(i, []))
+    took = time.perf_counter() - start
+    if len(states) != len(wanted):
+        raise RuntimeError(f"read {len(wanted)} packed keys, found {len(states)}")
+    return took, len(packs)
 
 
 def run_schema_statements(store: Store, statements: Iterable[str]) -> None:
@@ -407,7 +461,15 @@ def report(figures: dict[str, float], args: argparse.Namespace, argv: list[str])
             f"read without a lookup {figures['packed_texts_only']:.2f} s). "
             "With a route per packed key instead (a relationship from the pack to itself "
             "holding the key and its position, a relationship range index on the key), "
-            f"all found again the same way: {figures['packed_route_hits']:.2f} s."
+            f"all found again the same way: {figures['packed_route_hits']:.2f} s. One group's "
+            f"packed states ({figures['group_keys']:.0f} keys; its packs found with one "
+            "full-text query and fetched whole, each state picked out on the client with its "
+            "outgoing relationships; median of "
+            f"{READ_SAMPLE} groups): {1000 * figures['group_read_created']:.1f} ms from "
+            f"{figures['group_packs_created']:.0f} packs as packed in the order the elements "
+            f"were created, {1000 * figures['group_read_grouped']:.1f} ms from "
+            f"{figures['group_packs_grouped']:.0f} packed group by group; a live resolve of the "
+            f"group {1000 * figures['group_live_resolve']:.1f} ms."
             if "packed_count" in figures
             else ""
         ),
