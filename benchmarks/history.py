@@ -144,6 +144,28 @@ BOUND_INDEXES = (
 """The indexes the bound part's states need at the least, made before and dropped after."""
 
 
+BOUND_INDEX_NAMES = (
+    "bench_minimal_key",
+    "bench_minimal_cs",
+    "bench_packed_keys",
+    "bench_pack_route",
+)
+"""The names of :data:`BOUND_INDEXES`, dropped at the end of the part."""
+BOUND_TIMES = {
+    "floor_apply": "floor",
+    "recorded_apply": "recorded",
+    "minimal_states": "minimal",
+    "packed_states": "packed",
+    "packed_looked_up": "looked_up",
+    "packed_hits": "hits",
+    "packed_routed": "routed",
+    "packed_route_hits": "route_hits",
+    "packed_lookups_only": "lookups_only",
+    "packed_texts_only": "texts_only",
+}
+"""Figure -> what each round of the bound part times (the figure is the median)."""
+
+
 def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[str, float]:
     """The least that recording can cost in two layouts, next to the bulk apply without
     history (the floor, measured again here) and with today's recording. Each round, after
@@ -155,13 +177,7 @@ def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[
     route per key), and the parts of a lookup timed apart: the full-text queries alone, and
     the packed texts read without a lookup."""
     paths = write_manifest_files(folder, args.groups, args.per_group)
-    times: dict[str, list[float]] = {
-        name: []
-        for name in (
-            *("floor", "recorded", "packed", "looked_up", "hits", "minimal"),
-            *("routed", "route_hits", "lookups_only", "texts_only"),
-        )
-    }
+    times: dict[str, list[float]] = {name: [] for name in BOUND_TIMES.values()}
     run_schema_statements(store, BOUND_INDEXES)
     for round_ in range(args.rounds):
         wipe(store)
@@ -171,50 +187,38 @@ def bound_figures(store: Store, args: argparse.Namespace, folder: Path) -> dict[
             times["floor"].append(timed(lambda: mf.apply(store, paths)))
         guids = [row["guid"] for row in run_bench_query(store, "element_guids")]
         cs = f"p{round_}"
-        pack = partial(write_in_batches, store, "packed_states_create", "guids", guids, cs)
-        times["packed"].append(timed(pack))
-        times["hits"].append(timed(partial(look_up_packed, store, guids)))
-        times["lookups_only"].append(timed(partial(look_up_packs_only, store, guids)))
-        times["texts_only"].append(timed(partial(run_bench_query, store, "packed_texts_read")))
-        run_bench_query(store, "packed_states_drop", write=True)
-        times["looked_up"].append(timed(partial(pack_looked_up, store, guids, cs)))
-        run_bench_query(store, "packed_states_drop", write=True)
-        times["routed"].append(timed(partial(pack_routed, store, guids, cs)))
-        times["route_hits"].append(timed(partial(look_up_routed, store, guids)))
-        found = run_bench_query(store, "stored_properties")
+        time_packed_states(store, guids, cs, times)
         rows = [
             {"key": row["key"], "state": json.dumps(row["p"], default=str, sort_keys=True)}
-            for row in found
+            for row in run_bench_query(store, "stored_properties")
         ]
         minimal = partial(write_in_batches, store, "minimal_states_create", "rows", rows, cs)
         times["minimal"].append(timed(minimal))
     reads = packed_read_figures(store, f"p{args.rounds}")
-    run_schema_statements(
-        store,
-        [
-            f"DROP INDEX {name} IF EXISTS"
-            for name in (
-                *("bench_minimal_key", "bench_minimal_cs", "bench_packed_keys"),
-                "bench_pack_route",
-            )
-        ],
-    )
-    median = {name: statistics.median(values) for name, values in times.items()}
+    run_schema_statements(store, [f"DROP INDEX {name} IF EXISTS" for name in BOUND_INDEX_NAMES])
     return {
-        "floor_apply": median["floor"],
-        "recorded_apply": median["recorded"],
-        "minimal_states": median["minimal"],
-        "packed_states": median["packed"],
-        "packed_looked_up": median["looked_up"],
-        "packed_hits": median["hits"],
-        "packed_routed": median["routed"],
-        "packed_route_hits": median["route_hits"],
-        "packed_lookups_only": median["lookups_only"],
-        "packed_texts_only": median["texts_only"],
+        **{figure: statistics.median(times[name]) for figure, name in BOUND_TIMES.items()},
         **reads,
         "minimal_count": float(len(rows)),
         "packed_count": float(len(guids)),
     }
+
+
+def time_packed_states(
+    store: Store, guids: list[str], change_set: str, times: dict[str, list[float]]
+) -> None:
+    """One round of the packed variants (see :func:`bound_figures`), each timed into
+    ``times``; the packs of the last one (with routes) are left for the reads."""
+    pack = partial(write_in_batches, store, "packed_states_create", "guids", guids, change_set)
+    times["packed"].append(timed(pack))
+    times["hits"].append(timed(partial(look_up_packed, store, guids)))
+    times["lookups_only"].append(timed(partial(look_up_packs_only, store, guids)))
+    times["texts_only"].append(timed(partial(run_bench_query, store, "packed_texts_read")))
+    run_bench_query(store, "packed_states_drop", write=True)
+    times["looked_up"].append(timed(partial(pack_looked_up, store, guids, change_set)))
+    run_bench_query(store, "packed_states_drop", write=True)
+    times["routed"].append(timed(partial(pack_routed, store, guids, change_set)))
+    times["route_hits"].append(timed(partial(look_up_routed, store, guids)))
 
 
 READ_SAMPLE = 20
