@@ -1,8 +1,9 @@
-// History: what `history prune --before $before` would drop, and the server's clock (a
-// prune may not reach past it).
+// History: what `history prune --before $before --dry-run` would drop: the states
+// history_prune.cypher drops and the change sets history_prune_change_sets.cypher drops
+// (the same predicates), counted.
 // Parameters: $before (DateTime).
-// Returns: now (the server's DateTime), states (recorded states no time from $before on
-// needs: see history_prune.cypher), changeSets (change sets recorded before $before).
+// Returns: states (recorded states no time from $before on needs), changeSets (change sets
+// recorded before $before).
 CALL {
   MATCH (s:HistoryState)
   WHERE (s._hUntil IS NOT NULL AND s._hUntil <= $before)
@@ -14,4 +15,4 @@ CALL {
   WHERE c.time < $before
   RETURN count(c) AS changeSets
 }
-RETURN datetime.realtime() AS now, states, changeSets
+RETURN states, changeSets

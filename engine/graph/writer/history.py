@@ -387,16 +387,18 @@ def prune_history(store: Store, before: datetime, *, dry_run: bool = False) -> P
     """
 
     def work(tx: ManagedTransaction) -> PruneResult:
-        ((now, states, change_sets),) = store.run_values(
-            tx, "history_prune_count", {"before": before}
-        )
-        if before > now.to_native():
+        ((clock,),) = store.run_values(tx, "history_clock")
+        now = clock.to_native()
+        if before > now:
             raise UsageError(
                 f"history prune --before {before.isoformat()} is later than the server's "
-                f"clock ({now.to_native().isoformat()})",
+                f"clock ({now.isoformat()})",
                 hint="give a past time, e.g. --before 90d",
             )
         if dry_run:
+            ((states, change_sets),) = store.run_values(
+                tx, "history_prune_count", {"before": before}
+            )
             return PruneResult(int(states), int(change_sets), dry_run=True)
         dropped = 0
         while True:
