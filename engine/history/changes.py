@@ -4,7 +4,7 @@ and the times operators type (ISO 8601 or relative: ``2h``, ``3d``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -12,15 +12,15 @@ from typing import Any, Literal
 from engine.errors import UsageError
 from engine.graph.graphmap import to_python
 from engine.graph.store import Store
-from engine.graph.writer import OUTSIDE_SUMMARY, ChangeInfo, CheckResult
+from engine.graph.writer import OUTSIDE_SUMMARY, ChangeInfo, CheckResult, SyncProgress
 from engine.graph.writer import check_history as _record_outside_changes
 from engine.history.asof import group_history_keys, stored_properties
 from engine.resolved import ConnectionView, ConnectorView
 
 DEFAULT_LIMIT = 1000
+"""Most change sets :func:`change_history` returns unless told otherwise."""
 _NO_CAP = 2**62
 """The cap of changes per change set that caps nothing (the query's LIMIT takes an int)."""
-"""Most change sets :func:`change_history` returns unless told otherwise."""
 
 _RELATIVE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhdw])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -290,7 +290,7 @@ def check_history(
     store: Store,
     *,
     user: str | None = None,
-    progress: Callable[[str, int, int], None] | None = None,
+    progress: SyncProgress | None = None,
 ) -> CheckResult:
     """Record what was changed around Switchboard since it was last recorded (a plain
     Cypher ``SET``, say) as one catch-up change set; see ``switchboard history --check``.
