@@ -53,7 +53,6 @@ if TYPE_CHECKING:
     from engine.validate.graph import PlainGraph, build_graph, build_plain
     from engine.validate.providers import is_integration_provider
     from engine.validate.registry import RULES, Rule, rule
-    from engine.validate.rules.registration import DELETE_METHOD, PERMITTED_SYNCHRONIZATION
     from engine.validate.rules.secrets import (
         SECRET_PROPERTIES,
         SECRETS_COLLECTION,
@@ -74,9 +73,7 @@ __all__ = [
     "CATALOG_TARGET",
     "CONNECTION_CONNECTOR_TYPE",
     "CONNECT_TO_ENDPOINT",
-    "DELETE_METHOD",
     "EMBEDDED_CONNECTION",
-    "PERMITTED_SYNCHRONIZATION",
     "REGISTERED_INTEGRATION_CONNECTOR",
     "RULES",
     "SECRETS_COLLECTION",

@@ -12,7 +12,6 @@ from engine.validate.rules import (  # noqa: F401  (imported for their registrat
     targets,
 )
 from engine.validate.rules.common import as_map, is_blank
-from engine.validate.rules.registration import DELETE_METHOD, PERMITTED_SYNCHRONIZATION
 from engine.validate.rules.secrets import (
     SECRET_PROPERTIES,
     SECRETS_COLLECTION,
@@ -21,8 +20,6 @@ from engine.validate.rules.secrets import (
 )
 
 __all__ = [
-    "DELETE_METHOD",
-    "PERMITTED_SYNCHRONIZATION",
     "SECRETS_COLLECTION",
     "SECRET_PROPERTIES",
     "as_map",

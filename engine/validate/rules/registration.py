@@ -12,9 +12,6 @@ from engine.validate.findings import Hit
 from engine.validate.registry import rule
 from engine.validate.rules.common import registration_hit
 
-PERMITTED_SYNCHRONIZATION = PERMITTED_SYNCHRONIZATIONS
-DELETE_METHOD = DELETE_METHODS
-
 
 def as_datetime(value: Any) -> datetime | None:
     """A datetime or ISO text as an aware datetime (UTC when it has no zone); else None."""
@@ -66,7 +63,7 @@ def _dates_reversed(ctx: Context) -> Iterator[Hit]:
 def _enum_values(ctx: Context) -> Iterator[Hit]:
     """permittedSynchronization and deleteMethod take one of the values SPEC §2 lists;
     anything else is a typo the daemon would reject at run time."""
-    sync, delete = frozenset(PERMITTED_SYNCHRONIZATION), frozenset(DELETE_METHOD)
+    sync, delete = frozenset(PERMITTED_SYNCHRONIZATIONS), frozenset(DELETE_METHODS)
     checks: list[tuple[str, str, str, str, str, Mapping[str, Any], str | None]] = [
         ("registration", group, connector, key, "permittedSynchronization", reg_props, key)
         for group, connector, key, reg_props in ctx.registrations()
@@ -82,7 +79,9 @@ def _enum_values(ctx: Context) -> Iterator[Hit]:
         value = props.get(name)
         if value is None:
             continue
-        allowed = PERMITTED_SYNCHRONIZATION if name == "permittedSynchronization" else DELETE_METHOD
+        allowed = (
+            PERMITTED_SYNCHRONIZATIONS if name == "permittedSynchronization" else DELETE_METHODS
+        )
         if value not in allowed:
             yield Hit(
                 f"{name} of the {what} {ctx.name(start)} -> {ctx.name(end)} is {value!r}",
