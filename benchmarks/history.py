@@ -20,9 +20,10 @@ history at most 2x a live get. Ratios are printed and appended to benchmarks/RES
 
 ``--part bound`` (not part of ``all``) measures, beside the bulk apply without history,
 what two leaner layouts would cost at the least: one minimal node per state, and the
-elements' states packed 1,000 to a node, written as they are, written after looking each
-batch's keys up with one full-text query, and all found again that way (docs/history.md,
-"Cost and limits").
+elements' states packed 1,000 to a node: written as they are, after looking each batch's
+keys up with one full-text query, and with a route per key; found again both ways; and one
+group's packed states read a pack at a time, packed in creation order and group by group,
+next to a live resolve (docs/history.md, "Cost and limits").
 
     .venv/bin/python -m benchmarks.history [--groups 100] [--per-group 100] [--revisions 10]
         [--iterations 20] [--big-groups 1000] [--heap 3g] [--part all|writes|reads|bound]
@@ -39,7 +40,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
@@ -228,9 +229,9 @@ READ_SAMPLE = 20
 def packed_read_figures(store: Store, change_set: str) -> dict[str, float]:
     """What reading one group's packed states costs (the packs holding its keys found with
     one full-text query and fetched whole, each state picked out on the client with its
-    outgoing relationships), next to a
-    live resolve of the same group: from the packs as they stand (packed in the order the
-    elements were created), then packed again group by group. Medians over a sample."""
+    outgoing relationships), next to a live resolve of the same group: from the packs as they
+    stand (packed in the order the elements were created), then packed again group by group.
+    Medians over a sample."""
     groups = run_bench_query(store, "group_element_guids")
     sample = groups[:: max(1, len(groups) // READ_SAMPLE)][:READ_SAMPLE]
     created = [read_group_packs(store, row["guids"]) for row in sample]
@@ -285,16 +286,21 @@ Statements = Callable[[list[Any]], list[tuple[str, dict[str, Any]]]]
 """The statements to run for one batch of values: (text, parameters) pairs."""
 
 
-def run_in_batches(store: Store, values: list[Any], statements: Statements, *, write: bool) -> int:
-    """Run ``statements`` for each batch of 1,000 ``values``, all in one transaction (a
-    write or a read one); returns how many rows they returned in all."""
+def run_in_batches(
+    store: Store,
+    values: list[Any],
+    statements: Statements,
+    *,
+    write: bool,
+    after: Sequence[tuple[str, dict[str, Any]]] = (),
+) -> int:
+    """Run ``statements`` for each batch of 1,000 ``values``, then the statements ``after``,
+    all in one transaction (a write or a read one); returns how many rows they returned."""
 
     def work(tx: Any) -> int:
-        rows = 0
-        for start in range(0, len(values), 1000):
-            for text, params in statements(values[start : start + 1000]):
-                rows += len(list(tx.run(text, params)))
-        return rows
+        batches = (values[start : start + 1000] for start in range(0, len(values), 1000))
+        runs = [*(run for batch in batches for run in statements(batch)), *after]
+        return sum(len(list(tx.run(text, params))) for text, params in runs)
 
     with store.driver.session(database=store.database) as session:
         run = session.execute_write if write else session.execute_read
@@ -344,13 +350,13 @@ def pack_routed(store: Store, guids: list[str], change_set: str) -> None:
     key (elements and their relationships) its route (``packed_routes_create``), all in one
     transaction."""
     create, routes = (bench_query_text(n) for n in ("packed_states_create", "packed_routes_create"))
-    last = guids[(len(guids) - 1) // 1000 * 1000]  # the first key of the last batch
-
-    def statements(batch: list[str]) -> list[tuple[str, dict[str, Any]]]:
-        done = [(create, {"guids": batch, "cs": change_set})]
-        return done + ([(routes, {"cs": change_set})] if batch[0] == last else [])
-
-    run_in_batches(store, guids, statements, write=True)
+    run_in_batches(
+        store,
+        guids,
+        lambda batch: [(create, {"guids": batch, "cs": change_set})],
+        write=True,
+        after=[(routes, {"cs": change_set})],
+    )
 
 
 def look_up_routed(store: Store, guids: list[str]) -> None:
