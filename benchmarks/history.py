@@ -35,6 +35,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shlex
 import statistics
 import sys
@@ -145,11 +146,10 @@ BOUND_INDEXES = (
 """The indexes the bound part's states need at the least, made before and dropped after."""
 
 
-BOUND_INDEX_NAMES = (
-    "bench_minimal_key",
-    "bench_minimal_cs",
-    "bench_packed_keys",
-    "bench_pack_route",
+BOUND_INDEX_NAMES = tuple(
+    found.group(1)
+    for found in (re.search(r"INDEX (\w+) IF NOT EXISTS", s) for s in BOUND_INDEXES)
+    if found is not None
 )
 """The names of :data:`BOUND_INDEXES`, dropped at the end of the part."""
 BOUND_TIMES = {
